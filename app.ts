@@ -1,0 +1,41 @@
+import { App } from "cdktf";
+import { ENVIRONMENT_INPUTS, EnvironmentConfig, loadEnvironments } from "./environments";
+import { offlineFromEnv } from "./stacks/aws-stack";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { PlatformStack } from "./stacks/platform-stack";
+
+export interface BuildAppOptions {
+  /** Output folder. @default CDKTF_OUTDIR or cdktf.out (cdktf's own default) */
+  readonly outdir?: string;
+  /** Offline mode: local backend and fake credentials. @default PLATFORM_OFFLINE from the environment */
+  readonly offline?: boolean;
+  /** Raw environment configs by file name. @default environments/{dev,staging,prod}.ts */
+  readonly environments?: Record<string, unknown>;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly environments: readonly EnvironmentConfig[];
+  readonly platformStacks: readonly PlatformStack[];
+  /** One bootstrap stack per distinct state bucket, named after the first environment that uses it. */
+  readonly bootstrapStacks: readonly BootstrapStack[];
+}
+
+/** Stack id of an environment: `platform-<env>` (what operators pass to `cdktf deploy`). */
+export const platformStackId = (env: string): string => `platform-${env}`;
+/** Stack id of the state bootstrap of an environment's account: `platform-bootstrap-<env>`. */
+export const bootstrapStackId = (env: string): string => `platform-bootstrap-${env}`;
+
+/** Validates every environment once, then builds the bootstrap stack(s) and one platform stack per environment. */
+export function buildApp(options: BuildAppOptions = {}): BuiltApp {
+  const environments = loadEnvironments(options.environments ?? ENVIRONMENT_INPUTS);
+  const offline = options.offline ?? offlineFromEnv();
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const byBucket = new Map<string, EnvironmentConfig[]>();
+  for (const env of environments) byBucket.set(env.backend.bucket, [...(byBucket.get(env.backend.bucket) ?? []), env]);
+  const bootstrapStacks = [...byBucket.values()].map(
+    ([env, ...sharedWith]) => new BootstrapStack(app, bootstrapStackId(env.name), { env, sharedWith, offline }),
+  );
+  const platformStacks = environments.map((env) => new PlatformStack(app, platformStackId(env.name), { env, offline }));
+  return { app, environments, platformStacks, bootstrapStacks };
+}

@@ -1,0 +1,22 @@
+import type { EnvironmentInput } from "./schema";
+
+/** Development: cheap, disposable; guards off so the stack can be torn down. */
+export const dev: EnvironmentInput = {
+  name: "dev",
+  app: "platform",
+  region: "eu-west-1",
+  allowedAccountIds: ["111111111111"],
+  production: false,
+  backend: { bucket: "platform-terraform-state-111111111111", key: "platform/dev.tfstate", region: "eu-west-1" },
+  tags: { Project: "platform", Environment: "dev", ManagedBy: "cdktf", CostCenter: "engineering" },
+  logRetentionDays: 14,
+  functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
+  api: { throttlingBurstLimit: 50, throttlingRateLimit: 20, corsAllowOrigins: ["http://localhost:5173", "https://dev.app.example.com"] },
+  auth: {
+    callbackUrls: ["http://localhost:5173/auth/callback", "https://dev.app.example.com/auth/callback"],
+    logoutUrls: ["http://localhost:5173/", "https://dev.app.example.com/"],
+    mfa: "OPTIONAL",
+  },
+  alarmEmail: "platform-alerts+dev@example.com",
+  guards: { deletionProtection: false, pointInTimeRecovery: true, preventDestroy: false },
+};

@@ -1,0 +1,57 @@
+import { ENVIRONMENT_INPUTS, EnvironmentConfigError, loadEnvironment, loadEnvironments } from "./index";
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+describe("environments", () => {
+  it("all three shipped environments validate", () => {
+    expect(loadEnvironments().map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+  });
+
+  it("prod keeps every stateful guard on", () => {
+    const prod = loadEnvironments().find((e) => e.name === "prod")!;
+    expect(prod.guards).toEqual({ deletionProtection: true, pointInTimeRecovery: true, preventDestroy: true });
+  });
+
+  it("names the environment, the field, the value received and the allowed values", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.staging) as any;
+    bad.logRetentionDays = 42;
+    bad.functionDefaults.memorySize = 64;
+    bad.region = "europe";
+    let err: unknown;
+    try {
+      loadEnvironment("staging", bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EnvironmentConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/^Environment "staging" is invalid:/);
+    expect(msg).toContain('logRetentionDays: received 42; expected one of 1, 3, 5, 7, 14, 30');
+    expect(msg).toContain("functionDefaults.memorySize: received 64; expected ≥ 128");
+    expect(msg).toContain('region: received "europe"; expected an AWS region code such as eu-west-1');
+    expect(msg).toContain("Fix: edit environments/staging.ts");
+  });
+
+  it("rejects a production environment with a guard turned off", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.prod) as any;
+    bad.guards.preventDestroy = false;
+    expect(() => loadEnvironment("prod", bad)).toThrow(/guards\.preventDestroy: received false; expected true \(a production environment keeps every stateful guard on\)/);
+  });
+
+  it("rejects unknown fields and enum values outside the allowed set", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.dev) as any;
+    bad.functionDefaults.logLevel = "VERBOSE";
+    bad.surprise = true;
+    expect(() => loadEnvironment("dev", bad)).toThrow(/functionDefaults\.logLevel: received "VERBOSE"; expected one of "TRACE", "DEBUG"[\s\S]*no unknown field \(remove surprise\)/);
+  });
+
+  it("rejects a config whose name differs from its file", () => {
+    expect(() => loadEnvironment("qa", ENVIRONMENT_INPUTS.dev)).toThrow(/Environment "qa" is invalid:\n  - name: received "dev"; expected "qa"/);
+  });
+
+  it("rejects plain-http callback URLs except localhost", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.dev) as any;
+    bad.auth.callbackUrls = ["http://evil.example.com/cb"];
+    expect(() => loadEnvironment("dev", bad)).toThrow(/auth\.callbackUrls\.0: received "http:\/\/evil\.example\.com\/cb"; expected an https:\/\/ URL/);
+  });
+});

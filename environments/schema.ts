@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "../modules/log-group";
+
+const kebab = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, "lower-case letters, digits and '-', starting with a letter, at most 16 characters");
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region code such as eu-west-1");
+const accountId = z.string().regex(/^\d{12}$/, "a 12-digit AWS account id");
+const httpsUrl = z
+  .string()
+  .refine((u) => /^https:\/\/[^\s/]+/.test(u) || /^http:\/\/localhost(:\d+)?(\/|$)/.test(u), "an https:// URL (http:// only for localhost)");
+
+/** Logs retention values CloudWatch accepts. */
+const retention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
+
+export const environmentSchema = z
+  .object({
+    /** Environment name; part of every physical name (`<app>-<env>-<name>`). */
+    name: kebab,
+    /** Application prefix of every physical name. */
+    app: kebab,
+    /** AWS region the stack deploys to. */
+    region,
+    /** The only accounts this stack may deploy into (the provider refuses any other). */
+    allowedAccountIds: z.array(accountId).min(1, "at least one account id"),
+    /** This environment serves real users: stateful guards must all be on. */
+    production: z.boolean(),
+    /** Remote state: S3 with native locking (use_lockfile) and encryption. */
+    backend: z
+      .object({
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3–63 chars, lower-case, digits, '.', '-')"),
+        key: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, "an object key ending in .tfstate"),
+        region,
+      })
+      .strict(),
+    /** Tags on every resource (provider default_tags). */
+    tags: z
+      .record(z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "a tag key of 1–128 characters not starting with aws:"), z.string().max(256, "at most 256 characters"))
+      .refine((t) => Object.keys(t).length <= 45, "at most 45 tags (AWS allows 50; 5 are kept for modules)"),
+    /** Log retention for every function, API and state machine log group. */
+    logRetentionDays: retention,
+    /** Defaults for every function unless a service sets its own. */
+    functionDefaults: z
+      .object({
+        memorySize: z.number().int().min(128).max(10240),
+        timeoutSeconds: z.number().int().min(1).max(900),
+        logLevel: z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]),
+      })
+      .strict(),
+    /** HTTP API stage throttling and CORS. */
+    api: z
+      .object({
+        throttlingBurstLimit: z.number().int().min(1).max(5000),
+        throttlingRateLimit: z.number().min(1).max(10000),
+        corsAllowOrigins: z.array(httpsUrl).min(1),
+      })
+      .strict(),
+    /** Cognito: SPA callback/logout URLs and MFA. */
+    auth: z
+      .object({
+        callbackUrls: z.array(httpsUrl).min(1),
+        logoutUrls: z.array(httpsUrl).min(1),
+        mfa: z.enum(["OFF", "OPTIONAL", "ON"]),
+      })
+      .strict(),
+    /** Where alarms are e-mailed (subscription confirmed by the recipient). */
+    alarmEmail: z.email("an e-mail address"),
+    /** Guards on stateful resources (tables, user pool, log groups, state). */
+    guards: z
+      .object({
+        deletionProtection: z.boolean(),
+        pointInTimeRecovery: z.boolean(),
+        preventDestroy: z.boolean(),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    if (env.production) {
+      for (const [guard, on] of Object.entries(env.guards)) {
+        if (!on) ctx.addIssue({ code: "custom", path: ["guards", guard], message: "true (a production environment keeps every stateful guard on)" });
+      }
+    }
+    if (env.auth.mfa === "OFF" && env.production) {
+      ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: "\"OPTIONAL\" or \"ON\" (a production environment offers MFA)" });
+    }
+  });
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+/** What an environment file declares (validated by loadEnvironment). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+export class EnvironmentConfigError extends Error {
+  constructor(
+    public readonly environment: string,
+    public readonly issues: ReadonlyArray<{ field: string; message: string; received: unknown }>,
+  ) {
+    super(
+      `Environment "${environment}" is invalid:\n` +
+        issues.map((i) => `  - ${i.field}: received ${JSON.stringify(i.received)}; expected ${i.message}`).join("\n") +
+        `\nFix: edit environments/${environment}.ts.`,
+    );
+    this.name = "EnvironmentConfigError";
+  }
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return `${issue.origin === "array" ? "at least" : "≥"} ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}`;
+    case "too_big":
+      return `${issue.origin === "array" ? "at most" : "≤"} ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;
+    case "unrecognized_keys":
+      return `no unknown field (remove ${issue.keys.join(", ")})`;
+    case "invalid_type":
+      return `a value of type ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Validates one environment's config; the error names the environment, each field and the allowed values. */
+export function loadEnvironment(fileName: string, input: unknown): EnvironmentConfig {
+  const result = environmentSchema.safeParse(input);
+  if (result.success) {
+    if (result.data.name !== fileName) {
+      throw new EnvironmentConfigError(fileName, [{ field: "name", message: `"${fileName}" (the file's name)`, received: result.data.name }]);
+    }
+    return result.data;
+  }
+  const issues = result.error.issues.map((i) => ({
+    field: i.path.map(String).join(".") || "(root)",
+    message: describe(i),
+    received: i.code === "unrecognized_keys" ? i.keys : valueAt(input, i.path),
+  }));
+  throw new EnvironmentConfigError(fileName, issues);
+}

@@ -1,0 +1,22 @@
+import type { EnvironmentInput } from "./schema";
+
+/** Staging: production-shaped, its own account, guards on so rehearsals of prod changes are honest. */
+export const staging: EnvironmentInput = {
+  name: "staging",
+  app: "platform",
+  region: "eu-west-1",
+  allowedAccountIds: ["222222222222"],
+  production: false,
+  backend: { bucket: "platform-terraform-state-222222222222", key: "platform/staging.tfstate", region: "eu-west-1" },
+  tags: { Project: "platform", Environment: "staging", ManagedBy: "cdktf", CostCenter: "engineering" },
+  logRetentionDays: 30,
+  functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "INFO" },
+  api: { throttlingBurstLimit: 100, throttlingRateLimit: 50, corsAllowOrigins: ["https://staging.app.example.com"] },
+  auth: {
+    callbackUrls: ["https://staging.app.example.com/auth/callback"],
+    logoutUrls: ["https://staging.app.example.com/"],
+    mfa: "OPTIONAL",
+  },
+  alarmEmail: "platform-alerts+staging@example.com",
+  guards: { deletionProtection: true, pointInTimeRecovery: true, preventDestroy: false },
+};

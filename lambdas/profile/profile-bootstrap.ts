@@ -1,0 +1,25 @@
+/**
+ * profile-bootstrap: Cognito post-confirmation trigger that gives every confirmed user a profile (version 1).
+ * Idempotent: Cognito may retry the trigger, and a retry neither fails nor overwrites the profile.
+ */
+import type { Context, PostConfirmationTriggerEvent } from "aws-lambda";
+import { createDocumentClient } from "../shared/dynamodb";
+import { requireEnv } from "../shared/env";
+import { logger } from "../shared/logger";
+import { initialProfile } from "./domain";
+import { ProfileStore, createProfileIfAbsent } from "./repository";
+import { PROFILES_TABLE_NAME_ENV } from "./schema";
+
+const store: ProfileStore = { client: createDocumentClient(), tableName: requireEnv(PROFILES_TABLE_NAME_ENV) };
+
+export const handler = async (event: PostConfirmationTriggerEvent, context: Context): Promise<PostConfirmationTriggerEvent> => {
+  logger.addContext(context);
+  if (event.triggerSource !== "PostConfirmation_ConfirmSignUp") {
+    logger.debug("Not a sign-up confirmation; nothing to do", { triggerSource: event.triggerSource });
+    return event;
+  }
+  const profile = initialProfile(event.request.userAttributes, new Date().toISOString());
+  const created = await createProfileIfAbsent(store, profile);
+  logger.info(created ? "Profile created" : "Profile already exists; left unchanged", { userId: profile.userId });
+  return event;
+};

@@ -1,0 +1,69 @@
+/**
+ * Publishing profile events to SNS with PublishBatch (at most 10 entries per call).
+ * Imported only by profile-events: the SNS client stays out of the other bundles.
+ */
+import { PublishBatchCommand, PublishBatchRequestEntry, SNSClient } from "@aws-sdk/client-sns";
+import type { ErrorLogger } from "../shared/http";
+import { ProfileEvent, chunk } from "./domain";
+
+/** PublishBatch accepts at most 10 entries. */
+export const PUBLISH_BATCH_SIZE = 10;
+
+/** An event to publish, with the identifier Lambda needs back when it fails (the stream sequence number). */
+export interface PendingEvent {
+  readonly itemIdentifier: string;
+  readonly event: ProfileEvent;
+}
+
+/** The SNS message of an event: its JSON, and a `type` attribute that subscriptions can filter on. */
+export function toPublishEntry(event: ProfileEvent, id: string, fifoTopic: boolean): PublishBatchRequestEntry {
+  return {
+    Id: id,
+    Message: JSON.stringify(event),
+    MessageAttributes: { type: { DataType: "String", StringValue: event.type } },
+    // A FIFO topic keeps each user's changes in order and drops redeliveries of the same stream record.
+    ...(fifoTopic ? { MessageGroupId: event.userId, MessageDeduplicationId: event.eventId } : {}),
+  };
+}
+
+/**
+ * Publishes the events in order, in chunks of 10. Returns the identifiers of the events that were not
+ * published: entries SNS reports as Failed (or does not report at all), and every entry of a chunk whose
+ * call threw. Later chunks are still attempted.
+ */
+export async function publishEvents(
+  sns: SNSClient,
+  topicArn: string,
+  pending: readonly PendingEvent[],
+  log: ErrorLogger,
+): Promise<string[]> {
+  const fifoTopic = topicArn.endsWith(".fifo");
+  const failed: string[] = [];
+  for (const batch of chunk(pending, PUBLISH_BATCH_SIZE)) {
+    const byEntryId = new Map(batch.map((item, index) => [`e${index}`, item] as const));
+    const entries = [...byEntryId].map(([id, item]) => toPublishEntry(item.event, id, fifoTopic));
+    try {
+      const out = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
+      const succeeded = new Set((out.Successful ?? []).map((s) => s.Id));
+      for (const [id, item] of byEntryId) {
+        if (succeeded.has(id)) continue;
+        const failure = (out.Failed ?? []).find((f) => f.Id === id);
+        log.error("SNS did not publish a profile event", {
+          eventId: item.event.eventId,
+          sequenceNumber: item.itemIdentifier,
+          code: failure?.Code ?? "NotReported",
+          reason: failure?.Message ?? "entry missing from both Successful and Failed",
+          senderFault: failure?.SenderFault,
+        });
+        failed.push(item.itemIdentifier);
+      }
+    } catch (err) {
+      log.error("PublishBatch failed; every event of the chunk will be retried", {
+        sequenceNumbers: batch.map((item) => item.itemIdentifier),
+        error: err instanceof Error ? err : new Error(String(err)),
+      });
+      failed.push(...batch.map((item) => item.itemIdentifier));
+    }
+  }
+  return failed;
+}

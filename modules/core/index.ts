@@ -1,0 +1,5 @@
+export * from "./naming";
+export * from "./validation";
+export * from "./iam";
+export * from "./interfaces";
+export * from "./arn";

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import { TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+
+/**
+ * Naming context of a stack: every physical name is `<app>-<env>-<name>`.
+ * Set once per stack with `Naming.configure(stack, { app, env })`.
+ */
+export interface NamingContext {
+  /** Application / platform prefix, lower-case letters, digits and dashes. */
+  readonly app: string;
+  /** Environment name (dev, staging, prod, ...). */
+  readonly env: string;
+}
+
+export interface PhysicalNameOptions {
+  /** AWS limit on the name's length; longer names are shortened with a stable hash suffix. */
+  readonly maxLength?: number;
+  /** Lower-case the result (S3 buckets, some Cognito domains). @default false */
+  readonly lowerCase?: boolean;
+  /** Characters allowed besides letters, digits and '-'. Others become '-'. @default "_" */
+  readonly extraChars?: string;
+}
+
+const contexts = new WeakMap<TerraformStack, NamingContext>();
+const SEGMENT = /^[a-z][a-z0-9-]*$/;
+
+export class Naming {
+  /** Attach the naming context to a stack. Call before adding modules. */
+  public static configure(stack: TerraformStack, context: NamingContext): void {
+    for (const [field, value] of Object.entries(context)) {
+      if (!SEGMENT.test(value)) {
+        throw new Error(
+          `Naming: ${field} "${value}" must start with a lower-case letter and contain only a-z, 0-9 and '-'`,
+        );
+      }
+    }
+    contexts.set(stack, { app: context.app, env: context.env });
+  }
+
+  /** The naming context of the scope's stack; falls back to the stack id as prefix. */
+  public static of(scope: IConstruct): NamingContext | { prefix: string } {
+    const stack = TerraformStack.of(scope);
+    const ctx = contexts.get(stack);
+    if (ctx) return ctx;
+    return { prefix: sanitize(stack.node.id.toLowerCase(), "") };
+  }
+}
+
+function sanitize(value: string, extraChars: string): string {
+  const allowed = new RegExp(`[^A-Za-z0-9\\-${extraChars.replace(/[-\\\]^]/g, "\\$&")}]`, "g");
+  return value.replace(allowed, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+}
+
+/**
+ * The one helper that builds physical names: `<app>-<env>-<name>`.
+ * Names longer than `maxLength` keep their start and get an 8-character hash of the full name,
+ * so two long names never collide.
+ */
+export function physicalName(scope: IConstruct, name: string, options: PhysicalNameOptions = {}): string {
+  const ctx = Naming.of(scope);
+  const prefix = "prefix" in ctx ? ctx.prefix : `${ctx.app}-${ctx.env}`;
+  let full = sanitize(`${prefix}-${name}`, options.extraChars ?? "_");
+  if (options.lowerCase ?? false) full = full.toLowerCase();
+  const max = options.maxLength;
+  if (max !== undefined && full.length > max) {
+    const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
+    full = `${full.slice(0, max - 9).replace(/-+$/, "")}-${hash}`;
+  }
+  return full;
+}

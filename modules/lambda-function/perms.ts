@@ -1,0 +1,6 @@
+/** Actions a function's role needs to write its own logs (scoped to its log group's streams). */
+export const LOGS_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+/** X-Ray has no resource-level permissions: these are the only actions granted on "*". */
+export const XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+/** What a caller needs to invoke the function. */
+export const INVOKE_ACTIONS = ["lambda:InvokeFunction"] as const;

@@ -1,0 +1,41 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { PropsValidator } from "../core/validation";
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export interface LogGroupProps {
+  /** Full log group name (1–512 chars), e.g. `/aws/lambda/<function>`; built by the owning module. */
+  readonly logGroupName: string;
+  /** Days to keep events; one of LOG_RETENTION_DAYS. Never infinite. @default 30 */
+  readonly retentionDays?: number;
+  /** KMS key ARN to encrypt the log data (its policy must allow logs.<region>.amazonaws.com). @default AWS-owned key */
+  readonly kmsKeyArn?: string;
+  /** Keep the log group (and its data) when Terraform would destroy it. @default false */
+  readonly preventDestroy?: boolean;
+}
+
+/** A CloudWatch log group that always has a retention, created before whatever writes to it. */
+export class LogGroup extends Construct {
+  public readonly name: string;
+  public readonly arn: string;
+  public readonly resource: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: LogGroupProps) {
+    super(scope, id);
+    const retention = props.retentionDays ?? 30;
+    new PropsValidator("LogGroup", this.node.path)
+      .oneOf("retentionDays", retention, LOG_RETENTION_DAYS as readonly number[], "pick a retention CloudWatch Logs supports, e.g. 30 or 365")
+      .string("logGroupName", props.logGroupName, { min: 1, max: 512, pattern: /^[\w\-./#]+$/, describe: "1–512 characters of [A-Za-z0-9_-./#]" })
+      .throwIfInvalid();
+    this.resource = new CloudwatchLogGroup(this, "Resource", {
+      name: props.logGroupName,
+      retentionInDays: retention,
+      kmsKeyId: props.kmsKeyArn,
+      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+    });
+    this.name = this.resource.name;
+    this.arn = this.resource.arn;
+  }
+}

@@ -1,0 +1,180 @@
+import { Construct } from "constructs";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IEnvironmentConsumer, IGrantable } from "../core/iam";
+import { ITable } from "../core/interfaces";
+import { physicalName } from "../core/naming";
+import { lastArnSegment, parseArn } from "../core/arn";
+import { STREAM_READ_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "./perms";
+import { validateTableProps } from "./validate-props";
+
+export type AttributeType = "S" | "N" | "B";
+
+export interface Attribute {
+  /** Attribute name, 1–255 chars. */
+  readonly name: string;
+  /** S (string), N (number) or B (binary). */
+  readonly type: AttributeType;
+}
+
+export interface GlobalSecondaryIndex {
+  /** Index name, 3–255 chars, unique per table. */
+  readonly name: string;
+  readonly partitionKey: Attribute;
+  /** @default none */
+  readonly sortKey?: Attribute;
+  /** Attributes copied into the index. @default "ALL" */
+  readonly projection?: "ALL" | "KEYS_ONLY" | { readonly include: readonly string[] };
+}
+
+export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
+
+export interface TableProps {
+  /** Logical name; the physical name is `<app>-<env>-<name>` (≤ 255). */
+  readonly name: string;
+  readonly partitionKey: Attribute;
+  /** @default none */
+  readonly sortKey?: Attribute;
+  /** Up to 20 global secondary indexes. @default [] */
+  readonly globalSecondaryIndexes?: readonly GlobalSecondaryIndex[];
+  /** Change stream view; needed by addDynamoDbStreamEventSource. @default no stream */
+  readonly stream?: StreamViewType;
+  /** Attribute holding an epoch-seconds expiry; expired items are deleted by DynamoDB. @default no TTL */
+  readonly ttlAttribute?: string;
+  /** Continuous backups with 35-day point-in-time restore. @default true */
+  readonly pointInTimeRecovery?: boolean;
+  /** Refuse DeleteTable (AWS-side guard). @default true */
+  readonly deletionProtection?: boolean;
+  /** Terraform lifecycle `prevent_destroy` (plan fails before a destroy/replace). @default false */
+  readonly preventDestroy?: boolean;
+  /** Customer-managed KMS key ARN for encryption at rest. @default AWS-managed key (alias/aws/dynamodb) */
+  readonly kmsKeyArn?: string;
+  /** Table class. @default "STANDARD" */
+  readonly tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
+}
+
+export interface TableImportOptions {
+  /** The table's stream ARN, when stream consumers are wired to the imported table. @default none */
+  readonly streamArn?: string;
+}
+
+abstract class TableBase extends Construct implements ITable {
+  public abstract readonly arn: string;
+  public abstract readonly name: string;
+  public abstract readonly streamArn?: string;
+
+  /** Item reads and queries on the table and its indexes. */
+  public grantRead(grantee: IGrantable): void {
+    grantee.addToPrincipalPolicy({ actions: [...TABLE_READ_ACTIONS], resources: [this.arn, `${this.arn}/index/*`] });
+  }
+
+  /** Item writes on the table. */
+  public grantWrite(grantee: IGrantable): void {
+    grantee.addToPrincipalPolicy({ actions: [...TABLE_WRITE_ACTIONS], resources: [this.arn] });
+  }
+
+  public grantReadWrite(grantee: IGrantable): void {
+    this.grantRead(grantee);
+    this.grantWrite(grantee);
+  }
+
+  /** What a stream event source needs, on this table's streams only. */
+  public grantStreamRead(grantee: IGrantable): void {
+    if (this.streamArn === undefined) {
+      throw new Error(`Table "${this.node.path}": grantStreamRead needs a stream. Fix: set stream on the Table (or streamArn on the import).`);
+    }
+    grantee.addToPrincipalPolicy({ actions: [...STREAM_READ_ACTIONS], resources: [`${this.arn}/stream/*`] });
+  }
+
+  /**
+   * Wires a function to the table in one call: grants the access and sets the environment variable that names it.
+   * @param envVar @default `<NAME>_TABLE_NAME` from the table's logical id, e.g. PROFILES_TABLE_NAME
+   */
+  public connect(consumer: IEnvironmentConsumer, access: "read" | "write" | "readWrite", envVar?: string): void {
+    if (access === "read") this.grantRead(consumer);
+    else if (access === "write") this.grantWrite(consumer);
+    else this.grantReadWrite(consumer);
+    consumer.addEnvironment(envVar ?? `${envName(this.node.id)}_TABLE_NAME`, this.name);
+  }
+}
+
+function envName(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toUpperCase();
+}
+
+class ImportedTable extends TableBase {
+  public readonly name: string;
+  constructor(scope: Construct, id: string, public readonly arn: string, public readonly streamArn?: string) {
+    super(scope, id);
+    parseArn(`Table.fromArn("${id}")`, arn, "dynamodb");
+    this.name = lastArnSegment(`Table.fromArn("${id}")`, arn, "dynamodb");
+    if (streamArn !== undefined) parseArn(`Table.fromArn("${id}").streamArn`, streamArn, "dynamodb");
+  }
+}
+
+/**
+ * A DynamoDB table: on-demand, encrypted with KMS, point-in-time recovery and deletion protection on by default,
+ * optional TTL, stream and GSIs, with least-privilege grants.
+ */
+export class Table extends TableBase {
+  /** Imports an existing table by ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
+  public static fromArn(scope: Construct, id: string, arn: string, options: TableImportOptions = {}): Table | ITable {
+    return new ImportedTable(scope, id, arn, options.streamArn);
+  }
+
+  public readonly arn: string;
+  public readonly name: string;
+  public readonly streamArn?: string;
+  public readonly partitionKey: Attribute;
+  public readonly sortKey?: Attribute;
+  public readonly resource: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: TableProps) {
+    super(scope, id);
+    validateTableProps(this.node.path, props);
+    this.partitionKey = props.partitionKey;
+    this.sortKey = props.sortKey;
+
+    const attributes = new Map<string, AttributeType>();
+    const declare = (a?: Attribute) => {
+      if (a) attributes.set(a.name, a.type);
+    };
+    declare(props.partitionKey);
+    declare(props.sortKey);
+    for (const g of props.globalSecondaryIndexes ?? []) {
+      declare(g.partitionKey);
+      declare(g.sortKey);
+    }
+
+    this.resource = new DynamodbTable(this, "Resource", {
+      name: physicalName(this, props.name, { maxLength: 255, extraChars: "_." }),
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: props.partitionKey.name,
+      rangeKey: props.sortKey?.name,
+      attribute: [...attributes.entries()].map(([name, type]) => ({ name, type })),
+      globalSecondaryIndex: (props.globalSecondaryIndexes ?? []).map((g) => {
+        const projection = g.projection ?? "ALL";
+        return {
+          name: g.name,
+          hashKey: g.partitionKey.name,
+          rangeKey: g.sortKey?.name,
+          projectionType: typeof projection === "object" ? "INCLUDE" : projection,
+          nonKeyAttributes: typeof projection === "object" ? [...projection.include] : undefined,
+        };
+      }),
+      streamEnabled: props.stream !== undefined,
+      streamViewType: props.stream,
+      ttl: props.ttlAttribute ? { enabled: true, attributeName: props.ttlAttribute } : undefined,
+      pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
+      deletionProtectionEnabled: props.deletionProtection ?? true,
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+      tableClass: props.tableClass ?? "STANDARD",
+      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+    });
+    this.arn = this.resource.arn;
+    this.name = this.resource.name;
+    this.streamArn = props.stream !== undefined ? this.resource.streamArn : undefined;
+  }
+}

@@ -1,0 +1,61 @@
+// Run: npm run bench
+// Synth time and peak memory of all environments (fresh process per run, the app without the cdktf CLI),
+// and each function's bundle size (minified, and zipped as Lambda receives it).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { deflateRawSync } from "node:zlib";
+
+const ROOT = resolve(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+interface SynthRun {
+  seconds: number;
+  maxRssMB: number;
+  stacks: number;
+  esbuildRuns: number;
+  functions: Array<{ stack: string; name: string; bytes: number; hash: string }>;
+}
+
+function synthOnce(bundleCacheDir: string): SynthRun {
+  const run = spawnSync(process.execPath, ["-r", "@swc-node/register", join(ROOT, "scripts/bench-synth.ts")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, PLATFORM_BUNDLE_CACHE_DIR: bundleCacheDir, PLATFORM_OFFLINE: "" },
+  });
+  if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
+  const line = run.stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(line) as SynthRun;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const cache = mkdtempSync(join(tmpdir(), "bench-bundles-"));
+try {
+  const runs: SynthRun[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(synthOnce(cache));
+  const first = runs[0];
+  console.log(`## synth: all ${first.stacks} stacks, ${RUNS} runs in fresh processes (first with an empty bundle cache)`);
+  console.log("run  seconds  peak RSS MB");
+  runs.forEach((r, i) => console.log(`${String(i + 1).padStart(3)}  ${r.seconds.toFixed(3).padStart(7)}  ${r.maxRssMB.toFixed(1).padStart(11)}`));
+  console.log(`median ${median(runs.map((r) => r.seconds)).toFixed(3)} s, max peak RSS ${Math.max(...runs.map((r) => r.maxRssMB)).toFixed(1)} MB`);
+  console.log(`esbuild runs per synth: ${first.esbuildRuns} (one per distinct entry, shared by every environment)`);
+
+  console.log("\n## function bundles (minified CommonJS, node22)");
+  console.log("function".padEnd(22) + "bytes".padStart(10) + "KB".padStart(9) + "zip KB".padStart(9));
+  const seen = new Set<string>();
+  for (const fn of first.functions) {
+    if (seen.has(fn.name)) continue;
+    seen.add(fn.name);
+    const code = readFileSync(join(cache, fn.hash, "index.js"));
+    const zipped = deflateRawSync(code, { level: 9 }).byteLength;
+    console.log(fn.name.padEnd(22) + String(fn.bytes).padStart(10) + (fn.bytes / 1024).toFixed(1).padStart(9) + (zipped / 1024).toFixed(1).padStart(9));
+  }
+} finally {
+  rmSync(cache, { recursive: true, force: true });
+}

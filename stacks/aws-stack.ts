@@ -1,0 +1,64 @@
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Naming } from "../modules/core/naming";
+
+/** How a stack reaches AWS and keeps its state. */
+export interface AwsStackOptions {
+  readonly app: string;
+  readonly env: string;
+  readonly region: string;
+  readonly allowedAccountIds?: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  /** Remote state; undefined keeps local state (bootstrap). */
+  readonly backend?: { readonly bucket: string; readonly key: string; readonly region: string };
+  /**
+   * Offline mode (PLATFORM_OFFLINE=1): local state backend and static fake credentials with every skip flag,
+   * so `terraform init/validate/plan` run without AWS. Nothing in the stacks may call AWS in this mode.
+   */
+  readonly offline: boolean;
+}
+
+/** Static fake credentials for offline plans; never valid against AWS. */
+export const OFFLINE_CREDENTIALS = { accessKey: "AKIAOFFLINEPLAN00000", secretKey: "offline-plan-fake-secret-key" } as const;
+
+/** Reads offline mode from the environment once (PLATFORM_OFFLINE=1|true). */
+export function offlineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.PLATFORM_OFFLINE ?? "").toLowerCase();
+  return v === "1" || v === "true" || v === "yes";
+}
+
+/** A TerraformStack with the AWS provider (default tags, allowed accounts), a naming context and its backend. */
+export class AwsStack extends TerraformStack {
+  public readonly provider: AwsProvider;
+  public readonly offline: boolean;
+
+  constructor(scope: Construct, id: string, o: AwsStackOptions) {
+    super(scope, id);
+    this.offline = o.offline;
+    Naming.configure(this, { app: o.app, env: o.env });
+    this.provider = new AwsProvider(this, "aws", {
+      region: o.region,
+      // Offline there is no account to check (skip_requesting_account_id), so the allow-list is left out.
+      allowedAccountIds: o.offline ? undefined : o.allowedAccountIds ? [...o.allowedAccountIds] : undefined,
+      defaultTags: [{ tags: { ...o.tags } }],
+      ...(o.offline
+        ? {
+            accessKey: OFFLINE_CREDENTIALS.accessKey,
+            secretKey: OFFLINE_CREDENTIALS.secretKey,
+            skipCredentialsValidation: true,
+            skipRequestingAccountId: true,
+            skipMetadataApiCheck: "true",
+            skipRegionValidation: true,
+          }
+        : {}),
+    });
+    if (o.offline || o.backend === undefined) {
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    } else {
+      new S3Backend(this, { bucket: o.backend.bucket, key: o.backend.key, region: o.backend.region, encrypt: true });
+      // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no field for it.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    }
+  }
+}

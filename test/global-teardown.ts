@@ -1,0 +1,11 @@
+/** jest global teardown: stops the DynamoDB Local that global setup started (never one it only reused). */
+import { DYNAMODB_ENDPOINT_ENV, DYNAMODB_LOCAL_HANDLE, DynamoDbLocal } from "./support/dynamodb-local";
+
+export default async function globalTeardown(): Promise<void> {
+  const registry = globalThis as Record<symbol, unknown>;
+  const local = registry[DYNAMODB_LOCAL_HANDLE] as DynamoDbLocal | undefined;
+  if (local === undefined) return;
+  delete registry[DYNAMODB_LOCAL_HANDLE];
+  await local.stop();
+  if (process.env[DYNAMODB_ENDPOINT_ENV] === local.endpoint) delete process.env[DYNAMODB_ENDPOINT_ENV];
+}

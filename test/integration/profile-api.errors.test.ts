@@ -1,0 +1,55 @@
+/**
+ * Failure paths of the handlers that need a real (but failing) backend or a fresh cold start:
+ * missing configuration, and a DynamoDB error turned into a logged 500 that leaks nothing.
+ */
+import { httpApiEvent, cognitoClaims, lambdaContext } from "../support/events";
+import { uniqueTableName, useLocalAws } from "../support/local-aws";
+
+describe("cold start", () => {
+  afterEach(() => {
+    delete process.env.PROFILES_TABLE_NAME;
+    delete process.env.USER_DATA_CHANGE_TOPIC_ARN;
+  });
+
+  it.each([
+    ["profile-api", "PROFILES_TABLE_NAME"],
+    ["profile-bootstrap", "PROFILES_TABLE_NAME"],
+    ["profile-events", "USER_DATA_CHANGE_TOPIC_ARN"],
+  ])("%s refuses to load without %s and names the variable", (handler, variable) => {
+    useLocalAws();
+    delete process.env[variable];
+    jest.isolateModules(() => {
+      expect(() => require(`../../lambdas/profile/${handler}`)).toThrow(`Missing required environment variable ${variable}`);
+    });
+  });
+});
+
+describe("unexpected errors", () => {
+  it("answers 500 INTERNAL_ERROR with the API request id, logs the error with both request ids, and leaks no detail", async () => {
+    const missingTable = uniqueTableName("no-such-table");
+    useLocalAws({ PROFILES_TABLE_NAME: missingTable });
+    let handler: typeof import("../../lambdas/profile/profile-api").handler | undefined;
+    let logger: typeof import("../../lambdas/shared/logger").logger | undefined;
+    jest.isolateModules(() => {
+      ({ handler } = require("../../lambdas/profile/profile-api") as typeof import("../../lambdas/profile/profile-api"));
+      ({ logger } = require("../../lambdas/shared/logger") as typeof import("../../lambdas/shared/logger"));
+    });
+    if (handler === undefined || logger === undefined) throw new Error("modules did not load");
+    const logged = jest.spyOn(logger, "error");
+    const event = httpApiEvent({ method: "GET", claims: cognitoClaims("u-500", "u500@example.com") });
+    const context = lambdaContext("profile-api");
+
+    const response = await handler(event, context);
+
+    expect(response.statusCode).toBe(500);
+    const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
+    expect(body).toEqual({ error: { code: "INTERNAL_ERROR", message: `The request could not be completed. Reference: ${event.requestContext.requestId}` } });
+    expect(response.body).not.toContain(missingTable);
+    expect(response.body).not.toContain("ResourceNotFound");
+    expect(logged).toHaveBeenCalledTimes(1);
+    const [, details] = logged.mock.calls[0] as [string, { awsRequestId: string; apiRequestId: string; error: Error }];
+    expect(details.awsRequestId).toBe(context.awsRequestId);
+    expect(details.apiRequestId).toBe(event.requestContext.requestId);
+    expect(details.error.name).toBe("ResourceNotFoundException");
+  });
+});

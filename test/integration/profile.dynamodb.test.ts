@@ -1,0 +1,403 @@
+/**
+ * profile-api and profile-bootstrap against DynamoDB Local, through their real handlers and the real SDK
+ * clients (endpoint set only through AWS_ENDPOINT_URL_DYNAMODB, as in a local run).
+ */
+import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import type { HttpResponse } from "../../lambdas/shared/http";
+import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, profileKey, userPartitionKey } from "../../lambdas/profile/schema";
+import { HttpRequest, cognitoClaims, httpApiEvent, lambdaContext, postConfirmationEvent } from "../support/events";
+import { createProfilesTable, deleteTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
+
+type ApiModule = typeof import("../../lambdas/profile/profile-api");
+type BootstrapModule = typeof import("../../lambdas/profile/profile-bootstrap");
+
+const tableName = uniqueTableName("profiles-api-it");
+let raw: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let api: ApiModule;
+let bootstrap: BootstrapModule;
+
+beforeAll(async () => {
+  useLocalAws({ PROFILES_TABLE_NAME: tableName });
+  raw = testDynamoDbClient();
+  doc = DynamoDBDocumentClient.from(raw);
+  await createProfilesTable(raw, tableName);
+  // Loaded after the environment is set: the handlers read it at cold start.
+  api = await import("../../lambdas/profile/profile-api");
+  bootstrap = await import("../../lambdas/profile/profile-bootstrap");
+});
+
+afterAll(async () => {
+  await deleteTable(raw, tableName);
+  raw.destroy();
+});
+
+interface TestUser {
+  readonly userId: string;
+  readonly email: string;
+}
+
+function newUser(): TestUser {
+  const userId = randomUUID();
+  return { userId, email: `user-${userId.slice(0, 8)}@example.com` };
+}
+
+function request(user: TestUser, req: Omit<HttpRequest, "claims">): APIGatewayProxyEventV2WithJWTAuthorizer {
+  return httpApiEvent({ ...req, claims: cognitoClaims(user.userId, user.email) });
+}
+
+async function call(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResponse> {
+  return api.handler(event, lambdaContext("profile-api"));
+}
+
+function json(response: HttpResponse): Record<string, unknown> {
+  return JSON.parse(response.body ?? "null") as Record<string, unknown>;
+}
+
+function errorOf(response: HttpResponse): { code: string; message: string } {
+  return (json(response) as { error: { code: string; message: string } }).error;
+}
+
+async function put(user: TestUser, body: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  return call(request(user, { method: "PUT", body: JSON.stringify(body), headers }));
+}
+
+async function storedItem(userId: string): Promise<Record<string, unknown> | undefined> {
+  return (await doc.send(new GetCommand({ TableName: tableName, Key: profileKey(userId), ConsistentRead: true }))).Item;
+}
+
+describe("GET /profiles/me", () => {
+  it("answers 404 NOT_FOUND as JSON when the user has no profile", async () => {
+    const response = await call(request(newUser(), { method: "GET" }));
+    expect(response.statusCode).toBe(404);
+    expect(errorOf(response).code).toBe("NOT_FOUND");
+  });
+
+  it("returns the stored profile with the e-mail from the claims and its version as ETag", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Ada", locale: "en-GB", bio: "Analyst" });
+    const response = await call(request(user, { method: "GET" }));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.etag).toBe('"1"');
+    expect(json(response)).toEqual({
+      userId: user.userId,
+      email: user.email,
+      displayName: "Ada",
+      locale: "en-GB",
+      bio: "Analyst",
+      version: 1,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+  });
+
+  it("serves only the caller's own profile: the identity comes from the claims, not the request", async () => {
+    const owner = newUser();
+    const other = newUser();
+    await put(owner, { displayName: "Owner" });
+    const event = request(other, {
+      method: "GET",
+      headers: { "x-user-id": owner.userId },
+    });
+    event.queryStringParameters = { userId: owner.userId };
+    expect((await call(event)).statusCode).toBe(404);
+  });
+
+  it("routes requests made through a named stage", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Staged" });
+    const response = await call(request(user, { method: "GET", stage: "prod" }));
+    expect(response.statusCode).toBe(200);
+    expect(json(response).displayName).toBe("Staged");
+  });
+});
+
+describe("PUT /profiles/me", () => {
+  it("creates the profile: 201, version 1, createdAt = updatedAt, item under USER#<sub> / PROFILE", async () => {
+    const user = newUser();
+    const before = Date.now();
+    const response = await put(user, { displayName: "Grace", locale: "en-us" });
+    expect(response.statusCode).toBe(201);
+    expect(response.headers.etag).toBe('"1"');
+    const body = json(response);
+    expect(body).toMatchObject({ userId: user.userId, email: user.email, displayName: "Grace", locale: "en-US", bio: null, version: 1 });
+    expect(body.createdAt).toBe(body.updatedAt);
+    expect(Date.parse(String(body.createdAt))).toBeGreaterThanOrEqual(before - 1000);
+
+    const item = await storedItem(user.userId);
+    expect(item).toEqual({
+      [PARTITION_KEY]: userPartitionKey(user.userId),
+      [SORT_KEY]: PROFILE_SORT_KEY,
+      userId: user.userId,
+      displayName: "Grace",
+      locale: "en-US",
+      version: 1,
+      createdAt: body.createdAt,
+      updatedAt: body.updatedAt,
+    });
+    expect(item).not.toHaveProperty("email");
+  });
+
+  it("replaces the profile on update: version +1, createdAt kept, omitted optional fields removed", async () => {
+    const user = newUser();
+    const created = json(await put(user, { displayName: "Linus", locale: "fi", bio: "Kernel" }));
+    await new Promise((r) => setTimeout(r, 5));
+    const response = await put(user, { displayName: "Linus T." });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.etag).toBe('"2"');
+    const updated = json(response);
+    expect(updated).toMatchObject({ displayName: "Linus T.", locale: null, bio: null, version: 2, createdAt: created.createdAt });
+    expect(Date.parse(String(updated.updatedAt))).toBeGreaterThan(Date.parse(String(created.updatedAt)));
+    const item = await storedItem(user.userId);
+    expect(item).not.toHaveProperty("locale");
+    expect(item).not.toHaveProperty("bio");
+    expect(item?.version).toBe(2);
+  });
+
+  it("increments the version atomically without If-Match: 8 concurrent writes give versions 1..8", async () => {
+    const user = newUser();
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => put(user, { displayName: `Writer ${i}` })));
+    expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 201)).toBe(true);
+    const versions = responses.map((r) => json(r).version as number).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await storedItem(user.userId))?.version).toBe(8);
+    const createdAts = new Set(responses.map((r) => json(r).createdAt));
+    expect(createdAts.size).toBe(1);
+  });
+
+  it.each(['"1"', 'W/"1"', "1"])("writes when If-Match %s names the current version", async (ifMatch) => {
+    const user = newUser();
+    await put(user, { displayName: "First" });
+    const response = await put(user, { displayName: "Second" }, { "If-Match": ifMatch });
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toMatchObject({ displayName: "Second", version: 2 });
+  });
+
+  it("refuses a stale If-Match with 412 PRECONDITION_FAILED and leaves the item unchanged", async () => {
+    const user = newUser();
+    await put(user, { displayName: "v1" });
+    await put(user, { displayName: "v2" });
+    const response = await put(user, { displayName: "lost update" }, { "if-match": '"1"' });
+    expect(response.statusCode).toBe(412);
+    const error = errorOf(response);
+    expect(error.code).toBe("PRECONDITION_FAILED");
+    expect(error.message).toContain('current version "2"');
+    expect(await storedItem(user.userId)).toMatchObject({ displayName: "v2", version: 2 });
+  });
+
+  it("refuses If-Match on a profile that does not exist with 412 and creates nothing", async () => {
+    const user = newUser();
+    const response = await put(user, { displayName: "Ghost" }, { "if-match": '"1"' });
+    expect(response.statusCode).toBe(412);
+    expect(errorOf(response).code).toBe("PRECONDITION_FAILED");
+    expect(await storedItem(user.userId)).toBeUndefined();
+  });
+
+  it("treats If-Match * as 'only if it exists'", async () => {
+    const user = newUser();
+    expect((await put(user, { displayName: "x" }, { "if-match": "*" })).statusCode).toBe(412);
+    await put(user, { displayName: "exists" });
+    expect((await put(user, { displayName: "updated" }, { "if-match": "*" })).statusCode).toBe(200);
+  });
+
+  it("lets exactly one of two writers holding the same ETag win", async () => {
+    const user = newUser();
+    await put(user, { displayName: "base" });
+    const [a, b] = await Promise.all([
+      put(user, { displayName: "writer A" }, { "if-match": '"1"' }),
+      put(user, { displayName: "writer B" }, { "if-match": '"1"' }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 412]);
+    const winner = a.statusCode === 200 ? "writer A" : "writer B";
+    expect(await storedItem(user.userId)).toMatchObject({ displayName: winner, version: 2 });
+  });
+
+  describe("400 cases (nothing is written)", () => {
+    const cases: Array<[string, Omit<HttpRequest, "claims" | "method">, string, RegExp]> = [
+      ["missing body", {}, "MISSING_BODY", /^body: /],
+      ["empty body", { body: "" }, "MISSING_BODY", /^body: /],
+      ["malformed JSON", { body: '{"displayName": "Ada",' }, "MALFORMED_JSON", /^body: malformed JSON/],
+      ["a JSON array", { body: "[]" }, "VALIDATION_FAILED", /^body: expected a JSON object, received array$/],
+      ["JSON null", { body: "null" }, "VALIDATION_FAILED", /^body: expected a JSON object, received null$/],
+      ["no displayName", { body: JSON.stringify({ bio: "hi" }) }, "VALIDATION_FAILED", /^displayName: is required$/],
+      ["an empty displayName", { body: JSON.stringify({ displayName: "" }) }, "VALIDATION_FAILED", /^displayName: must not be empty$/],
+      ["a displayName of 65 characters", { body: JSON.stringify({ displayName: "d".repeat(65) }) }, "VALIDATION_FAILED", /^displayName: must be at most 64/],
+      ["a bio of 501 characters", { body: JSON.stringify({ displayName: "Ada", bio: "b".repeat(501) }) }, "VALIDATION_FAILED", /^bio: must be at most 500/],
+      ["a malformed locale", { body: JSON.stringify({ displayName: "Ada", locale: "en_US" }) }, "VALIDATION_FAILED", /^locale: must be a BCP 47/],
+      ["a numeric displayName", { body: JSON.stringify({ displayName: 7 }) }, "VALIDATION_FAILED", /^displayName: expected string, received number$/],
+      ["a boolean bio", { body: JSON.stringify({ displayName: "Ada", bio: true }) }, "VALIDATION_FAILED", /^bio: expected string, received boolean$/],
+      ["a numeric locale", { body: JSON.stringify({ displayName: "Ada", locale: 1 }) }, "VALIDATION_FAILED", /^locale: expected string, received number$/],
+      ["an unknown field", { body: JSON.stringify({ displayName: "Ada", version: 9 }) }, "VALIDATION_FAILED", /^version: unknown field/],
+      ["an attempt to set another user id", { body: JSON.stringify({ displayName: "Ada", userId: "victim" }) }, "VALIDATION_FAILED", /^userId: unknown field/],
+      ["a malformed If-Match", { body: JSON.stringify({ displayName: "Ada" }), headers: { "if-match": "abc" } }, "INVALID_IF_MATCH", /^If-Match: /],
+    ];
+
+    it.each(cases)("answers 400 for %s with the code and the field in the message", async (_label, req, code, message) => {
+      const user = newUser();
+      const response = await call(request(user, { method: "PUT", ...req }));
+      expect(response.statusCode).toBe(400);
+      expect(response.headers["content-type"]).toMatch(/^application\/json/);
+      const error = errorOf(response);
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+      expect(await storedItem(user.userId)).toBeUndefined();
+    });
+
+    it("leaves an existing profile untouched when the update is invalid", async () => {
+      const user = newUser();
+      await put(user, { displayName: "Valid" });
+      expect((await put(user, { displayName: "x".repeat(65) })).statusCode).toBe(400);
+      expect(await storedItem(user.userId)).toMatchObject({ displayName: "Valid", version: 1 });
+    });
+  });
+});
+
+describe("DELETE /profiles/me", () => {
+  it("deletes the profile with 204 and no body; GET then answers 404", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Temp" });
+    const response = await call(request(user, { method: "DELETE" }));
+    expect(response.statusCode).toBe(204);
+    expect(response.body).toBeUndefined();
+    expect(await storedItem(user.userId)).toBeUndefined();
+    expect((await call(request(user, { method: "GET" }))).statusCode).toBe(404);
+  });
+
+  it("is idempotent: deleting a missing profile answers 204", async () => {
+    const user = newUser();
+    expect((await call(request(user, { method: "DELETE" }))).statusCode).toBe(204);
+    expect((await call(request(user, { method: "DELETE" }))).statusCode).toBe(204);
+  });
+
+  it("refuses a stale If-Match with 412 and keeps the profile", async () => {
+    const user = newUser();
+    await put(user, { displayName: "v1" });
+    await put(user, { displayName: "v2" });
+    const response = await call(request(user, { method: "DELETE", headers: { "if-match": 'W/"1"' } }));
+    expect(response.statusCode).toBe(412);
+    expect(errorOf(response).code).toBe("PRECONDITION_FAILED");
+    expect(await storedItem(user.userId)).toMatchObject({ version: 2 });
+  });
+
+  it("deletes when If-Match names the current version", async () => {
+    const user = newUser();
+    await put(user, { displayName: "v1" });
+    expect((await call(request(user, { method: "DELETE", headers: { "if-match": '"1"' } }))).statusCode).toBe(204);
+    expect(await storedItem(user.userId)).toBeUndefined();
+  });
+
+  it("deletes only the profile item, not the user's other items", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Has files" });
+    await doc.send(new PutCommand({ TableName: tableName, Item: { [PARTITION_KEY]: userPartitionKey(user.userId), [SORT_KEY]: "FILE#a.pdf", size: 1 } }));
+    await call(request(user, { method: "DELETE" }));
+    const left = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+        ExpressionAttributeValues: { ":pk": userPartitionKey(user.userId) },
+      }),
+    );
+    expect(left.Items?.map((i) => i[SORT_KEY])).toEqual(["FILE#a.pdf"]);
+  });
+
+  it("lets a client re-create the profile after deleting it (version starts again at 1)", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Before" });
+    await put(user, { displayName: "Before 2" });
+    await call(request(user, { method: "DELETE" }));
+    const response = await put(user, { displayName: "After" });
+    expect(response.statusCode).toBe(201);
+    expect(json(response).version).toBe(1);
+  });
+});
+
+describe("authentication and routing", () => {
+  it.each([
+    ["no authorizer context", null, "sub, email"],
+    ["no sub claim", { email: "a@example.com" }, "sub"],
+    ["no email claim", { sub: "u-without-email" }, "email"],
+  ])("answers 401 UNAUTHORIZED when the request has %s", async (_label, claims, missing) => {
+    const response = await call(httpApiEvent({ method: "GET", claims }));
+    expect(response.statusCode).toBe(401);
+    expect(response.headers["www-authenticate"]).toBe("Bearer");
+    expect(errorOf(response)).toEqual({ code: "UNAUTHORIZED", message: `The access token lacks the claim(s): ${missing}` });
+  });
+
+  it("answers 401 for a write without claims and writes nothing", async () => {
+    const response = await call(httpApiEvent({ method: "PUT", claims: { sub: "u-no-email" }, body: JSON.stringify({ displayName: "x" }) }));
+    expect(response.statusCode).toBe(401);
+    expect(await storedItem("u-no-email")).toBeUndefined();
+  });
+
+  it("answers 404 ROUTE_NOT_FOUND for an unknown path", async () => {
+    const response = await call(request(newUser(), { method: "GET", path: "/profiles/someone-else" }));
+    expect(response.statusCode).toBe(404);
+    expect(errorOf(response).code).toBe("ROUTE_NOT_FOUND");
+  });
+
+  it("answers 405 METHOD_NOT_ALLOWED with an Allow header for an unsupported method", async () => {
+    const response = await call(request(newUser(), { method: "POST", body: "{}" }));
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe("GET, PUT, DELETE");
+    expect(errorOf(response).code).toBe("METHOD_NOT_ALLOWED");
+  });
+});
+
+describe("profile-bootstrap (Cognito post-confirmation)", () => {
+  it("creates the profile once: a second call returns the event, fails nothing and leaves one item at version 1", async () => {
+    const userId = randomUUID();
+    const event = postConfirmationEvent({ sub: userId, email: "hopper@example.com", name: "Grace Hopper" });
+    await expect(bootstrap.handler(event, lambdaContext("profile-bootstrap"))).resolves.toBe(event);
+    const first = await storedItem(userId);
+    await expect(bootstrap.handler(event, lambdaContext("profile-bootstrap"))).resolves.toBe(event);
+
+    const items = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+        ExpressionAttributeValues: { ":pk": userPartitionKey(userId) },
+      }),
+    );
+    expect(items.Items).toHaveLength(1);
+    expect(items.Items?.[0]).toEqual(first);
+    expect(first).toMatchObject({ userId, displayName: "Grace Hopper", version: 1, [SORT_KEY]: PROFILE_SORT_KEY });
+    expect(first?.createdAt).toBe(first?.updatedAt);
+  });
+
+  it("takes the display name from the e-mail's local part when there is no name", async () => {
+    const userId = randomUUID();
+    await bootstrap.handler(postConfirmationEvent({ sub: userId, email: "margaret.hamilton@example.com" }), lambdaContext("profile-bootstrap"));
+    expect(await storedItem(userId)).toMatchObject({ displayName: "margaret.hamilton", version: 1 });
+  });
+
+  it("does not overwrite a profile the user already changed when Cognito retries the trigger", async () => {
+    const user = newUser();
+    const event = postConfirmationEvent({ sub: user.userId, email: user.email, name: "Initial" });
+    await bootstrap.handler(event, lambdaContext("profile-bootstrap"));
+    await put(user, { displayName: "Changed by user" });
+    await bootstrap.handler(event, lambdaContext("profile-bootstrap"));
+    expect(await storedItem(user.userId)).toMatchObject({ displayName: "Changed by user", version: 2 });
+  });
+
+  it("gives a profile the API then serves and updates with If-Match \"1\"", async () => {
+    const user = newUser();
+    await bootstrap.handler(postConfirmationEvent({ sub: user.userId, email: user.email }), lambdaContext("profile-bootstrap"));
+    const got = await call(request(user, { method: "GET" }));
+    expect(got.statusCode).toBe(200);
+    expect(got.headers.etag).toBe('"1"');
+    expect((await put(user, { displayName: "Next" }, { "if-match": String(got.headers.etag) })).statusCode).toBe(200);
+  });
+
+  it("ignores other post-confirmation triggers (forgot password) and writes nothing", async () => {
+    const userId = randomUUID();
+    const event = postConfirmationEvent({ sub: userId, email: "x@example.com" }, "PostConfirmation_ConfirmForgotPassword");
+    await expect(bootstrap.handler(event, lambdaContext("profile-bootstrap"))).resolves.toBe(event);
+    expect(await storedItem(userId)).toBeUndefined();
+  });
+});

@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { terraformEnv } from "../../scripts/terraform-cli";
+
+export interface TerraformRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let cachedEnv: NodeJS.ProcessEnv | undefined;
+
+/** Runs the terraform CLI in `cwd` with the offline CLI config (provider mirror); never throws on a non-zero exit. */
+export function terraform(cwd: string, args: readonly string[]): Promise<TerraformRun> {
+  cachedEnv ??= terraformEnv();
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", [...args], { cwd, env: cachedEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", (err) => reject(new Error(`terraform could not start (${err.message}). Fix: install Terraform ≥ 1.10 on PATH.`)));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function mustRun(cwd: string, args: readonly string[]): Promise<TerraformRun> {
+  const run = await terraform(cwd, args);
+  if (run.code !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${run.code}):\n${run.stderr || run.stdout}`);
+  return run;
+}
+
+export interface StackPlan {
+  readonly validate: { valid: boolean; error_count: number; warning_count: number; diagnostics: any[] };
+  /** `terraform show -json` of the saved plan. */
+  readonly plan: any;
+}
+
+/** init (offline, local backend) → validate → plan (no refresh, no lock) → show -json, for one synthesized stack folder. */
+export async function validateAndPlan(stackDir: string): Promise<StackPlan> {
+  if (!existsSync(join(stackDir, "cdk.tf.json"))) throw new Error(`${stackDir} has no cdk.tf.json: synthesize first`);
+  await mustRun(stackDir, ["init", "-input=false", "-no-color"]);
+  const validateRun = await terraform(stackDir, ["validate", "-json", "-no-color"]);
+  const validate = JSON.parse(validateRun.stdout);
+  if (!validate.valid) return { validate, plan: undefined };
+  await mustRun(stackDir, ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=tfplan"]);
+  const show = await mustRun(stackDir, ["show", "-json", "-no-color", "tfplan"]);
+  return { validate, plan: JSON.parse(show.stdout) };
+}
+
+/** Planned resource changes as `type -> count` for the given actions (default: create). */
+export function countByType(plan: any, action = "create"): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const rc of plan.resource_changes ?? []) {
+    if (!rc.change.actions.includes(action)) continue;
+    counts[rc.type] = (counts[rc.type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Planned `after` values of every resource of a type. */
+export function plannedValues(plan: any, type: string): any[] {
+  return (plan.resource_changes ?? []).filter((rc: any) => rc.type === type).map((rc: any) => rc.change.after);
+}
