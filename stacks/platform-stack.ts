@@ -100,6 +100,7 @@ export class PlatformStack extends AwsStack {
       throttlingBurstLimit: env.api.throttlingBurstLimit,
       throttlingRateLimit: env.api.throttlingRateLimit,
       logRetentionDays: env.logRetentionDays,
+      preventLogGroupDestroy: guards.preventDestroy,
       cors: { allowOrigins: env.api.corsAllowOrigins },
     });
     const jwt = this.api.addJwtAuthorizer("Cognito", { issuer: this.userPool.issuerUrl, audience: [spa.clientId] });

@@ -1,25 +1,35 @@
 /**
- * Guards the import discipline of the profile functions: each is bundled on its own (esbuild, as
- * modules/lambda-function/bundle.ts does), so what a handler imports is what its cold start pays for.
+ * Guards the import discipline and the size of the profile functions. Each is bundled on its own by the
+ * platform's bundler (modules/lambda-function/bundle.ts, as the stack deploys it, with the externals of
+ * lambdas/shared/bundling.ts), so what a handler imports is what its cold start pays for.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
+import { bundle } from "../../modules/lambda-function/bundle";
+import { LAZY_CREDENTIAL_PROVIDERS } from "../shared/bundling";
+
+/** Bundles whose only AWS client is DynamoDB must stay under this many bytes, minified. */
+const DYNAMODB_ONLY_LIMIT = 300 * 1024;
 
 interface BundleReport {
+  /** Bytes of index.js as modules/lambda-function/bundle.ts writes it. */
   readonly bytes: number;
-  /** Output bytes per npm package (scoped packages as `@scope/name`). */
+  /** Output bytes per npm package (scoped packages as `@scope/name`), from esbuild's metafile. */
   readonly packages: ReadonlyMap<string, number>;
 }
 
-function bundleReport(entry: string): BundleReport {
+function packageBreakdown(entry: string, external: readonly string[]): Map<string, number> {
   const result = buildSync({
-    entryPoints: [join(__dirname, entry)],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     target: "node22",
     format: "cjs",
     minify: true,
     mainFields: ["module", "main"],
+    external: [...external],
     legalComments: "none",
     outfile: "index.js",
     write: false,
@@ -33,7 +43,7 @@ function bundleReport(entry: string): BundleReport {
     const name = match?.[1] ?? "(project)";
     packages.set(name, (packages.get(name) ?? 0) + input.bytesInOutput);
   }
-  return { bytes: result.outputFiles[0].contents.byteLength, packages };
+  return packages;
 }
 
 const isAwsSdk = (name: string): boolean => name.startsWith("@aws-sdk/") || name.startsWith("@smithy/") || name.startsWith("@aws/");
@@ -45,13 +55,30 @@ function nonSdkBytes(report: BundleReport): number {
 }
 
 describe("profile function bundles", () => {
-  const api = bundleReport("profile-api.ts");
-  const bootstrap = bundleReport("profile-bootstrap.ts");
-  const events = bundleReport("profile-events.ts");
+  const cacheDir = mkdtempSync(join(tmpdir(), "profile-bundles-"));
+  const previousCacheDir = process.env.PLATFORM_BUNDLE_CACHE_DIR;
+  process.env.PLATFORM_BUNDLE_CACHE_DIR = cacheDir;
+  const report = (name: string): BundleReport => {
+    const entry = join(__dirname, `${name}.ts`);
+    return {
+      bytes: bundle(entry, { externalModules: LAZY_CREDENTIAL_PROVIDERS }).size,
+      packages: packageBreakdown(entry, LAZY_CREDENTIAL_PROVIDERS),
+    };
+  };
+  const api = report("profile-api");
+  const bootstrap = report("profile-bootstrap");
+  const events = report("profile-events");
+
+  afterAll(() => {
+    if (previousCacheDir === undefined) delete process.env.PLATFORM_BUNDLE_CACHE_DIR;
+    else process.env.PLATFORM_BUNDLE_CACHE_DIR = previousCacheDir;
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
 
   it("keeps the SNS client out of profile-api and profile-bootstrap (they write DynamoDB only)", () => {
     expect(api.packages.has("@aws-sdk/client-sns")).toBe(false);
     expect(bootstrap.packages.has("@aws-sdk/client-sns")).toBe(false);
+    expect(api.packages.has("@aws-sdk/client-dynamodb")).toBe(true);
   });
 
   it("keeps the DynamoDB clients out of profile-events (it only reads stream images)", () => {
@@ -63,8 +90,32 @@ describe("profile function bundles", () => {
   it.each([
     ["profile-api", api],
     ["profile-bootstrap", bootstrap],
+  ])("%s (DynamoDB only) is under 300 KB minified", (_name, r) => {
+    expect(r.bytes).toBeLessThan(DYNAMODB_ONLY_LIMIT);
+  });
+
+  it.each([
+    ["profile-api", api],
+    ["profile-bootstrap", bootstrap],
     ["profile-events", events],
-  ])("%s adds under 80 KB minified besides the AWS SDK (zod/mini, Powertools logger, own code)", (_name, report) => {
-    expect(nonSdkBytes(report)).toBeLessThan(80 * 1024);
+  ])("%s bundles none of the lazily loaded credential providers nor their STS/SSO clients", (_name, r) => {
+    const bundled = [...r.packages.keys()];
+    for (const name of [...LAZY_CREDENTIAL_PROVIDERS, "@aws-sdk/nested-clients", "@aws-sdk/token-providers"]) {
+      expect(bundled).not.toContain(name);
+    }
+  });
+
+  it.each([
+    ["profile-api", api],
+    ["profile-bootstrap", bootstrap],
+    ["profile-events", events],
+  ])("%s adds under 80 KB minified besides the AWS SDK (zod/mini, Powertools, own code)", (_name, r) => {
+    expect(nonSdkBytes(r)).toBeLessThan(80 * 1024);
+  });
+
+  it("only profile-events carries the Powertools batch utility", () => {
+    expect(events.packages.has("@aws-lambda-powertools/batch")).toBe(true);
+    expect(api.packages.has("@aws-lambda-powertools/batch")).toBe(false);
+    expect(bootstrap.packages.has("@aws-lambda-powertools/batch")).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ import { PROFILE_SORT_KEY, profileKey, userIdFromPartitionKey } from "./schema";
 function expectInvalid(input: unknown): string {
   const result = validateProfileInput(input);
   if (result.ok) throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
-  expect(result.error.code).toBe("VALIDATION_FAILED");
+  expect(result.error.code).toBe("ValidationFailed");
   return result.error.message;
 }
 
@@ -101,14 +101,14 @@ describe("validateProfileInput", () => {
 });
 
 describe("parseJsonBody", () => {
-  it("reports MISSING_BODY for an absent or blank body", () => {
-    expect(parseJsonBody(undefined, false)).toMatchObject({ ok: false, error: { code: "MISSING_BODY" } });
-    expect(parseJsonBody("  ", false)).toMatchObject({ ok: false, error: { code: "MISSING_BODY" } });
+  it("reports MissingBody for an absent or blank body", () => {
+    expect(parseJsonBody(undefined, false)).toMatchObject({ ok: false, error: { code: "MissingBody" } });
+    expect(parseJsonBody("  ", false)).toMatchObject({ ok: false, error: { code: "MissingBody" } });
   });
 
-  it("reports MALFORMED_JSON naming the body for text that is not JSON", () => {
+  it("reports MalformedJson naming the body for text that is not JSON", () => {
     const result = parseJsonBody('{"displayName": "Ada"', false);
-    expect(result).toMatchObject({ ok: false, error: { code: "MALFORMED_JSON" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "MalformedJson" } });
     expect(result.ok ? "" : result.error.message).toMatch(/^body: malformed JSON/);
   });
 
@@ -128,8 +128,8 @@ describe("parseIfMatch", () => {
     expect(parseIfMatch(undefined)).toEqual({ ok: true, value: { kind: "none" } });
   });
 
-  it.each(["abc", '"3", "4"', "0", "-1", '""', "", 'W/"x"', "3.5", "1234567890123456"])("rejects %j with INVALID_IF_MATCH", (header) => {
-    expect(parseIfMatch(header)).toMatchObject({ ok: false, error: { code: "INVALID_IF_MATCH" } });
+  it.each(["abc", '"3", "4"', "0", "-1", '""', "", 'W/"x"', "3.5", "1234567890123456"])("rejects %j with InvalidIfMatch", (header) => {
+    expect(parseIfMatch(header)).toMatchObject({ ok: false, error: { code: "InvalidIfMatch" } });
   });
 });
 

@@ -57,7 +57,7 @@ export interface FieldIssue {
 
 /** A request problem the caller can fix; `code` goes to the `{ error: { code, message } }` body. */
 export interface RequestProblem {
-  readonly code: "MISSING_BODY" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_IF_MATCH";
+  readonly code: "MissingBody" | "MalformedJson" | "ValidationFailed" | "InvalidIfMatch";
   readonly message: string;
   readonly issues?: readonly FieldIssue[];
 }
@@ -73,17 +73,17 @@ const fail = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });
 /** Parses an HTTP API request body as JSON. A missing or blank body and malformed JSON are distinct problems. */
 export function parseJsonBody(body: string | undefined | null, isBase64Encoded: boolean): Result<unknown, RequestProblem> {
   if (body === undefined || body === null) {
-    return fail({ code: "MISSING_BODY", message: "body: a JSON object is required, e.g. {\"displayName\":\"Ada\"}" });
+    return fail({ code: "MissingBody", message: "body: a JSON object is required, e.g. {\"displayName\":\"Ada\"}" });
   }
   const text = isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
   if (text.trim() === "") {
-    return fail({ code: "MISSING_BODY", message: "body: a JSON object is required, e.g. {\"displayName\":\"Ada\"}" });
+    return fail({ code: "MissingBody", message: "body: a JSON object is required, e.g. {\"displayName\":\"Ada\"}" });
   }
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (err) {
     const reason = err instanceof SyntaxError ? err.message : "not valid JSON";
-    return fail({ code: "MALFORMED_JSON", message: `body: malformed JSON (${reason})` });
+    return fail({ code: "MalformedJson", message: `body: malformed JSON (${reason})` });
   }
 }
 
@@ -190,7 +190,7 @@ export function validateProfileInput(input: unknown): Result<ProfileInput, Reque
   }
   const issues = describeIssues(parsed.error.issues, input);
   return fail({
-    code: "VALIDATION_FAILED",
+    code: "ValidationFailed",
     message: issues.map((i) => `${i.field}: ${i.message}`).join("; "),
     issues,
   });
@@ -243,7 +243,7 @@ export function parseIfMatch(header: string | undefined): Result<IfMatch, Reques
   const version = digits === undefined ? Number.NaN : Number(digits);
   if (!Number.isSafeInteger(version) || version < 1) {
     return fail({
-      code: "INVALID_IF_MATCH",
+      code: "InvalidIfMatch",
       message: `If-Match: expected one profile version such as "3" (the ETag of a previous response), received ${JSON.stringify(header)}`,
     });
   }

@@ -41,14 +41,27 @@ export const handler = async (event: ProfileApiEvent, context: Context): Promise
   }
 };
 
+/**
+ * The path the request addresses. API Gateway already matched a route: for a literal route key
+ * ("GET /profiles/me") its path is authoritative, whatever prefix `rawPath` carries (a named stage, or the
+ * base path of a custom domain's API mapping, which HTTP APIs keep in `rawPath`). Only for `$default` and
+ * greedy routes (`/{proxy+}`) is the path read from `rawPath`.
+ */
+export function routedPath(event: Pick<ProfileApiEvent, "routeKey" | "rawPath" | "requestContext">): string {
+  const match = /^[A-Z]+ (\/\S*)$/.exec(event.routeKey ?? "");
+  const routePath = match?.[1];
+  if (routePath !== undefined && !routePath.includes("{")) return routePath;
+  return requestPath(event.rawPath, event.requestContext.stage);
+}
+
 async function route(event: ProfileApiEvent): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();
-  const path = requestPath(event.rawPath, event.requestContext.stage);
+  const path = routedPath(event);
   if (path !== PROFILE_PATH) {
-    throw new HttpError(404, "ROUTE_NOT_FOUND", `No route for ${method} ${path}`);
+    throw new HttpError(404, "RouteNotFound", `No route for ${method} ${path}`);
   }
   if (!isAllowedMethod(method)) {
-    throw new HttpError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on ${PROFILE_PATH}; use ${ALLOWED_METHODS.join(", ")}`, {
+    throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on ${PROFILE_PATH}; use ${ALLOWED_METHODS.join(", ")}`, {
       allow: ALLOWED_METHODS.join(", "),
     });
   }
@@ -72,7 +85,7 @@ function requireIdentity(event: ProfileApiEvent): Identity {
   const context = event.requestContext as { authorizer?: { jwt?: { claims?: JwtClaims } } };
   const identity = identityFromClaims(context.authorizer?.jwt?.claims);
   if (!identity.ok) {
-    throw new HttpError(401, "UNAUTHORIZED", `The access token lacks the claim(s): ${identity.error.missing.join(", ")}`, {
+    throw new HttpError(401, "Unauthorized", `The access token lacks the claim(s): ${identity.error.missing.join(", ")}`, {
       "www-authenticate": "Bearer",
     });
   }
@@ -89,13 +102,13 @@ function profileResponse(statusCode: number, profile: Profile, identity: Identit
 }
 
 function preconditionFailed(err: VersionConflictError): HttpError {
-  return new HttpError(412, "PRECONDITION_FAILED", `${err.message}. Fix: GET ${PROFILE_PATH} and retry with its ETag in If-Match.`);
+  return new HttpError(412, "PreconditionFailed", `${err.message}. Fix: GET ${PROFILE_PATH} and retry with its ETag in If-Match.`);
 }
 
 async function getMyProfile(identity: Identity): Promise<HttpResponse> {
   const profile = await getProfile(store, identity.userId);
   if (profile === undefined) {
-    throw new HttpError(404, "NOT_FOUND", `No profile exists for this user. Fix: create it with PUT ${PROFILE_PATH}.`);
+    throw new HttpError(404, "NotFound", `No profile exists for this user. Fix: create it with PUT ${PROFILE_PATH}.`);
   }
   return profileResponse(200, profile, identity);
 }

@@ -18,8 +18,19 @@ export const handler = async (event: PostConfirmationTriggerEvent, context: Cont
     logger.debug("Not a sign-up confirmation; nothing to do", { triggerSource: event.triggerSource });
     return event;
   }
-  const profile = initialProfile(event.request.userAttributes, new Date().toISOString());
-  const created = await createProfileIfAbsent(store, profile);
-  logger.info(created ? "Profile created" : "Profile already exists; left unchanged", { userId: profile.userId });
-  return event;
+  try {
+    const profile = initialProfile(event.request.userAttributes, new Date().toISOString());
+    const created = await createProfileIfAbsent(store, profile);
+    logger.info(created ? "Profile created" : "Profile already exists; left unchanged", { userId: profile.userId });
+    return event;
+  } catch (err) {
+    // Cognito turns a failed trigger into an error for the client: log what failed, with the request id.
+    // (Should the profile still be missing, GET answers 404 and the user's first PUT creates it.)
+    logger.error("Could not create the initial profile", {
+      awsRequestId: context.awsRequestId,
+      userName: event.userName,
+      error: err instanceof Error ? err : new Error(String(err)),
+    });
+    throw err;
+  }
 };

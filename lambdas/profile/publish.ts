@@ -26,19 +26,25 @@ export function toPublishEntry(event: ProfileEvent, id: string, fifoTopic: boole
   };
 }
 
+/** An event SNS did not accept, and why (for the log and the batch item failure). */
+export interface PublishFailure {
+  readonly itemIdentifier: string;
+  readonly reason: string;
+}
+
 /**
- * Publishes the events in order, in chunks of 10. Returns the identifiers of the events that were not
- * published: entries SNS reports as Failed (or does not report at all), and every entry of a chunk whose
- * call threw. Later chunks are still attempted.
+ * Publishes the events in order, in chunks of 10. Returns the events that were not published: entries SNS
+ * reports as Failed (or does not report at all), and every entry of a chunk whose call threw. Later chunks
+ * are still attempted. Each failure is logged once, here.
  */
 export async function publishEvents(
   sns: SNSClient,
   topicArn: string,
   pending: readonly PendingEvent[],
   log: ErrorLogger,
-): Promise<string[]> {
+): Promise<PublishFailure[]> {
   const fifoTopic = topicArn.endsWith(".fifo");
-  const failed: string[] = [];
+  const failed: PublishFailure[] = [];
   for (const batch of chunk(pending, PUBLISH_BATCH_SIZE)) {
     const byEntryId = new Map(batch.map((item, index) => [`e${index}`, item] as const));
     const entries = [...byEntryId].map(([id, item]) => toPublishEntry(item.event, id, fifoTopic));
@@ -48,21 +54,24 @@ export async function publishEvents(
       for (const [id, item] of byEntryId) {
         if (succeeded.has(id)) continue;
         const failure = (out.Failed ?? []).find((f) => f.Id === id);
+        const code = failure?.Code ?? "NotReported";
+        const reason = failure?.Message ?? "entry missing from both Successful and Failed";
         log.error("SNS did not publish a profile event", {
           eventId: item.event.eventId,
           sequenceNumber: item.itemIdentifier,
-          code: failure?.Code ?? "NotReported",
-          reason: failure?.Message ?? "entry missing from both Successful and Failed",
+          code,
+          reason,
           senderFault: failure?.SenderFault,
         });
-        failed.push(item.itemIdentifier);
+        failed.push({ itemIdentifier: item.itemIdentifier, reason: `PublishBatch entry failed: ${code}: ${reason}` });
       }
     } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
       log.error("PublishBatch failed; every event of the chunk will be retried", {
         sequenceNumbers: batch.map((item) => item.itemIdentifier),
-        error: err instanceof Error ? err : new Error(String(err)),
+        error,
       });
-      failed.push(...batch.map((item) => item.itemIdentifier));
+      failed.push(...batch.map((item) => ({ itemIdentifier: item.itemIdentifier, reason: `PublishBatch call failed: ${error.name}: ${error.message}` })));
     }
   }
   return failed;

@@ -6,10 +6,10 @@ function recordingLogger(): { error: jest.Mock } {
 
 describe("http responses", () => {
   it("renders 4xx errors as { error: { code, message } } JSON", () => {
-    const response = errorResponse(400, "VALIDATION_FAILED", "displayName: is required");
+    const response = errorResponse(400, "ValidationFailed", "displayName: is required");
     expect(response.statusCode).toBe(400);
     expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(JSON.parse(response.body ?? "")).toEqual({ error: { code: "VALIDATION_FAILED", message: "displayName: is required" } });
+    expect(JSON.parse(response.body ?? "")).toEqual({ error: { code: "ValidationFailed", message: "displayName: is required" } });
   });
 
   it("marks every response as not cacheable (per-user data behind CloudFront)", () => {
@@ -19,10 +19,10 @@ describe("http responses", () => {
   });
 
   it("maps an HttpError to its status, code and headers", () => {
-    const response = errorToResponse(new HttpError(405, "METHOD_NOT_ALLOWED", "no", { allow: "GET" }), { awsRequestId: "r" }, recordingLogger());
+    const response = errorToResponse(new HttpError(405, "MethodNotAllowed", "no", { allow: "GET" }), { awsRequestId: "r" }, recordingLogger());
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe("GET");
-    expect(JSON.parse(response.body ?? "")).toEqual({ error: { code: "METHOD_NOT_ALLOWED", message: "no" } });
+    expect(JSON.parse(response.body ?? "")).toEqual({ error: { code: "MethodNotAllowed", message: "no" } });
   });
 
   it("answers an unexpected error with 500 and a reference, logs it with both request ids, and leaks nothing", () => {
@@ -31,7 +31,7 @@ describe("http responses", () => {
     const response = internalErrorResponse(error, { awsRequestId: "lambda-req-1", apiRequestId: "api-req-1" }, log);
     expect(response.statusCode).toBe(500);
     const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
-    expect(body.error.code).toBe("INTERNAL_ERROR");
+    expect(body.error.code).toBe("InternalError");
     expect(body.error.message).toContain("api-req-1");
     expect(response.body).not.toContain("secret-name");
     expect(response.body).not.toContain("at ");

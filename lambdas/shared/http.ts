@@ -74,7 +74,7 @@ export function internalErrorResponse(error: unknown, ids: RequestIds, log: Erro
     apiRequestId: ids.apiRequestId,
     error: error instanceof Error ? error : new Error(String(error)),
   });
-  return errorResponse(500, "INTERNAL_ERROR", `The request could not be completed. Reference: ${reference}`);
+  return errorResponse(500, "InternalError", `The request could not be completed. Reference: ${reference}`);
 }
 
 /** Maps anything a handler threw to a response: HttpError to its 4xx, everything else to a logged 500. */

@@ -76,6 +76,8 @@ export interface HttpApiProps {
   readonly description?: string;
   /** Access log retention in days (a value CloudWatch accepts). @default 30 */
   readonly logRetentionDays?: number;
+  /** Keep the access-log group when Terraform would destroy it (`prevent_destroy`; turn on in production). @default false */
+  readonly preventLogGroupDestroy?: boolean;
   /**
    * Stage-wide default route throttling (token bucket; requests over it get 429): bucket size, 1–5000 (the default
    * account quota per region). @default 100
@@ -220,6 +222,7 @@ export class HttpApi extends Construct implements IHttpApi {
     this.logGroup = new LogGroup(this, "AccessLogs", {
       logGroupName: `/aws/apigateway/${apiName}/access`,
       retentionDays: props.logRetentionDays ?? 30,
+      preventDestroy: props.preventLogGroupDestroy ?? false,
     });
 
     this.stage = new Apigatewayv2Stage(this, "DefaultStage", {

@@ -39,7 +39,10 @@ export interface KeyProps {
 }
 
 export interface ServiceUseOptions {
-  /** Limit the service's use to requests made for this resource (`aws:SourceArn`, ArnLike). @default any resource of the account */
+  /**
+   * Limit the service's use to requests made for this resource (`aws:SourceArn`, ArnLike; for CloudWatch Logs the
+   * log group ARN, matched on `kms:EncryptionContext:aws:logs:arn`). @default any resource of the account
+   */
   readonly sourceArn?: string;
 }
 
@@ -172,11 +175,15 @@ export class Key extends KeyBase {
     ];
     for (const [service, access] of this.services) {
       const logs = /^logs\.([a-z0-9-]+)\.amazonaws\.com/.exec(service);
-      const condition: Record<string, Record<string, string | string[]>> = logs
-        ? { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${logs[1]}:${this.accountId}:*` } }
-        : { StringEquals: { "aws:SourceAccount": this.accountId } };
-      if (!access.anySource && access.sourceArns.length > 0) {
-        condition.ArnLike = { ...(condition.ArnLike ?? {}), "aws:SourceArn": access.sourceArns.length === 1 ? access.sourceArns[0] : [...access.sourceArns] };
+      const scoped = !access.anySource && access.sourceArns.length > 0;
+      const sources = access.sourceArns.length === 1 ? access.sourceArns[0] : [...access.sourceArns];
+      let condition: Record<string, Record<string, string | string[]>>;
+      if (logs) {
+        // CloudWatch Logs sends no aws:SourceArn to KMS: a log group is identified by the encryption context only.
+        condition = { ArnLike: { "kms:EncryptionContext:aws:logs:arn": scoped ? sources : `arn:aws:logs:${logs[1]}:${this.accountId}:*` } };
+      } else {
+        condition = { StringEquals: { "aws:SourceAccount": this.accountId } };
+        if (scoped) condition.ArnLike = { "aws:SourceArn": sources };
       }
       statements.push({
         Sid: `AllowService${sidPart(service)}`,

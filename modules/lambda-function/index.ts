@@ -18,7 +18,7 @@ import { validateFunctionProps, validateSqsSource, validateStreamSource } from "
 export { bundle, bundleStats, bundleCacheDir } from "./bundle";
 export type { Bundle, BundlingOptions } from "./bundle";
 
-/** Asynchronous invocation settings (S3, SNS, EventBridge, Cognito triggers invoke asynchronously or not at all). */
+/** Asynchronous invocation settings (S3, SNS and EventBridge invoke asynchronously; Cognito triggers and API Gateway invoke synchronously, so these do not apply to them). */
 export interface AsyncInvokeOptions {
   /** Where an event goes after its last failed attempt (SQS queue or SNS topic). @default none (event dropped; a warning is emitted) */
   readonly onFailure?: IFailureDestination;

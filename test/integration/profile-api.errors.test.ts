@@ -2,7 +2,7 @@
  * Failure paths of the handlers that need a real (but failing) backend or a fresh cold start:
  * missing configuration, and a DynamoDB error turned into a logged 500 that leaks nothing.
  */
-import { httpApiEvent, cognitoClaims, lambdaContext } from "../support/events";
+import { httpApiEvent, cognitoClaims, lambdaContext, postConfirmationEvent } from "../support/events";
 import { uniqueTableName, useLocalAws } from "../support/local-aws";
 
 describe("cold start", () => {
@@ -25,7 +25,7 @@ describe("cold start", () => {
 });
 
 describe("unexpected errors", () => {
-  it("answers 500 INTERNAL_ERROR with the API request id, logs the error with both request ids, and leaks no detail", async () => {
+  it("answers 500 InternalError with the API request id, logs the error with both request ids, and leaks no detail", async () => {
     const missingTable = uniqueTableName("no-such-table");
     useLocalAws({ PROFILES_TABLE_NAME: missingTable });
     let handler: typeof import("../../lambdas/profile/profile-api").handler | undefined;
@@ -43,13 +43,34 @@ describe("unexpected errors", () => {
 
     expect(response.statusCode).toBe(500);
     const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
-    expect(body).toEqual({ error: { code: "INTERNAL_ERROR", message: `The request could not be completed. Reference: ${event.requestContext.requestId}` } });
+    expect(body).toEqual({ error: { code: "InternalError", message: `The request could not be completed. Reference: ${event.requestContext.requestId}` } });
     expect(response.body).not.toContain(missingTable);
     expect(response.body).not.toContain("ResourceNotFound");
     expect(logged).toHaveBeenCalledTimes(1);
     const [, details] = logged.mock.calls[0] as [string, { awsRequestId: string; apiRequestId: string; error: Error }];
     expect(details.awsRequestId).toBe(context.awsRequestId);
     expect(details.apiRequestId).toBe(event.requestContext.requestId);
+    expect(details.error.name).toBe("ResourceNotFoundException");
+  });
+
+  it("profile-bootstrap logs a failed write with the request id and fails the trigger", async () => {
+    useLocalAws({ PROFILES_TABLE_NAME: uniqueTableName("no-such-table") });
+    let handler: typeof import("../../lambdas/profile/profile-bootstrap").handler | undefined;
+    let logger: typeof import("../../lambdas/shared/logger").logger | undefined;
+    jest.isolateModules(() => {
+      ({ handler } = require("../../lambdas/profile/profile-bootstrap") as typeof import("../../lambdas/profile/profile-bootstrap"));
+      ({ logger } = require("../../lambdas/shared/logger") as typeof import("../../lambdas/shared/logger"));
+    });
+    if (handler === undefined || logger === undefined) throw new Error("modules did not load");
+    const logged = jest.spyOn(logger, "error");
+    const context = lambdaContext("profile-bootstrap");
+
+    await expect(handler(postConfirmationEvent({ sub: "u-boot-500", email: "b@example.com" }), context)).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+    expect(logged).toHaveBeenCalledTimes(1);
+    const [, details] = logged.mock.calls[0] as [string, { awsRequestId: string; error: Error }];
+    expect(details.awsRequestId).toBe(context.awsRequestId);
     expect(details.error.name).toBe("ResourceNotFoundException");
   });
 });

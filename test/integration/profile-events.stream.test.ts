@@ -45,10 +45,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteTable(raw, tableName);
-  raw.destroy();
-  streams.destroy();
-  await sns.stop();
+  // Each step runs even when an earlier one (or beforeAll) failed: a leaked server or socket keeps jest alive.
+  try {
+    if (raw !== undefined) await deleteTable(raw, tableName);
+  } finally {
+    raw?.destroy();
+    streams?.destroy();
+    await sns.stop();
+  }
 });
 
 beforeEach(() => sns.reset());
@@ -101,7 +105,8 @@ describe("profile-events fed from the table's stream", () => {
     expect(await apiCall(userId, "PUT", { displayName: "Ada" })).toBe(201);
     expect(await apiCall(userId, "PUT", { displayName: "Ada", bio: "Analyst" })).toBe(200);
     expect(await apiCall(userId, "DELETE")).toBe(204);
-    // No dual write: profile-api itself never called SNS, although AWS_ENDPOINT_URL_SNS is set.
+    await bootstrap.handler(postConfirmationEvent({ sub: randomUUID(), email: "no-dual-write@example.com" }), lambdaContext("profile-bootstrap"));
+    // No dual write: profile-api and profile-bootstrap never called SNS (any action), although AWS_ENDPOINT_URL_SNS is set.
     expect(sns.requests).toHaveLength(0);
 
     const records = await streamRecordsOf([userId], 3);
@@ -192,6 +197,16 @@ describe("profile-events fed from the table's stream", () => {
     expect(result.batchItemFailures).toEqual(records.slice(0, 10).map((r) => ({ itemIdentifier: sequenceNumber(r) })));
     expect(sns.requests.map((r) => r.entries.length)).toEqual([10, 2]);
     expect(sns.published).toHaveLength(2);
+  });
+
+  it("fails the invocation when no record of the batch was published, so Lambda retries the whole batch", async () => {
+    const userIds = await createProfiles(2);
+    const records = await streamRecordsOf(userIds, 2);
+    sns.behave({ failEntry: () => ({ code: "KMSThrottling", message: "simulated throttling", senderFault: false }) });
+
+    await expect(runEvents(toStreamEvent(records, streamArn))).rejects.toMatchObject({ name: "FullBatchFailureError" });
+    expect(sns.requests.map((r) => r.entries.length)).toEqual([2]);
+    expect(sns.published).toHaveLength(0);
   });
 
   it("skips items that are not profiles without publishing or failing them", async () => {

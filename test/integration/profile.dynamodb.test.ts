@@ -31,8 +31,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteTable(raw, tableName);
-  raw.destroy();
+  try {
+    if (raw !== undefined) await deleteTable(raw, tableName);
+  } finally {
+    raw?.destroy();
+  }
 });
 
 interface TestUser {
@@ -70,10 +73,10 @@ async function storedItem(userId: string): Promise<Record<string, unknown> | und
 }
 
 describe("GET /profiles/me", () => {
-  it("answers 404 NOT_FOUND as JSON when the user has no profile", async () => {
+  it("answers 404 NotFound as JSON when the user has no profile", async () => {
     const response = await call(request(newUser(), { method: "GET" }));
     expect(response.statusCode).toBe(404);
-    expect(errorOf(response).code).toBe("NOT_FOUND");
+    expect(errorOf(response).code).toBe("NotFound");
   });
 
   it("returns the stored profile with the e-mail from the claims and its version as ETag", async () => {
@@ -176,14 +179,14 @@ describe("PUT /profiles/me", () => {
     expect(json(response)).toMatchObject({ displayName: "Second", version: 2 });
   });
 
-  it("refuses a stale If-Match with 412 PRECONDITION_FAILED and leaves the item unchanged", async () => {
+  it("refuses a stale If-Match with 412 PreconditionFailed and leaves the item unchanged", async () => {
     const user = newUser();
     await put(user, { displayName: "v1" });
     await put(user, { displayName: "v2" });
     const response = await put(user, { displayName: "lost update" }, { "if-match": '"1"' });
     expect(response.statusCode).toBe(412);
     const error = errorOf(response);
-    expect(error.code).toBe("PRECONDITION_FAILED");
+    expect(error.code).toBe("PreconditionFailed");
     expect(error.message).toContain('current version "2"');
     expect(await storedItem(user.userId)).toMatchObject({ displayName: "v2", version: 2 });
   });
@@ -192,7 +195,7 @@ describe("PUT /profiles/me", () => {
     const user = newUser();
     const response = await put(user, { displayName: "Ghost" }, { "if-match": '"1"' });
     expect(response.statusCode).toBe(412);
-    expect(errorOf(response).code).toBe("PRECONDITION_FAILED");
+    expect(errorOf(response).code).toBe("PreconditionFailed");
     expect(await storedItem(user.userId)).toBeUndefined();
   });
 
@@ -217,22 +220,22 @@ describe("PUT /profiles/me", () => {
 
   describe("400 cases (nothing is written)", () => {
     const cases: Array<[string, Omit<HttpRequest, "claims" | "method">, string, RegExp]> = [
-      ["missing body", {}, "MISSING_BODY", /^body: /],
-      ["empty body", { body: "" }, "MISSING_BODY", /^body: /],
-      ["malformed JSON", { body: '{"displayName": "Ada",' }, "MALFORMED_JSON", /^body: malformed JSON/],
-      ["a JSON array", { body: "[]" }, "VALIDATION_FAILED", /^body: expected a JSON object, received array$/],
-      ["JSON null", { body: "null" }, "VALIDATION_FAILED", /^body: expected a JSON object, received null$/],
-      ["no displayName", { body: JSON.stringify({ bio: "hi" }) }, "VALIDATION_FAILED", /^displayName: is required$/],
-      ["an empty displayName", { body: JSON.stringify({ displayName: "" }) }, "VALIDATION_FAILED", /^displayName: must not be empty$/],
-      ["a displayName of 65 characters", { body: JSON.stringify({ displayName: "d".repeat(65) }) }, "VALIDATION_FAILED", /^displayName: must be at most 64/],
-      ["a bio of 501 characters", { body: JSON.stringify({ displayName: "Ada", bio: "b".repeat(501) }) }, "VALIDATION_FAILED", /^bio: must be at most 500/],
-      ["a malformed locale", { body: JSON.stringify({ displayName: "Ada", locale: "en_US" }) }, "VALIDATION_FAILED", /^locale: must be a BCP 47/],
-      ["a numeric displayName", { body: JSON.stringify({ displayName: 7 }) }, "VALIDATION_FAILED", /^displayName: expected string, received number$/],
-      ["a boolean bio", { body: JSON.stringify({ displayName: "Ada", bio: true }) }, "VALIDATION_FAILED", /^bio: expected string, received boolean$/],
-      ["a numeric locale", { body: JSON.stringify({ displayName: "Ada", locale: 1 }) }, "VALIDATION_FAILED", /^locale: expected string, received number$/],
-      ["an unknown field", { body: JSON.stringify({ displayName: "Ada", version: 9 }) }, "VALIDATION_FAILED", /^version: unknown field/],
-      ["an attempt to set another user id", { body: JSON.stringify({ displayName: "Ada", userId: "victim" }) }, "VALIDATION_FAILED", /^userId: unknown field/],
-      ["a malformed If-Match", { body: JSON.stringify({ displayName: "Ada" }), headers: { "if-match": "abc" } }, "INVALID_IF_MATCH", /^If-Match: /],
+      ["missing body", {}, "MissingBody", /^body: /],
+      ["empty body", { body: "" }, "MissingBody", /^body: /],
+      ["malformed JSON", { body: '{"displayName": "Ada",' }, "MalformedJson", /^body: malformed JSON/],
+      ["a JSON array", { body: "[]" }, "ValidationFailed", /^body: expected a JSON object, received array$/],
+      ["JSON null", { body: "null" }, "ValidationFailed", /^body: expected a JSON object, received null$/],
+      ["no displayName", { body: JSON.stringify({ bio: "hi" }) }, "ValidationFailed", /^displayName: is required$/],
+      ["an empty displayName", { body: JSON.stringify({ displayName: "" }) }, "ValidationFailed", /^displayName: must not be empty$/],
+      ["a displayName of 65 characters", { body: JSON.stringify({ displayName: "d".repeat(65) }) }, "ValidationFailed", /^displayName: must be at most 64/],
+      ["a bio of 501 characters", { body: JSON.stringify({ displayName: "Ada", bio: "b".repeat(501) }) }, "ValidationFailed", /^bio: must be at most 500/],
+      ["a malformed locale", { body: JSON.stringify({ displayName: "Ada", locale: "en_US" }) }, "ValidationFailed", /^locale: must be a BCP 47/],
+      ["a numeric displayName", { body: JSON.stringify({ displayName: 7 }) }, "ValidationFailed", /^displayName: expected string, received number$/],
+      ["a boolean bio", { body: JSON.stringify({ displayName: "Ada", bio: true }) }, "ValidationFailed", /^bio: expected string, received boolean$/],
+      ["a numeric locale", { body: JSON.stringify({ displayName: "Ada", locale: 1 }) }, "ValidationFailed", /^locale: expected string, received number$/],
+      ["an unknown field", { body: JSON.stringify({ displayName: "Ada", version: 9 }) }, "ValidationFailed", /^version: unknown field/],
+      ["an attempt to set another user id", { body: JSON.stringify({ displayName: "Ada", userId: "victim" }) }, "ValidationFailed", /^userId: unknown field/],
+      ["a malformed If-Match", { body: JSON.stringify({ displayName: "Ada" }), headers: { "if-match": "abc" } }, "InvalidIfMatch", /^If-Match: /],
     ];
 
     it.each(cases)("answers 400 for %s with the code and the field in the message", async (_label, req, code, message) => {
@@ -278,7 +281,7 @@ describe("DELETE /profiles/me", () => {
     await put(user, { displayName: "v2" });
     const response = await call(request(user, { method: "DELETE", headers: { "if-match": 'W/"1"' } }));
     expect(response.statusCode).toBe(412);
-    expect(errorOf(response).code).toBe("PRECONDITION_FAILED");
+    expect(errorOf(response).code).toBe("PreconditionFailed");
     expect(await storedItem(user.userId)).toMatchObject({ version: 2 });
   });
 
@@ -321,11 +324,11 @@ describe("authentication and routing", () => {
     ["no authorizer context", null, "sub, email"],
     ["no sub claim", { email: "a@example.com" }, "sub"],
     ["no email claim", { sub: "u-without-email" }, "email"],
-  ])("answers 401 UNAUTHORIZED when the request has %s", async (_label, claims, missing) => {
+  ])("answers 401 Unauthorized when the request has %s", async (_label, claims, missing) => {
     const response = await call(httpApiEvent({ method: "GET", claims }));
     expect(response.statusCode).toBe(401);
     expect(response.headers["www-authenticate"]).toBe("Bearer");
-    expect(errorOf(response)).toEqual({ code: "UNAUTHORIZED", message: `The access token lacks the claim(s): ${missing}` });
+    expect(errorOf(response)).toEqual({ code: "Unauthorized", message: `The access token lacks the claim(s): ${missing}` });
   });
 
   it("answers 401 for a write without claims and writes nothing", async () => {
@@ -334,17 +337,36 @@ describe("authentication and routing", () => {
     expect(await storedItem("u-no-email")).toBeUndefined();
   });
 
-  it("answers 404 ROUTE_NOT_FOUND for an unknown path", async () => {
+  it("answers 404 RouteNotFound for an unknown path", async () => {
     const response = await call(request(newUser(), { method: "GET", path: "/profiles/someone-else" }));
     expect(response.statusCode).toBe(404);
-    expect(errorOf(response).code).toBe("ROUTE_NOT_FOUND");
+    expect(errorOf(response).code).toBe("RouteNotFound");
   });
 
-  it("answers 405 METHOD_NOT_ALLOWED with an Allow header for an unsupported method", async () => {
+  it("trusts the matched route key when rawPath carries a custom domain's base path", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Mapped" });
+    const response = await call(request(user, { method: "GET", basePath: "/v1" }));
+    expect(response.statusCode).toBe(200);
+    expect(json(response).displayName).toBe("Mapped");
+  });
+
+  it("reads the path from rawPath, without the stage, behind a $default route", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Default route" });
+    const found = await call(request(user, { method: "GET", stage: "prod", routeKey: "$default" }));
+    expect(found.statusCode).toBe(200);
+    expect(json(found).displayName).toBe("Default route");
+    const other = await call(request(user, { method: "GET", stage: "prod", routeKey: "$default", path: "/profiles/other" }));
+    expect(other.statusCode).toBe(404);
+    expect(errorOf(other).code).toBe("RouteNotFound");
+  });
+
+  it("answers 405 MethodNotAllowed with an Allow header for an unsupported method", async () => {
     const response = await call(request(newUser(), { method: "POST", body: "{}" }));
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe("GET, PUT, DELETE");
-    expect(errorOf(response).code).toBe("METHOD_NOT_ALLOWED");
+    expect(errorOf(response).code).toBe("MethodNotAllowed");
   });
 });
 

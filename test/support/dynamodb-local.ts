@@ -33,8 +33,8 @@ export interface StartOptions {
   readonly attempts?: number;
 }
 
-const JAVA_MISSING =
-  "DynamoDB Local needs Java, and `java` was not found on PATH. Fix: install a Java 17 runtime: apt-get install -y openjdk-17-jre-headless";
+const JAVA_FIX = "Fix: install a Java 17 runtime (apt-get install -y openjdk-17-jre-headless) and put its `java` on PATH";
+const JAVA_MISSING = `DynamoDB Local needs Java, and \`java\` was not found on PATH. ${JAVA_FIX}`;
 
 /** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib. */
 export function emulatorDirectory(): string {
@@ -51,10 +51,26 @@ export function emulatorDirectory(): string {
   return dir;
 }
 
-/** Throws the install hint when no `java` runs. */
+/** Throws the install hint when no `java` runs: not on PATH, or present but failing (`java -version`). */
 export function assertJavaAvailable(): void {
-  const result = spawnSync("java", ["-version"], { stdio: "ignore" });
-  if (result.error !== undefined || result.status !== 0) throw new Error(JAVA_MISSING);
+  const result = spawnSync("java", ["-version"], {
+    // Explicitly this module's `process.env` (in a jest test file, the test's copy, not the worker's).
+    env: process.env,
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  if (result.error !== undefined) {
+    if ((result.error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(JAVA_MISSING);
+    throw new Error(`DynamoDB Local needs Java, and \`java -version\` could not run: ${result.error.message}. ${JAVA_FIX}`);
+  }
+  if (result.status !== 0) {
+    const output = (result.stderr ?? "").trim().slice(0, 1000);
+    throw new Error(
+      `DynamoDB Local needs Java, and \`java -version\` failed (exit code ${result.status ?? "none"}, signal ${result.signal ?? "none"})` +
+        `${output === "" ? "" : `: ${output}`}. ${JAVA_FIX}`,
+    );
+  }
 }
 
 /** A TCP port nobody listens on right now. */
@@ -126,7 +142,7 @@ function startOnce(directory: string, port: number, readyTimeoutMs: number): Pro
   const child: ChildProcess = spawn(
     "java",
     ["-Djava.library.path=DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-disableTelemetry", "-port", String(port)],
-    { cwd: directory, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: directory, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   const keep = (chunk: Buffer): void => {
@@ -147,6 +163,14 @@ function startOnce(directory: string, port: number, readyTimeoutMs: number): Pro
       resolveExit();
     });
   });
+
+  // Safety net: if this process exits without global teardown (process.exit after a crash, --forceExit),
+  // take the JVM down with it instead of leaving it listening. (SIGKILL of jest itself cannot be caught.)
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  process.once("exit", killOnExit);
+  void exited.then(() => process.removeListener("exit", killOnExit));
 
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
@@ -170,6 +194,10 @@ function startOnce(directory: string, port: number, readyTimeoutMs: number): Pro
       child.stderr?.removeListener("data", keep);
       child.stdout?.resume();
       child.stderr?.resume();
+      // Do not let the JVM keep jest's process alive: global teardown stops it, the exit hook above covers the rest.
+      child.unref();
+      (child.stdout as { unref?: () => void } | null)?.unref?.();
+      (child.stderr as { unref?: () => void } | null)?.unref?.();
       return { endpoint, port, pid: child.pid, stop };
     },
     async (err: unknown) => {

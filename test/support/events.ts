@@ -16,6 +16,10 @@ export interface HttpRequest {
   readonly claims?: Readonly<Record<string, string>> | null;
   /** @default "$default" */
   readonly stage?: string;
+  /** The route API Gateway matched. @default "<method> <path>" (a literal route per method) */
+  readonly routeKey?: string;
+  /** Base path of a custom domain's API mapping, which HTTP APIs keep in `rawPath` (e.g. "/v1"). @default none */
+  readonly basePath?: string;
 }
 
 /** The claims API Gateway's JWT authorizer passes for a Cognito ID token. */
@@ -39,7 +43,8 @@ export function cognitoClaims(userId: string, email: string): Record<string, str
 export function httpApiEvent(request: HttpRequest): APIGatewayProxyEventV2WithJWTAuthorizer {
   const path = request.path ?? "/profiles/me";
   const stage = request.stage ?? "$default";
-  const rawPath = stage === "$default" ? path : `/${stage}${path}`;
+  const rawPath = `${request.basePath ?? ""}${stage === "$default" ? path : `/${stage}${path}`}`;
+  const routeKey = request.routeKey ?? `${request.method} ${path}`;
   const headers: Record<string, string> = {
     accept: "application/json",
     "content-length": String(Buffer.byteLength(request.body ?? "")),
@@ -59,7 +64,7 @@ export function httpApiEvent(request: HttpRequest): APIGatewayProxyEventV2WithJW
     domainPrefix: "abc123",
     http: { method: request.method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.10", userAgent: "jest" },
     requestId: `api-${randomUUID()}`,
-    routeKey: `${request.method} ${path}`,
+    routeKey,
     stage,
     time: now.toUTCString(),
     timeEpoch: now.getTime(),
@@ -69,7 +74,7 @@ export function httpApiEvent(request: HttpRequest): APIGatewayProxyEventV2WithJW
   };
   return {
     version: "2.0",
-    routeKey: `${request.method} ${path}`,
+    routeKey,
     rawPath,
     rawQueryString: "",
     headers,

@@ -87,7 +87,10 @@ function errorXml(type: "Sender" | "Receiver", code: string, message: string): s
 }
 
 export class SnsQueryServer {
-  /** Every PublishBatch request received, rejected ones included, in arrival order. */
+  /**
+   * Every request received, in arrival order: PublishBatch calls (rejected ones included) and any other action
+   * (answered with InvalidAction, entries empty), so a test can prove that code made no SNS call at all.
+   */
   public readonly requests: ReceivedRequest[] = [];
   /** Entries reported as Successful, in order. */
   public readonly published: ReceivedEntry[] = [];
@@ -135,12 +138,12 @@ export class SnsQueryServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
     const request = decodePublishBatch(form);
+    this.requests.push(request);
     if (req.method !== "POST" || request.action !== "PublishBatch") {
       res.writeHead(400, { "content-type": "text/xml" });
       res.end(errorXml("Sender", "InvalidAction", `This test server implements only PublishBatch, received ${request.action}`));
       return;
     }
-    this.requests.push(request);
     if (this.behaviour.rejectRequest?.(request) === true) {
       res.writeHead(403, { "content-type": "text/xml" });
       res.end(errorXml("Sender", "AuthorizationError", "rejected by the test server"));

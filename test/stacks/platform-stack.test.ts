@@ -1,0 +1,233 @@
+import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../modules/core/iam";
+import { asArray } from "../support/synth";
+import { allResources, policyDocuments, resourcesOf, SynthesizedApp, synthApp } from "../support/app-synth";
+
+const ENVS = ["dev", "staging", "prod"] as const;
+const isAccountRoot = (principal: any): boolean => asArray<string>(principal?.AWS).every((p) => /^arn:aws:iam::\d{12}:root$/.test(p)) && asArray(principal?.AWS).length === 1;
+let synth: SynthesizedApp;
+
+beforeAll(() => {
+  synth = synthApp({ offline: true });
+});
+
+const platform = (env: string): any => synth.stack(`platform-${env}`);
+
+describe("the app", () => {
+  it("synthesizes one platform stack per environment and the state bootstrap stacks", () => {
+    const ids = synth.built.app.node.children.map((c) => c.node.id).sort();
+    expect(ids).toEqual(["platform-bootstrap-dev", "platform-bootstrap-prod", "platform-bootstrap-staging", "platform-dev", "platform-prod", "platform-staging"]);
+  });
+
+  it("bundles each function entry once for all three environments", () => {
+    const bundles = new Set(synth.built.platformStacks.flatMap((s) => s.functions.map((f) => f.bundle)));
+    const entries = new Set(synth.built.platformStacks.flatMap((s) => s.functions.map((f) => f.bundle.entry)));
+    expect(bundles.size).toBe(entries.size);
+    expect(entries.size).toBe(3);
+  });
+});
+
+describe.each(ENVS)("platform-%s secure defaults", (env) => {
+  it("runs every function on nodejs22.x arm64 with X-Ray, JSON logs to its own log group with the environment's retention", () => {
+    const s = platform(env);
+    const config = synth.built.environments.find((e) => e.name === env)!;
+    const fns = resourcesOf(s, "aws_lambda_function");
+    expect(fns).toHaveLength(3);
+    const groups: Record<string, any> = s.resource.aws_cloudwatch_log_group;
+    for (const fn of fns) {
+      expect(fn.runtime).toBe("nodejs22.x");
+      expect(fn.architectures).toEqual(["arm64"]);
+      expect(fn.tracing_config).toEqual({ mode: "Active" });
+      expect(fn.logging_config.log_format).toBe("JSON");
+      const groupId = /^\$\{aws_cloudwatch_log_group\.([^.]+)\.name\}$/.exec(fn.logging_config.log_group)?.[1];
+      expect(groupId).toBeDefined();
+      expect(groups[groupId!].retention_in_days).toBe(config.logRetentionDays);
+    }
+    for (const g of Object.values<any>(groups)) expect(g.retention_in_days).toBe(config.logRetentionDays);
+  });
+
+  it("encrypts every table, queue and topic, and keeps the profiles stream", () => {
+    const s = platform(env);
+    for (const t of resourcesOf(s, "aws_dynamodb_table")) {
+      expect(t.server_side_encryption.enabled).toBe(true);
+      expect(t.billing_mode).toBe("PAY_PER_REQUEST");
+      expect(t.stream_enabled).toBe(true);
+      expect(t.stream_view_type).toBe("NEW_AND_OLD_IMAGES");
+    }
+    const queues = resourcesOf(s, "aws_sqs_queue");
+    expect(queues.length).toBeGreaterThan(0);
+    for (const q of queues) expect(q.sqs_managed_sse_enabled === true || typeof q.kms_master_key_id === "string").toBe(true);
+    const topics = resourcesOf(s, "aws_sns_topic");
+    expect(topics.length).toBe(2); // user-data-change + alarms
+    for (const t of topics) expect(typeof t.kms_master_key_id).toBe("string");
+    for (const k of resourcesOf(s, "aws_kms_key")) expect(k.enable_key_rotation).toBe(true);
+  });
+
+  it("gives every queue and topic a TLS-only policy", () => {
+    const s = platform(env);
+    const policies = [...resourcesOf(s, "aws_sqs_queue_policy"), ...resourcesOf(s, "aws_sns_topic_policy")];
+    expect(policies.length).toBe(resourcesOf(s, "aws_sqs_queue").length + resourcesOf(s, "aws_sns_topic").length);
+    for (const [type, id, config] of allResources(s)) {
+      if (type !== "aws_sqs_queue_policy" && type !== "aws_sns_topic_policy") continue;
+      const doc = JSON.parse(config.policy);
+      const deny = asArray<any>(doc.Statement).find((st) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false");
+      expect({ address: `${type}.${id}`, deny: deny !== undefined }).toEqual({ address: `${type}.${id}`, deny: true });
+    }
+  });
+
+  it("grants no wildcard action and no data-plane action on \"*\" in any policy", () => {
+    const docs = policyDocuments(platform(env));
+    expect(docs.length).toBeGreaterThan(5);
+    for (const { address, document } of docs) {
+      for (const st of asArray<any>(document.Statement)) {
+        if (st.Effect !== "Allow") continue;
+        // AWS's default key-policy statement: the account root gets kms:* so IAM policies of the account govern the
+        // key and it can never become unmanageable. It grants nothing by itself; everything else must be exact.
+        if (address.startsWith("aws_kms_key") && isAccountRoot(st.Principal) && st.Action === "kms:*") continue;
+        const actions = asArray<string>(st.Action);
+        for (const a of actions) {
+          expect({ address, action: a, wildcard: a === "*" || /:\*$/.test(a) }).toEqual({ address, action: a, wildcard: false });
+        }
+        // Key policies name the key itself as "*" (the only resource a key policy can refer to); everything else must be scoped.
+        if (address.startsWith("aws_kms_key")) continue;
+        if (asArray<string>(st.Resource).includes("*")) {
+          const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.has(a));
+          expect({ address, scopedOnStar: scoped }).toEqual({ address, scopedOnStar: [] });
+        }
+      }
+    }
+  });
+
+  it("puts every route behind the Cognito JWT authorizer, throttles the stage and logs access as JSON", () => {
+    const s = platform(env);
+    const config = synth.built.environments.find((e) => e.name === env)!;
+    const routes = resourcesOf(s, "aws_apigatewayv2_route");
+    expect(routes.map((r) => r.route_key).sort()).toEqual(["DELETE /profiles/me", "GET /profiles/me", "PUT /profiles/me"]);
+    for (const r of routes) {
+      expect(r.authorization_type).toBe("JWT");
+      expect(r.authorizer_id).toMatch(/aws_apigatewayv2_authorizer\./);
+    }
+    const authorizer = resourcesOf(s, "aws_apigatewayv2_authorizer")[0];
+    expect(authorizer.authorizer_type).toBe("JWT");
+    expect(authorizer.jwt_configuration.issuer).toMatch(/^https:\/\/\$\{aws_cognito_user_pool\.[^.]+\.endpoint\}$/);
+    const stage = resourcesOf(s, "aws_apigatewayv2_stage")[0];
+    expect(stage.default_route_settings).toMatchObject({ throttling_burst_limit: config.api.throttlingBurstLimit, throttling_rate_limit: config.api.throttlingRateLimit });
+    expect(JSON.parse(stage.access_log_settings.format)).toHaveProperty("requestId");
+    for (const i of resourcesOf(s, "aws_apigatewayv2_integration")) expect(i.payload_format_version).toBe("2.0");
+    for (const p of resourcesOf(s, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com")) {
+      expect(p.source_arn).toMatch(/\/\*\/(GET|PUT|DELETE)\/profiles\/me$/);
+    }
+  });
+
+  it("wires the profile slice: API → profile-api, user pool → profile-bootstrap, stream → profile-events → topic", () => {
+    const s = platform(env);
+    const fnByName = (suffix: string): [string, any] => {
+      const entry = Object.entries<any>(s.resource.aws_lambda_function).find(([, f]) => f.function_name.endsWith(suffix));
+      if (!entry) throw new Error(`no function ${suffix}`);
+      return entry;
+    };
+    const [apiId, apiFn] = fnByName("profile-api");
+    const [bootId] = fnByName("profile-bootstrap");
+    const [eventsId, eventsFn] = fnByName("profile-events");
+    expect(apiFn.environment.variables).toHaveProperty("PROFILES_TABLE_NAME");
+    expect(JSON.stringify(apiFn.environment.variables)).not.toMatch(/TOPIC/); // rule 1: no SNS from the API
+    expect(eventsFn.environment.variables).toHaveProperty("USER_DATA_CHANGE_TOPIC_ARN");
+    const pool = resourcesOf(s, "aws_cognito_user_pool")[0];
+    expect(pool.lambda_config.post_confirmation).toBe(`\${aws_lambda_function.${bootId}.arn}`);
+    const integrations = resourcesOf(s, "aws_apigatewayv2_integration");
+    expect(integrations.every((i) => i.integration_uri === `\${aws_lambda_function.${apiId}.invoke_arn}` || i.integration_uri === `\${aws_lambda_function.${apiId}.arn}`)).toBe(true);
+    const mappings = resourcesOf(s, "aws_lambda_event_source_mapping");
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0].function_name).toContain(eventsId);
+    expect(mappings[0].event_source_arn).toMatch(/aws_dynamodb_table\.[^.]+\.stream_arn/);
+    expect(mappings[0].function_response_types).toEqual(["ReportBatchItemFailures"]);
+    expect(mappings[0].bisect_batch_on_function_error).toBe(true);
+    expect(mappings[0].destination_config.on_failure.destination_arn).toMatch(/aws_sqs_queue\./);
+  });
+
+  it("alarms on every function, the failure queue, API 5xx and stream iterator age, and has one dashboard", () => {
+    const s = platform(env);
+    const alarms = resourcesOf(s, "aws_cloudwatch_metric_alarm");
+    const metric = (name: string): any[] => alarms.filter((a) => a.metric_name === name);
+    expect(metric("Errors")).toHaveLength(3);
+    expect(metric("Throttles")).toHaveLength(3);
+    expect(metric("5xx")).toHaveLength(1);
+    expect(metric("IteratorAge")).toHaveLength(1);
+    expect(metric("ApproximateNumberOfMessagesVisible").length).toBeGreaterThanOrEqual(1);
+    for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\./)]);
+    expect(resourcesOf(s, "aws_cloudwatch_dashboard")).toHaveLength(1);
+    const subs = resourcesOf(s, "aws_sns_topic_subscription").filter((x) => x.protocol === "email");
+    expect(subs.map((x) => x.endpoint)).toEqual([synth.built.environments.find((e) => e.name === env)!.alarmEmail]);
+  });
+
+  it("exposes the outputs operators need", () => {
+    expect(Object.keys(platform(env).output).sort()).toEqual(
+      ["alarm_topic_arn", "api_url", "dashboard_name", "profiles_table_name", "user_data_change_topic_arn", "user_pool_client_id", "user_pool_id", "user_pool_issuer"].sort(),
+    );
+  });
+
+  it("uses a local backend and fake credentials offline (no data source calls AWS)", () => {
+    const s = platform(env);
+    expect(s.terraform.backend).toHaveProperty("local");
+    expect(s.data ?? {}).toEqual({});
+    const provider = s.provider.aws[0];
+    expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
+  });
+});
+
+describe("stateful guards", () => {
+  it("prod: deletion protection, PITR and prevent_destroy on the table, the user pool and log groups", () => {
+    const s = platform("prod");
+    const table = resourcesOf(s, "aws_dynamodb_table")[0];
+    expect(table.deletion_protection_enabled).toBe(true);
+    expect(table.point_in_time_recovery).toEqual({ enabled: true });
+    expect(table.lifecycle).toEqual({ prevent_destroy: true });
+    const pool = resourcesOf(s, "aws_cognito_user_pool")[0];
+    expect(pool.deletion_protection).toBe("ACTIVE");
+    expect(pool.lifecycle).toEqual({ prevent_destroy: true });
+    for (const g of resourcesOf(s, "aws_cloudwatch_log_group")) expect(g.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("dev: no prevent_destroy, so the environment can be torn down", () => {
+    const s = platform("dev");
+    for (const [type, id, config] of allResources(s)) expect({ r: `${type}.${id}`, lifecycle: config.lifecycle?.prevent_destroy ?? false }).toEqual({ r: `${type}.${id}`, lifecycle: false });
+    expect(resourcesOf(s, "aws_dynamodb_table")[0].deletion_protection_enabled).toBe(false);
+  });
+});
+
+describe("online mode", () => {
+  it("keeps state in the environment's S3 bucket with encryption and S3-native locking, and pins the account", () => {
+    const online = synthApp({ offline: false });
+    for (const config of online.built.environments) {
+      const s = online.stack(`platform-${config.name}`);
+      expect(s.terraform.backend.s3).toEqual({ bucket: config.backend.bucket, key: config.backend.key, region: config.backend.region, encrypt: true, use_lockfile: true });
+      expect(s.provider.aws[0].allowed_account_ids).toEqual(config.allowedAccountIds);
+      expect(s.provider.aws[0].access_key).toBeUndefined();
+      expect(s.provider.aws[0].default_tags[0].tags).toEqual(config.tags);
+    }
+  });
+});
+
+describe("bootstrap stack", () => {
+  it.each(ENVS)("creates the %s state bucket: versioned, encrypted, public access blocked, TLS-only, prevent_destroy, local state", (env) => {
+    const s = synth.stack(`platform-bootstrap-${env}`);
+    const config = synth.built.environments.find((e) => e.name === env)!;
+    const bucket = resourcesOf(s, "aws_s3_bucket")[0];
+    expect(bucket.bucket).toBe(config.backend.bucket);
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    expect(resourcesOf(s, "aws_s3_bucket_versioning")[0].versioning_configuration.status).toBe("Enabled");
+    expect(resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/aws:kms|AES256/);
+    expect(resourcesOf(s, "aws_s3_bucket_public_access_block")[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const policy = JSON.parse(resourcesOf(s, "aws_s3_bucket_policy")[0].policy);
+    expect(asArray<any>(policy.Statement).some((st) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false")).toBe(true);
+    expect(s.terraform.backend).toHaveProperty("local");
+  });
+});
+
+describe("bad environment config", () => {
+  it("fails synth naming the environment, the field and the allowed values", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ENVIRONMENT_INPUTS } = require("../../environments");
+    const broken = { ...ENVIRONMENT_INPUTS, staging: { ...ENVIRONMENT_INPUTS.staging, region: "mars-1", functionDefaults: { ...ENVIRONMENT_INPUTS.staging.functionDefaults, memorySize: 64 } } };
+    expect(() => synthApp({ offline: true, environments: broken })).toThrow(/Environment "staging" is invalid[\s\S]*region[\s\S]*eu-west-1[\s\S]*functionDefaults\.memorySize[\s\S]*128/);
+  });
+});

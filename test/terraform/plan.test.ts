@@ -1,0 +1,107 @@
+// terraform validate + offline terraform plan of every synthesized stack with the real AWS provider (from the
+// filesystem mirror, see scripts/terraform-cli.ts). One synth of the whole app, then every stack in parallel.
+import { SynthesizedApp, synthApp } from "../support/app-synth";
+import { countByType, plannedValues, StackPlan, validateAndPlan } from "../support/terraform";
+
+const PLATFORM = ["platform-dev", "platform-staging", "platform-prod"] as const;
+const BOOTSTRAP = ["platform-bootstrap-dev", "platform-bootstrap-staging", "platform-bootstrap-prod"] as const;
+
+let synth: SynthesizedApp;
+const plans = new Map<string, StackPlan>();
+
+beforeAll(async () => {
+  synth = synthApp({ offline: true });
+  const ids = [...PLATFORM, ...BOOTSTRAP];
+  const results = await Promise.all(ids.map((id) => validateAndPlan(synth.stackDir(id))));
+  ids.forEach((id, i) => plans.set(id, results[i]));
+}, 600_000);
+
+const planOf = (id: string): any => {
+  const p = plans.get(id)!;
+  if (!p.validate.valid) throw new Error(`${id} is not valid:\n${JSON.stringify(p.validate.diagnostics, null, 2)}`);
+  return p.plan;
+};
+
+describe.each([...PLATFORM, ...BOOTSTRAP])("%s", (id) => {
+  it("is valid Terraform with no warnings and plans only creates from empty state", () => {
+    const p = plans.get(id)!;
+    expect(p.validate.diagnostics).toEqual([]);
+    expect(p.validate.valid).toBe(true);
+    const actions = new Set(planOf(id).resource_changes.flatMap((rc: any) => rc.change.actions));
+    expect([...actions]).toEqual(["create"]);
+  });
+});
+
+describe.each(PLATFORM)("%s plan", (id) => {
+  it("creates the profile slice: resource types and counts", () => {
+    const counts = countByType(planOf(id));
+    expect(counts).toMatchObject({
+      aws_lambda_function: 3,
+      aws_iam_role: 3,
+      aws_iam_role_policy: 3,
+      aws_dynamodb_table: 1,
+      aws_lambda_event_source_mapping: 1,
+      aws_apigatewayv2_api: 1,
+      aws_apigatewayv2_stage: 1,
+      aws_apigatewayv2_authorizer: 1,
+      aws_apigatewayv2_route: 3,
+      aws_cognito_user_pool: 1,
+      aws_cognito_user_pool_client: 1,
+      aws_sns_topic: 2,
+      aws_cloudwatch_dashboard: 1,
+      aws_kms_key: 1,
+    });
+    // 3 function log groups + API access logs
+    expect(counts.aws_cloudwatch_log_group).toBe(4);
+    // Errors + Throttles per function, API 5xx, iterator age, failure-queue depth
+    expect(counts.aws_cloudwatch_metric_alarm).toBe(3 * 2 + 1 + 1 + 1);
+    expect(counts.aws_sqs_queue).toBe(1);
+    expect(counts.aws_sqs_queue_policy).toBe(1);
+    expect(counts.aws_sns_topic_policy).toBe(2);
+  });
+
+  it("plans the functions on nodejs22.x arm64 with X-Ray and the table with SSE, streams and on-demand billing", () => {
+    const plan = planOf(id);
+    for (const fn of plannedValues(plan, "aws_lambda_function")) {
+      expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
+    }
+    const [table] = plannedValues(plan, "aws_dynamodb_table");
+    expect(table).toMatchObject({ billing_mode: "PAY_PER_REQUEST", stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES", server_side_encryption: [{ enabled: true }] });
+  });
+});
+
+describe("prod guards in the plan", () => {
+  it("prod: table deletion protection and PITR, user pool deletion protection, prevent_destroy in the configuration", () => {
+    const plan = planOf("platform-prod");
+    const [table] = plannedValues(plan, "aws_dynamodb_table");
+    expect(table.deletion_protection_enabled).toBe(true);
+    expect(table.point_in_time_recovery[0].enabled).toBe(true);
+    const [pool] = plannedValues(plan, "aws_cognito_user_pool");
+    expect(pool.deletion_protection).toBe("ACTIVE");
+    // prevent_destroy is a meta-argument: terraform's JSON plan does not carry it, the configuration does.
+    const config = synth.stack("platform-prod");
+    const prevented = Object.entries<any>(config.resource)
+      .flatMap(([type, byId]) => Object.values<any>(byId).filter((r) => r.lifecycle?.prevent_destroy === true).map(() => type))
+      .sort();
+    expect(new Set(prevented)).toEqual(new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group"]));
+  });
+
+  it("dev: the same resources without deletion protection, so dev can be torn down", () => {
+    const plan = planOf("platform-dev");
+    expect(plannedValues(plan, "aws_dynamodb_table")[0].deletion_protection_enabled).toBe(false);
+    expect(plannedValues(plan, "aws_cognito_user_pool")[0].deletion_protection).toBe("INACTIVE");
+  });
+});
+
+describe("bootstrap plan", () => {
+  it.each(BOOTSTRAP)("%s creates the secured state bucket", (id) => {
+    const counts = countByType(planOf(id));
+    expect(counts).toMatchObject({
+      aws_s3_bucket: 1,
+      aws_s3_bucket_versioning: 1,
+      aws_s3_bucket_server_side_encryption_configuration: 1,
+      aws_s3_bucket_public_access_block: 1,
+      aws_s3_bucket_policy: 1,
+    });
+  });
+});
