@@ -69,3 +69,14 @@ export function physicalName(scope: IConstruct, name: string, options: PhysicalN
   }
   return full;
 }
+
+/**
+ * Environment variable prefix from a construct id: `ProfileEvents` → `PROFILE_EVENTS`. The `connect()` methods of
+ * the modules name their variable `<PREFIX>_TABLE_NAME`, `<PREFIX>_QUEUE_URL`, `<PREFIX>_TOPIC_ARN`.
+ */
+export function envVarPrefix(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toUpperCase();
+}

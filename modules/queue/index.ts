@@ -6,11 +6,11 @@ import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-re
 import { parseArn } from "../core/arn";
 import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson, PolicyStatement } from "../core/iam";
 import { IQueue } from "../core/interfaces";
-import { physicalName } from "../core/naming";
+import { envVarPrefix, physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
 import { IKey, Key } from "../kms-key";
 import { SERVICE_PRINCIPAL } from "../kms-key/validate-props";
-import { envVarPrefix, renderResourceStatement, sidPart, sourceArnCondition } from "./policy";
+import { renderResourceStatement, sidPart, sourceArnCondition } from "./policy";
 import { QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, QUEUE_SERVICE_SEND_ACTIONS, QUEUE_TLS_DENY_ACTIONS } from "./perms";
 import { isAwsManagedSqsKey, validateQueueProps } from "./validate-props";
 

@@ -4,17 +4,6 @@ import type { ResourcePolicyStatement } from "./index";
 
 // Internal helpers shared by the queue and topic modules (not re-exported from modules/index.ts).
 
-/**
- * `PROFILE_EVENTS` from a construct id like `ProfileEvents`. Same rule as Table.connect's `<ID>_TABLE_NAME`.
- * TODO(core): Table keeps an identical private helper; both should use one exported from core/naming.ts.
- */
-export function envVarPrefix(id: string): string {
-  return id
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .toUpperCase();
-}
-
 /** Renders one resource-policy statement for `resource`; shared by Queue and Topic. */
 export function renderResourceStatement(owner: string, resource: string, s: ResourcePolicyStatement): Record<string, unknown> {
   const effect = s.effect ?? "Allow";

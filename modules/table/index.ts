@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IEnvironmentConsumer, IGrantable } from "../core/iam";
 import { ITable } from "../core/interfaces";
-import { physicalName } from "../core/naming";
+import { envVarPrefix, physicalName } from "../core/naming";
 import { lastArnSegment, parseArn } from "../core/arn";
 import { STREAM_READ_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "./perms";
 import { validateTableProps } from "./validate-props";
@@ -93,16 +93,10 @@ abstract class TableBase extends Construct implements ITable {
     if (access === "read") this.grantRead(consumer);
     else if (access === "write") this.grantWrite(consumer);
     else this.grantReadWrite(consumer);
-    consumer.addEnvironment(envVar ?? `${envName(this.node.id)}_TABLE_NAME`, this.name);
+    consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_TABLE_NAME`, this.name);
   }
 }
 
-function envName(id: string): string {
-  return id
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .toUpperCase();
-}
 
 class ImportedTable extends TableBase {
   public readonly name: string;

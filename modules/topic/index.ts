@@ -6,12 +6,12 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { lastArnSegment, parseArn } from "../core/arn";
 import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson } from "../core/iam";
 import { IFunction, IQueue, ITopic } from "../core/interfaces";
-import { physicalName } from "../core/naming";
+import { envVarPrefix, physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
 import { IKey } from "../kms-key";
 import { SERVICE_PRINCIPAL } from "../kms-key/validate-props";
 import { isAwsManagedSqsKey, ResourcePolicyStatement, ServiceSendOptions } from "../queue";
-import { envVarPrefix, renderResourceStatement, sidPart, sourceArnCondition } from "../queue/policy";
+import { renderResourceStatement, sidPart, sourceArnCondition } from "../queue/policy";
 import { TOPIC_PUBLISH_ACTIONS, TOPIC_SERVICE_PUBLISH_ACTIONS, TOPIC_TLS_DENY_ACTIONS } from "./perms";
 import { validateEmail, validateFilter, validateSqsSubscription, validateTopicProps } from "./validate-props";
 
