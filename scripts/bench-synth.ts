@@ -10,9 +10,9 @@ const outdir = mkdtempSync(join(tmpdir(), "bench-synth-"));
 try {
   const built = buildApp({ outdir, offline: false });
   built.app.synth();
-  const functions: Array<{ stack: string; name: string; bytes: number; hash: string }> = [];
+  const functions: Array<{ stack: string; name: string; bytes: number; hash: string; zipBytes: number }> = [];
   for (const stack of built.platformStacks) {
-    for (const fn of stack.functions) functions.push({ stack: stack.node.id, name: fn.node.id, bytes: fn.bundle.size, hash: fn.bundle.hash });
+    for (const fn of stack.functions) functions.push({ stack: stack.node.id, name: fn.node.id, bytes: fn.bundle.size, hash: fn.bundle.hash, zipBytes: fn.bundle.zipSize });
   }
   const stats = bundleStats();
   console.log(
@@ -21,6 +21,7 @@ try {
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       stacks: built.app.node.children.length,
       esbuildRuns: stats.builds,
+      bundlesReused: stats.reused,
       functions,
     }),
   );

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
-import { buildSync } from "esbuild";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { buildSync, version as esbuildVersion } from "esbuild";
+import { zipSync, Zippable } from "fflate";
 
 /** How a TypeScript entry is bundled. */
 export interface BundlingOptions {
@@ -15,17 +16,84 @@ export interface BundlingOptions {
   readonly define?: Readonly<Record<string, string>>;
 }
 
-/** A bundled function: a folder holding `index.js` (and its map), named by content hash. */
+/** A bundled function: a folder holding `index.js` (and its map) and `function.zip`, named by content hash. */
 export interface Bundle {
   readonly entry: string;
   readonly directory: string;
   readonly hash: string;
   /** Bytes of index.js. */
   readonly size: number;
+  /** The deployment package: a deterministic zip of the folder (same bytes on every machine and time zone). */
+  readonly zipPath: string;
+  /** Bytes of the zip. */
+  readonly zipSize: number;
+  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256 and Terraform expects in `source_code_hash`. */
+  readonly zipSha256: string;
+}
+
+const ZIP_NAME = "function.zip";
+// Local-time constructor: the DOS timestamp fflate writes uses local fields, so this is 1980-01-02 00:00 everywhere.
+const ZIP_MTIME = new Date(1980, 0, 2, 0, 0, 0);
+
+/** A zip whose bytes depend on the files only: sorted entries, fixed timestamp, 0644 Unix permissions. */
+function deterministicZip(files: ReadonlyArray<{ name: string; contents: Uint8Array }>): Uint8Array {
+  const entries: Zippable = {};
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
+    entries[f.name] = [f.contents, { level: 9, mtime: ZIP_MTIME, os: 3, attrs: 0o100644 << 16 }];
+  }
+  return zipSync(entries);
 }
 
 const memo = new Map<string, Bundle>();
 let builds = 0;
+let reused = 0;
+
+const sha = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
+
+/** What decides a bundle besides its input files: options, esbuild's version, the lock file and tsconfig. */
+function buildKey(key: string): string {
+  const extra = ["package-lock.json", "tsconfig.json"].map((f) => {
+    const p = join(process.cwd(), f);
+    return existsSync(p) ? sha(readFileSync(p)) : "-";
+  });
+  return sha(JSON.stringify([key, esbuildVersion, ...extra])).slice(0, 32);
+}
+
+interface InputsRecord {
+  readonly digest: string;
+  /** Every file esbuild read, with its content hash. */
+  readonly inputs: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The bundle folder of an earlier build whose input files all still hash the same, if any. */
+function reusable(recordPath: string): string | undefined {
+  if (!existsSync(recordPath)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(recordPath, "utf8")) as InputsRecord;
+    for (const [file, hash] of record.inputs) {
+      if (!existsSync(file) || sha(readFileSync(file)) !== hash) return undefined;
+    }
+    const dir = join(bundleCacheDir(), record.digest);
+    return existsSync(join(dir, ZIP_NAME)) && existsSync(join(dir, "index.js")) ? record.digest : undefined;
+  } catch {
+    return undefined; // unreadable record: rebuild
+  }
+}
+
+function loadBundle(absEntry: string, digest: string): Bundle {
+  const directory = join(bundleCacheDir(), digest);
+  const zipPath = join(directory, ZIP_NAME);
+  const zip = readFileSync(zipPath);
+  return {
+    entry: absEntry,
+    directory,
+    hash: digest,
+    size: statSync(join(directory, "index.js")).size,
+    zipPath,
+    zipSize: zip.byteLength,
+    zipSha256: createHash("sha256").update(zip).digest("base64"),
+  };
+}
 
 /** Where bundles are written; one folder per content hash, reused across synths. */
 export function bundleCacheDir(): string {
@@ -44,6 +112,15 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
   if (!existsSync(absEntry)) {
     throw new Error(`LambdaFunction: entry "${entry}" does not exist (resolved to ${absEntry}). Fix: pass the path of the handler's .ts file.`);
   }
+  // Across synths: reuse the bundle when every file the last build read is unchanged (content hashes).
+  const recordPath = join(bundleCacheDir(), "inputs", `${buildKey(key)}.json`);
+  const previous = reusable(recordPath);
+  if (previous !== undefined) {
+    reused += 1;
+    const out = loadBundle(absEntry, previous);
+    memo.set(key, out);
+    return out;
+  }
   builds += 1;
   const sourceMap = options.sourceMap ?? false;
   const result = buildSync({
@@ -61,6 +138,7 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
     legalComments: "none",
     outfile: "index.js",
     write: false,
+    metafile: true,
     logLevel: "silent",
   });
   if (result.errors.length > 0) {
@@ -71,24 +149,49 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
   for (const f of files) hash.update(relative(process.cwd(), f.path)).update(f.contents);
   const digest = hash.digest("hex").slice(0, 32);
   const directory = join(bundleCacheDir(), digest);
-  if (!existsSync(join(directory, "index.js"))) {
+  const zipPath = join(directory, ZIP_NAME);
+  if (!existsSync(zipPath)) {
     const tmp = `${directory}.tmp-${process.pid}`;
     mkdirSync(tmp, { recursive: true });
-    for (const f of files) writeFileSync(join(tmp, f.path.endsWith(".map") ? "index.js.map" : "index.js"), f.contents);
+    const named = files.map((f) => ({ name: f.path.endsWith(".map") ? "index.js.map" : "index.js", contents: f.contents }));
+    const zipBytes = deterministicZip(named);
+    for (const f of named) writeFileSync(join(tmp, f.name), f.contents);
+    writeFileSync(join(tmp, ZIP_NAME), zipBytes);
     try {
       renameSync(tmp, directory);
-    } catch (err) {
-      // another process wrote the same content-addressed folder first: theirs is identical
-      if (!existsSync(join(directory, "index.js"))) throw err;
+    } catch {
+      // The folder exists: written by another process (identical content) or by an older layout without the zip.
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(zipPath)) {
+        for (const f of named) writeFileSync(join(directory, f.name), f.contents);
+        writeFileSync(zipPath, zipBytes);
+      }
     }
   }
-  const main = files.find((f) => !f.path.endsWith(".map"));
-  const out: Bundle = { entry: absEntry, directory, hash: digest, size: main ? main.contents.byteLength : 0 };
+  const record: InputsRecord = {
+    digest,
+    inputs: Object.keys(result.metafile?.inputs ?? {})
+      .filter((f) => !f.includes(":")) // esbuild's virtual namespaces (e.g. "<define:...>")
+      .map((f) => {
+        const abs = resolve(f);
+        return [abs, sha(readFileSync(abs))] as const;
+      }),
+  };
+  mkdirSync(dirname(recordPath), { recursive: true });
+  const tmpRecord = `${recordPath}.tmp-${process.pid}`;
+  writeFileSync(tmpRecord, JSON.stringify(record));
+  renameSync(tmpRecord, recordPath); // atomic: a concurrent synth reads the old or the new record, never half of one
+  const out = loadBundle(absEntry, digest);
   memo.set(key, out);
   return out;
 }
 
-/** Bundles built in this process (for `npm run bench` and tests). */
-export function bundleStats(): { builds: number; bundles: Bundle[] } {
-  return { builds, bundles: [...memo.values()] };
+/** Forgets this process's bundles (the on-disk cache stays): for tests and long-running watchers. */
+export function clearBundleMemo(): void {
+  memo.clear();
+}
+
+/** Bundles of this process: esbuild runs, bundles reused from an earlier synth with unchanged inputs, all bundles. */
+export function bundleStats(): { builds: number; reused: number; bundles: Bundle[] } {
+  return { builds, reused, bundles: [...memo.values()] };
 }

@@ -15,7 +15,7 @@ import { bundle, Bundle, BundlingOptions } from "./bundle";
 import { INVOKE_ACTIONS, LOGS_WRITE_ACTIONS, XRAY_WRITE_ACTIONS } from "./perms";
 import { validateFunctionProps, validateSqsSource, validateStreamSource } from "./validate-props";
 
-export { bundle, bundleStats, bundleCacheDir } from "./bundle";
+export { bundle, bundleStats, bundleCacheDir, clearBundleMemo } from "./bundle";
 export type { Bundle, BundlingOptions } from "./bundle";
 
 /** Asynchronous invocation settings (S3, SNS and EventBridge invoke asynchronously; Cognito triggers and API Gateway invoke synchronously, so these do not apply to them). */
@@ -176,7 +176,8 @@ export class LambdaFunction extends Construct implements IFunction {
     });
 
     this.bundle = bundle(props.entry, props.bundling);
-    const asset = new TerraformAsset(this, "Code", { path: this.bundle.directory, type: AssetType.ARCHIVE });
+    // The bundle's own deterministic zip, copied as a file asset: no archiving process per stack at synth.
+    const asset = new TerraformAsset(this, "Code", { path: this.bundle.zipPath, type: AssetType.FILE });
 
     this.env = { POWERTOOLS_SERVICE_NAME: props.name, ...(props.environment ?? {}) };
     if (props.bundling?.sourceMap ?? false) this.env.NODE_OPTIONS = "--enable-source-maps";
@@ -189,7 +190,7 @@ export class LambdaFunction extends Construct implements IFunction {
       architectures: [props.architecture ?? "arm64"],
       handler: `index.${props.handler ?? "handler"}`,
       filename: asset.path,
-      sourceCodeHash: this.bundle.hash,
+      sourceCodeHash: this.bundle.zipSha256,
       memorySize: this.memorySize,
       timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
