@@ -3,7 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Naming } from "../core/naming";
 import { Table } from "../table";
 import { asArray, synthStack } from "../../test/support/synth";
-import { bundle, bundleStats, clearBundleMemo, LambdaFunction } from "./index";
+import { bundle, bundleStats, LambdaFunction } from "./index";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
 

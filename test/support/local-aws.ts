@@ -4,11 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
-import {
-  PARTITION_KEY,
-  PROFILES_TABLE_SCHEMA,
-  SORT_KEY,
-} from "../../lambdas/profile/schema";
+import { PROFILES_TABLE_SCHEMA } from "../../lambdas/profile/schema";
 import { DYNAMODB_ENDPOINT_ENV, LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamodb-local";
 
 /** The DynamoDB Local endpoint that jest's global setup started (or reused). */
@@ -65,8 +61,8 @@ export async function createProfilesTable(client: DynamoDBClient, tableName: str
         { AttributeName: sortKey.name, AttributeType: sortKey.type },
       ],
       KeySchema: [
-        { AttributeName: PARTITION_KEY, KeyType: "HASH" },
-        { AttributeName: SORT_KEY, KeyType: "RANGE" },
+        { AttributeName: partitionKey.name, KeyType: "HASH" },
+        { AttributeName: sortKey.name, KeyType: "RANGE" },
       ],
       StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType },
     }),
