@@ -10,7 +10,10 @@ export interface BundlingOptions {
   readonly minify?: boolean;
   /** Emit a source map next to the bundle (and enable it with NODE_OPTIONS). @default false */
   readonly sourceMap?: boolean;
-  /** Modules left out of the bundle (provided by a layer or the runtime). @default [] */
+  /**
+   * Modules left out of the bundle (provided by a layer or the runtime).
+   * @default LAZY_CREDENTIAL_PROVIDERS (the AWS SDK's fallback credential providers, never loaded in Lambda)
+   */
   readonly externalModules?: readonly string[];
   /** Compile-time constants (esbuild `define`). @default {} */
   readonly define?: Readonly<Record<string, string>>;
@@ -43,6 +46,23 @@ function deterministicZip(files: ReadonlyArray<{ name: string; contents: Uint8Ar
   }
   return zipSync(entries);
 }
+
+/**
+ * Left out of every bundle by default. The SDK's default credential chain (`@aws-sdk/credential-provider-node`)
+ * reads the environment first and loads these providers only with `await import(...)` when the environment holds
+ * no credentials. In Lambda the environment always holds the execution role's credentials, so they are never
+ * loaded there; bundled, they and their STS/SSO clients weigh ~130 KB minified in every function. Should one ever
+ * be loaded, Node resolves it from the SDK the nodejs22.x runtime ships (/var/runtime/node_modules).
+ * test/integration/profile-bundles.runtime.test.ts runs bundles without them to prove it.
+ */
+export const LAZY_CREDENTIAL_PROVIDERS: readonly string[] = [
+  "@aws-sdk/credential-provider-ini",
+  "@aws-sdk/credential-provider-sso",
+  "@aws-sdk/credential-provider-process",
+  "@aws-sdk/credential-provider-web-identity",
+  "@aws-sdk/credential-provider-http",
+  "@smithy/credential-provider-imds",
+];
 
 const memo = new Map<string, Bundle>();
 let builds = 0;
@@ -106,7 +126,7 @@ export function bundleCacheDir(): string {
  */
 export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
   const absEntry = isAbsolute(entry) ? entry : resolve(entry);
-  const key = JSON.stringify([absEntry, options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? [], options.define ?? {}]);
+  const key = JSON.stringify([absEntry, options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS, options.define ?? {}]);
   const cached = memo.get(key);
   if (cached) return cached;
   if (!existsSync(absEntry)) {
@@ -133,7 +153,7 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
     sourcemap: sourceMap ? "external" : false,
     sourcesContent: false,
     mainFields: ["module", "main"],
-    external: [...(options.externalModules ?? [])],
+    external: [...(options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS)],
     define: { ...(options.define ?? {}) },
     legalComments: "none",
     outfile: "index.js",

@@ -15,7 +15,7 @@ import { bundle, Bundle, BundlingOptions } from "./bundle";
 import { INVOKE_ACTIONS, LOGS_WRITE_ACTIONS, XRAY_WRITE_ACTIONS } from "./perms";
 import { validateFunctionProps, validateSqsSource, validateStreamSource } from "./validate-props";
 
-export { bundle, bundleStats, bundleCacheDir, clearBundleMemo } from "./bundle";
+export { bundle, bundleStats, bundleCacheDir, clearBundleMemo, LAZY_CREDENTIAL_PROVIDERS } from "./bundle";
 export type { Bundle, BundlingOptions } from "./bundle";
 
 /** Asynchronous invocation settings (S3, SNS and EventBridge invoke asynchronously; Cognito triggers and API Gateway invoke synchronously, so these do not apply to them). */
@@ -55,7 +55,7 @@ export interface LambdaFunctionProps {
   readonly tracing?: boolean;
   /** Asynchronous invocation: failure destination, retries, max age. @default 2 retries, 6 h, no destination */
   readonly asyncInvoke?: AsyncInvokeOptions;
-  /** esbuild options. @default minified, no source map, everything bundled */
+  /** esbuild options. @default minified, no source map, everything bundled but the SDK's lazy credential providers */
   readonly bundling?: BundlingOptions;
   /** Keep the function's log group when Terraform would destroy it. @default false */
   readonly preventLogGroupDestroy?: boolean;
