@@ -38,6 +38,19 @@ describe("environments", () => {
     expect(() => loadEnvironment("prod", bad)).toThrow(/guards\.preventDestroy: received false; expected true \(a production environment keeps every stateful guard on\)/);
   });
 
+  it("rejects a production environment that only warns on policy violations, and a bad load profile or repository", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.prod) as any;
+    bad.policy.enforcement = "warn";
+    bad.loadProfile.apiRequestsPerMonth = -1;
+    bad.ci.githubRepository = "not a repo";
+    expect(() => loadEnvironment("prod", bad)).toThrow(
+      /loadProfile\.apiRequestsPerMonth: received -1; expected ≥ 0[\s\S]*ci\.githubRepository: received "not a repo"; expected owner\/repository/,
+    );
+    const onlyPolicy = clone(ENVIRONMENT_INPUTS.prod) as any;
+    onlyPolicy.policy.enforcement = "warn";
+    expect(() => loadEnvironment("prod", onlyPolicy)).toThrow(/policy\.enforcement: received "warn"; expected "error" \(a production environment fails synth on a policy violation\)/);
+  });
+
   it("rejects unknown fields and enum values outside the allowed set", () => {
     const bad = clone(ENVIRONMENT_INPUTS.dev) as any;
     bad.functionDefaults.logLevel = "VERBOSE";

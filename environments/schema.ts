@@ -8,6 +8,8 @@ const httpsUrl = z
   .string()
   .refine((u) => /^https:\/\/[^\s/]+/.test(u) || /^http:\/\/localhost(:\d+)?(\/|$)/.test(u), "an https:// URL (http:// only for localhost)");
 
+const count = z.number().int().min(0);
+
 /** Logs retention values CloudWatch accepts. */
 const retention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
 
@@ -63,6 +65,29 @@ export const environmentSchema = z
       .strict(),
     /** Where alarms are e-mailed (subscription confirmed by the recipient). */
     alarmEmail: z.email("an e-mail address"),
+    /** Policy as code (policy/): "error" fails synth on a violated rule, "warn" reports it and synth goes on. */
+    policy: z.object({ enforcement: z.enum(["error", "warn"]) }).strict(),
+    /** Monthly load for the cost estimate at load (cost/); the idle estimate assumes zero of each. */
+    loadProfile: z
+      .object({
+        apiRequestsPerMonth: count,
+        functionInvocationsPerMonth: count,
+        averageFunctionDurationMs: z.number().min(1).max(900000),
+        tableReadsPerMonth: count,
+        tableWritesPerMonth: count,
+        tableStorageGb: z.number().min(0),
+        snsPublishesPerMonth: count,
+        sqsRequestsPerMonth: count,
+        logIngestionGbPerMonth: z.number().min(0),
+        monthlyActiveUsers: count,
+      })
+      .strict(),
+    /** CI/CD: the GitHub repository whose workflows may assume this account's roles through OIDC (bootstrap stack). */
+    ci: z
+      .object({
+        githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository"),
+      })
+      .strict(),
     /** Guards on stateful resources (tables, user pool, log groups, state). */
     guards: z
       .object({
@@ -78,6 +103,9 @@ export const environmentSchema = z
       for (const [guard, on] of Object.entries(env.guards)) {
         if (!on) ctx.addIssue({ code: "custom", path: ["guards", guard], message: "true (a production environment keeps every stateful guard on)" });
       }
+    }
+    if (env.production && env.policy.enforcement !== "error") {
+      ctx.addIssue({ code: "custom", path: ["policy", "enforcement"], message: "\"error\" (a production environment fails synth on a policy violation)" });
     }
     if (env.auth.mfa === "OFF" && env.production) {
       ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: "\"OPTIONAL\" or \"ON\" (a production environment offers MFA)" });
