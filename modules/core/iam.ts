@@ -117,3 +117,13 @@ export function denyInsecureTransport(actions: string | readonly string[], resou
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
 }
+
+/** Statement id part from a service principal: `sns.amazonaws.com` → `Sns`, `logs.eu-west-1.amazonaws.com` → `LogsEuWest1`. */
+export function sidPart(service: string): string {
+  return service
+    .replace(/\.amazonaws\.com(\.cn)?$/, "")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((s) => s[0].toUpperCase() + s.slice(1))
+    .join("");
+}

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { parseArn } from "../core/arn";
-import { IGrantable, policyJson } from "../core/iam";
+import { IGrantable, policyJson, sidPart } from "../core/iam";
 import { physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
 import { ACCOUNT_ROOT_KEY_ACTIONS, KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_SERVICE_KEY_ACTIONS, SERVICE_KEY_ACTIONS } from "./perms";
@@ -196,13 +196,4 @@ export class Key extends KeyBase {
     }
     return policyJson(statements);
   }
-}
-
-function sidPart(service: string): string {
-  return service
-    .replace(/\.amazonaws\.com(\.cn)?$/, "")
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((s) => s[0].toUpperCase() + s.slice(1))
-    .join("");
 }

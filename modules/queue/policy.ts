@@ -35,12 +35,4 @@ export function sourceArnCondition(sourceArns: readonly string[]): Record<string
   return { [like ? "ArnLike" : "ArnEquals"]: { "aws:SourceArn": sourceArns.length === 1 ? sourceArns[0] : [...sourceArns] } };
 }
 
-/** `sns.amazonaws.com` → `Sns`, `logs.eu-west-1.amazonaws.com` → `LogsEuWest1`. */
-export function sidPart(service: string): string {
-  return service
-    .replace(/\.amazonaws\.com(\.cn)?$/, "")
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((s) => s[0].toUpperCase() + s.slice(1))
-    .join("");
-}
+export { sidPart } from "../core/iam";
