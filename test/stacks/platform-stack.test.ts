@@ -1,4 +1,6 @@
+import { Testing } from "cdktf";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../modules/core/iam";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { asArray } from "../support/synth";
 import { allResources, policyDocuments, resourcesOf, SynthesizedApp, synthApp } from "../support/app-synth";
 
@@ -208,6 +210,30 @@ describe("online mode", () => {
 });
 
 describe("bootstrap stack", () => {
+  const bootstrap = (env: string): any => synth.stack(`platform-bootstrap-${env}`);
+  const configOf = (env: string) => synth.built.environments.find((e) => e.name === env)!;
+  const roleNamed = (s: any, name: string): [string, any] => {
+    const entry = Object.entries<any>(s.resource.aws_iam_role ?? {}).find(([, r]) => r.name === name);
+    if (!entry) throw new Error(`no role ${name}`);
+    return entry;
+  };
+  const inlinePolicyOf = (s: any, roleId: string): any => {
+    const policies = resourcesOf(s, "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${roleId}.id}`);
+    expect(policies).toHaveLength(1);
+    return JSON.parse(policies[0].policy);
+  };
+  const managedPoliciesOf = (s: any, roleId: string): string[] =>
+    resourcesOf(s, "aws_iam_role_policy_attachment")
+      .filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`)
+      .map((a) => a.policy_arn)
+      .sort();
+  const statement = (doc: any, sid: string): any => {
+    const st = asArray<any>(doc.Statement).find((x) => x.Sid === sid);
+    if (!st) throw new Error(`no statement ${sid}`);
+    return st;
+  };
+  const allowedActions = (doc: any): string[] => asArray<any>(doc.Statement).filter((st) => st.Effect === "Allow").flatMap((st) => asArray<string>(st.Action));
+
   it.each(ENVS)("creates the %s state bucket: versioned, encrypted, public access blocked, TLS-only, prevent_destroy, local state", (env) => {
     const s = synth.stack(`platform-bootstrap-${env}`);
     const config = synth.built.environments.find((e) => e.name === env)!;
@@ -220,6 +246,160 @@ describe("bootstrap stack", () => {
     const policy = JSON.parse(resourcesOf(s, "aws_s3_bucket_policy")[0].policy);
     expect(asArray<any>(policy.Statement).some((st) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false")).toBe(true);
     expect(s.terraform.backend).toHaveProperty("local");
+  });
+
+  it.each(ENVS)("%s: one GitHub Actions OIDC provider for the sts.amazonaws.com audience, no pinned thumbprint", (env) => {
+    const providers = resourcesOf(bootstrap(env), "aws_iam_openid_connect_provider");
+    expect(providers).toHaveLength(1);
+    expect(providers[0].url).toBe("https://token.actions.githubusercontent.com");
+    expect(providers[0].client_id_list).toEqual(["sts.amazonaws.com"]);
+    expect(providers[0].thumbprint_list).toBeUndefined();
+  });
+
+  it.each(ENVS)("%s: the plan role trusts only pull requests of the environment's repository (StringEquals aud + sub, web identity)", (env) => {
+    const s = bootstrap(env);
+    const [, role] = roleNamed(s, `platform-${env}-plan`);
+    expect(role.path).toBe("/ci/");
+    expect(JSON.parse(role.assume_role_policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "GitHubActionsOidc",
+          Effect: "Allow",
+          Principal: { Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.[^.]+\.arn\}$/) },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": `repo:${configOf(env).ci.githubRepository}:pull_request`,
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it.each(ENVS)("%s: the deploy role trusts only the GitHub environment of the same name (exact sub, no wildcard)", (env) => {
+    const s = bootstrap(env);
+    const [, role] = roleNamed(s, `platform-${env}-deploy`);
+    expect(role.path).toBe("/ci/");
+    const trust = JSON.parse(role.assume_role_policy);
+    expect(trust.Statement).toHaveLength(1);
+    const [st] = trust.Statement;
+    expect(st.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(st.Principal).toEqual({ Federated: expect.stringMatching(/aws_iam_openid_connect_provider/) });
+    expect(st.Condition).toEqual({
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": `repo:${configOf(env).ci.githubRepository}:environment:${env}`,
+      },
+    });
+    expect(JSON.stringify(st.Condition)).not.toMatch(/\*/);
+  });
+
+  it.each(ENVS)("%s: no wildcard action in any policy and no scoped action allowed on \"*\"", (env) => {
+    const docs = policyDocuments(bootstrap(env)).filter((d) => d.address.startsWith("aws_iam_"));
+    expect(docs.length).toBe(4); // 2 trust policies + 2 inline policies
+    for (const { address, document } of docs) {
+      for (const st of asArray<any>(document.Statement)) {
+        const actions = asArray<string>(st.Action);
+        for (const a of actions) expect({ address, action: a, wildcard: a === "*" || /:\*$/.test(a) }).toEqual({ address, action: a, wildcard: false });
+        expect(st.NotAction).toBeUndefined();
+        if (st.Effect === "Allow" && asArray<string>(st.Resource).includes("*")) {
+          expect({ address, scopedOnStar: actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.has(a)) }).toEqual({ address, scopedOnStar: [] });
+        }
+      }
+    }
+  });
+
+  it.each(ENVS)("%s: the plan role reads (ReadOnlyAccess + its own state object), writes nothing and is denied data-plane reads", (env) => {
+    const s = bootstrap(env);
+    const config = configOf(env);
+    const [roleId] = roleNamed(s, `platform-${env}-plan`);
+    expect(managedPoliciesOf(s, roleId)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const doc = inlinePolicyOf(s, roleId);
+    const stateArn = `arn:aws:s3:::${config.backend.bucket}/${config.backend.key}`;
+    expect(statement(doc, "ReadOwnState")).toMatchObject({ Effect: "Allow", Action: "s3:GetObject", Resource: stateArn });
+    expect(allowedActions(doc).sort()).toEqual(["s3:GetObject", "s3:ListBucket"]);
+    // -lock=false: no lock file write, no write of any kind
+    expect(JSON.stringify(doc)).not.toMatch(/tflock|Put|Delete/);
+    expect(statement(doc, "NoObjectReadsBeyondOwnState")).toEqual({
+      Sid: "NoObjectReadsBeyondOwnState",
+      Effect: "Deny",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      NotResource: stateArn,
+    });
+    const denied = statement(doc, "NoDataPlaneReads");
+    expect(denied.Effect).toBe("Deny");
+    expect(asArray<string>(denied.Action)).toEqual(
+      expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "secretsmanager:GetSecretValue", "ssm:GetParameter", "kms:Decrypt", "sqs:ReceiveMessage", "kinesis:GetRecords", "logs:GetLogEvents", "cognito-idp:ListUsers"]),
+    );
+  });
+
+  it.each(ENVS)("%s: the deploy role has PowerUserAccess, state read/write + lock, and IAM only on roles/policies named platform-%s-*", (env) => {
+    const s = bootstrap(env);
+    const config = configOf(env);
+    const [account] = config.allowedAccountIds;
+    const [roleId, role] = roleNamed(s, `platform-${env}-deploy`);
+    expect(role.max_session_duration).toBe(7200);
+    expect(managedPoliciesOf(s, roleId)).toEqual(["arn:aws:iam::aws:policy/PowerUserAccess"]);
+    const doc = inlinePolicyOf(s, roleId);
+    const bucketArn = `arn:aws:s3:::${config.backend.bucket}`;
+    const stateArn = `${bucketArn}/${config.backend.key}`;
+    expect(statement(doc, "StateReadWrite")).toMatchObject({ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [stateArn, `${stateArn}.tflock`] });
+    expect(statement(doc, "StateLockRelease")).toMatchObject({ Effect: "Allow", Action: "s3:DeleteObject", Resource: `${stateArn}.tflock` });
+    const roles = [`arn:aws:iam::${account}:role/platform-${env}-*`];
+    const policies = [`arn:aws:iam::${account}:policy/platform-${env}-*`];
+    for (const st of asArray<any>(doc.Statement).filter((x) => x.Effect === "Allow" && asArray<string>(x.Action).some((a) => a.startsWith("iam:")))) {
+      expect(asArray<string>(st.Resource).every((r) => roles.includes(r) || policies.includes(r))).toBe(true);
+    }
+    expect(statement(doc, "ManageEnvironmentRoles").Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRole"]));
+    expect(statement(doc, "AttachEnvironmentPolicies")).toMatchObject({ Action: "iam:AttachRolePolicy", Resource: roles, Condition: { ArnLike: { "iam:PolicyARN": policies } } });
+    expect(statement(doc, "PassEnvironmentRoles")).toMatchObject({
+      Action: "iam:PassRole",
+      Resource: roles,
+      Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "states.amazonaws.com", "firehose.amazonaws.com"] } },
+    });
+    // The CI roles live under /ci/: the role pattern cannot match them, and an explicit deny keeps it so.
+    expect(roles.some((r) => new RegExp(`^${r.replace(/\*/g, ".*")}$`).test(`arn:aws:iam::${account}:role/ci/platform-${env}-deploy`))).toBe(false);
+    expect(statement(doc, "ProtectCiRoles")).toMatchObject({ Effect: "Deny", Resource: [`arn:aws:iam::${account}:role/ci/*`] });
+    expect(statement(doc, "ProtectCiRoles").Action).toEqual(expect.arrayContaining(["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy"]));
+    expect(statement(doc, "ProtectStateBucket")).toMatchObject({ Effect: "Deny", Resource: [bucketArn, `${bucketArn}/*`] });
+    expect(statement(doc, "ProtectStateBucket").Action).toEqual(expect.arrayContaining(["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteObjectVersion"]));
+  });
+
+  it.each(ENVS)("%s: outputs the role ARNs the workflows are configured with, and reads nothing from AWS (offline plan)", (env) => {
+    const s = bootstrap(env);
+    const [planId] = roleNamed(s, `platform-${env}-plan`);
+    const [deployId] = roleNamed(s, `platform-${env}-deploy`);
+    expect(Object.keys(s.output).sort()).toEqual([`${env}_deploy_role_arn`, `${env}_plan_role_arn`, "github_oidc_provider_arn", "state_bucket"].sort());
+    expect(s.output[`${env}_plan_role_arn`].value).toBe(`\${aws_iam_role.${planId}.arn}`);
+    expect(s.output[`${env}_deploy_role_arn`].value).toBe(`\${aws_iam_role.${deployId}.arn}`);
+    expect(s.output[`${env}_plan_role_arn`].description).toContain(`PLAN_ROLE_ARN_${env.toUpperCase()}`);
+    expect(s.data ?? {}).toEqual({});
+  });
+
+  it("a state bucket shared by two environments gets one OIDC provider and plan/deploy roles for each", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ENVIRONMENT_INPUTS } = require("../../environments");
+    const shared = { ...ENVIRONMENT_INPUTS, staging: { ...ENVIRONMENT_INPUTS.staging, allowedAccountIds: ENVIRONMENT_INPUTS.dev.allowedAccountIds, backend: { ...ENVIRONMENT_INPUTS.staging.backend, bucket: ENVIRONMENT_INPUTS.dev.backend.bucket } } };
+    const app = synthApp({ offline: true, environments: shared });
+    expect(app.built.bootstrapStacks.map((b) => b.node.id).sort()).toEqual(["platform-bootstrap-dev", "platform-bootstrap-prod"]);
+    const s = app.stack("platform-bootstrap-dev");
+    expect(resourcesOf(s, "aws_iam_openid_connect_provider")).toHaveLength(1);
+    expect(resourcesOf(s, "aws_iam_role").map((r) => r.name).sort()).toEqual(["platform-dev-deploy", "platform-dev-plan", "platform-staging-deploy", "platform-staging-plan"]);
+    const [stagingPlan] = roleNamed(s, "platform-staging-plan");
+    expect(statement(inlinePolicyOf(s, stagingPlan), "ReadOwnState").Resource).toBe(`arn:aws:s3:::${ENVIRONMENT_INPUTS.dev.backend.bucket}/${ENVIRONMENT_INPUTS.staging.backend.key}`);
+    expect(Object.keys(s.output)).toEqual(expect.arrayContaining(["dev_plan_role_arn", "staging_plan_role_arn", "staging_deploy_role_arn"]));
+  });
+
+  it("reuses an existing OIDC provider when given its ARN (one provider per account)", () => {
+    const app = Testing.app();
+    const env = configOf("dev");
+    const arn = `arn:aws:iam::${env.allowedAccountIds[0]}:oidc-provider/token.actions.githubusercontent.com`;
+    const s = JSON.parse(Testing.synth(new BootstrapStack(app, "bootstrap", { env, offline: true, githubOidcProviderArn: arn })));
+    expect(resourcesOf(s, "aws_iam_openid_connect_provider")).toHaveLength(0);
+    for (const role of resourcesOf(s, "aws_iam_role")) expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Federated: arn });
   });
 });
 

@@ -94,7 +94,7 @@ describe("prod guards in the plan", () => {
 });
 
 describe("bootstrap plan", () => {
-  it.each(BOOTSTRAP)("%s creates the secured state bucket", (id) => {
+  it.each(BOOTSTRAP)("%s creates the secured state bucket, the GitHub OIDC provider and the plan + deploy roles", (id) => {
     const counts = countByType(planOf(id));
     expect(counts).toMatchObject({
       aws_s3_bucket: 1,
@@ -102,6 +102,15 @@ describe("bootstrap plan", () => {
       aws_s3_bucket_server_side_encryption_configuration: 1,
       aws_s3_bucket_public_access_block: 1,
       aws_s3_bucket_policy: 1,
+      aws_iam_openid_connect_provider: 1,
+      aws_iam_role: 2,
+      aws_iam_role_policy: 2,
+      aws_iam_role_policy_attachment: 2,
     });
+    const env = id.replace("platform-bootstrap-", "");
+    const roles = plannedValues(planOf(id), "aws_iam_role");
+    expect(roles.map((r) => `${r.path}${r.name}`).sort()).toEqual([`/ci/platform-${env}-deploy`, `/ci/platform-${env}-plan`]);
+    const [provider] = plannedValues(planOf(id), "aws_iam_openid_connect_provider");
+    expect(provider).toMatchObject({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
   });
 });
