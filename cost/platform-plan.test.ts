@@ -1,0 +1,72 @@
+// The estimate on the platform's real plans: the whole app synthesized offline, platform-dev and platform-prod
+// planned with the real AWS provider (test/support/terraform.ts), each estimated with its own environment file.
+import { synthApp } from "../test/support/app-synth";
+import { validateAndPlan } from "../test/support/terraform";
+import { dev } from "../environments/dev";
+import { prod } from "../environments/prod";
+import type { EnvironmentInput } from "../environments/schema";
+import { CostEstimate, estimateMonthlyCost, formatCostMarkdown } from "./estimate";
+
+const ENVIRONMENTS: Record<string, EnvironmentInput> = { dev, prod };
+const estimates = new Map<string, CostEstimate>();
+
+beforeAll(async () => {
+  const synth = synthApp({ offline: true });
+  await Promise.all(
+    Object.entries(ENVIRONMENTS).map(async ([name, env]) => {
+      const { validate, plan } = await validateAndPlan(synth.stackDir(`platform-${name}`));
+      if (!validate.valid) throw new Error(`platform-${name} is not valid Terraform:\n${JSON.stringify(validate.diagnostics, null, 2)}`);
+      estimates.set(name, estimateMonthlyCost(plan, { region: env.region, loadProfile: env.loadProfile }));
+    }),
+  );
+}, 600_000);
+
+const estimateOf = (name: string): CostEstimate => estimates.get(name)!;
+
+describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => {
+  it("prices every planned resource type: nothing unpriced, all load allocated", () => {
+    const e = estimateOf(name);
+    expect(e.unpricedResources).toEqual([]);
+    expect(e.unpriced).toEqual([]);
+    expect(e.unallocated).toEqual([]);
+    expect(e.freeResources).toBeGreaterThan(0);
+  });
+
+  it("idle includes the alarm KMS key, every alarm and the dashboard, and nothing traffic-priced", () => {
+    const e = estimateOf(name);
+    const idleTypes = e.idle.lines.filter((l) => l.usd > 0).map((l) => l.type);
+    expect(new Set(idleTypes)).toEqual(new Set(["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"]));
+    const alarms = e.idle.lines.filter((l) => l.type === "aws_cloudwatch_metric_alarm");
+    expect(alarms.length).toBeGreaterThanOrEqual(9);
+    // $1 key + $3 dashboard + $0.10 per standard alarm
+    expect(e.idle.total).toBeCloseTo(1 + 3 + 0.1 * alarms.length, 6);
+  });
+
+  it("at load costs more than idle, with the functions, API, table, user pool and logs priced", () => {
+    const e = estimateOf(name);
+    expect(e.load.total).toBeGreaterThan(e.idle.total);
+    const loadTypes = new Set(e.load.lines.filter((l) => l.usd > 0).map((l) => l.type));
+    for (const type of ["aws_lambda_function", "aws_apigatewayv2_api", "aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_sns_topic"]) {
+      expect({ type, priced: loadTypes.has(type) }).toEqual({ type, priced: true });
+    }
+    for (const fn of e.load.lines.filter((l) => l.type === "aws_lambda_function")) expect(fn.basis).toMatch(/GB-s arm64/);
+  });
+});
+
+describe("platform environments compared", () => {
+  it("prod at load costs more than dev at load; both idle the same (same monitoring resources)", () => {
+    expect(estimateOf("prod").load.total).toBeGreaterThan(estimateOf("dev").load.total * 10);
+    expect(estimateOf("prod").idle.total).toBeCloseTo(estimateOf("dev").idle.total, 6);
+  });
+
+  it("renders a PR section for both environments", () => {
+    const md = formatCostMarkdown([
+      { name: "dev", head: estimateOf("dev"), base: estimateOf("dev") },
+      { name: "prod", head: estimateOf("prod"), base: estimateOf("prod") },
+    ]);
+    expect(md).toMatch(/\| dev \(eu-west-1\) \| \$\d+\.\d\d \| \$\d+\.\d\d \| \$0\.00 \| \$0\.00 \|/);
+    expect(md).toMatch(/\| prod \(eu-west-1\) \| \$\d+\.\d\d \| \$[\d,]+\.\d\d \| \$0\.00 \| \$0\.00 \|/);
+    expect(md).not.toContain("<details>");
+    expect(md).not.toContain("not priced");
+  });
+});
