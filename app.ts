@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { ENVIRONMENT_INPUTS, EnvironmentConfig, loadEnvironments } from "./environments";
+import { applyPolicy, Enforcement, PolicyAsCode, PolicyOptions } from "./modules/policy";
 import { offlineFromEnv } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { PlatformStack } from "./stacks/platform-stack";
@@ -19,6 +20,8 @@ export interface BuiltApp {
   readonly platformStacks: readonly PlatformStack[];
   /** One bootstrap stack per distinct state bucket, named after the first environment that uses it. */
   readonly bootstrapStacks: readonly BootstrapStack[];
+  /** The policy (modules/policy) applied to each stack, by stack id; checked at synth. */
+  readonly policies: ReadonlyMap<string, PolicyAsCode>;
 }
 
 /** Stack id of an environment: `platform-<env>` (what operators pass to `cdktf deploy`). */
@@ -37,5 +40,21 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     ([env, ...sharedWith]) => new BootstrapStack(app, bootstrapStackId(env.name), { env, sharedWith, offline }),
   );
   const platformStacks = environments.map((env) => new PlatformStack(app, platformStackId(env.name), { env, offline }));
-  return { app, environments, platformStacks, bootstrapStacks };
+
+  // Policy as code on every stack: the environment's enforcement ("error" fails synth, "warn" annotates).
+  const policies = new Map<string, PolicyAsCode>();
+  for (const stack of platformStacks) policies.set(stack.node.id, applyPolicy(stack, policyOptions([stack.config])));
+  for (const [i, users] of [...byBucket.values()].entries()) {
+    policies.set(bootstrapStacks[i].node.id, applyPolicy(bootstrapStacks[i], policyOptions(users)));
+  }
+  return { app, environments, platformStacks, bootstrapStacks, policies };
+}
+
+/**
+ * Policy options of a stack serving these environments (a bootstrap stack serves every environment that keeps its
+ * state in its bucket): named after the first, production and "error" enforcement if any of them is.
+ */
+export function policyOptions(envs: readonly EnvironmentConfig[]): PolicyOptions {
+  const enforcement: Enforcement = envs.some((e) => e.policy.enforcement === "error") ? "error" : "warn";
+  return { environment: envs[0].name, production: envs.some((e) => e.production), enforcement };
 }

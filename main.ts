@@ -1,4 +1,12 @@
 import { buildApp } from "./app";
+import { PolicyViolationError } from "./modules/policy";
 
 // `cdktf synth|diff|deploy platform-<env>`; PLATFORM_OFFLINE=1 switches to local state and fake credentials.
-buildApp().app.synth();
+try {
+  buildApp().app.synth();
+} catch (err) {
+  // A policy violation is a finding to fix, not a crash: print the list (rule, address, message, fix) without a stack trace.
+  if (!(err instanceof PolicyViolationError)) throw err;
+  console.error(err.message);
+  process.exitCode = 1;
+}

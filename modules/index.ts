@@ -20,5 +20,6 @@ export * from "./http-api";
 export * from "./user-pool";
 export * from "./aurora-serverless";
 export * from "./monitoring";
+export * from "./policy";
 export { AwsStack, OFFLINE_CREDENTIALS, offlineFromEnv } from "../stacks/aws-stack";
 export type { AwsStackOptions } from "../stacks/aws-stack";
