@@ -3,10 +3,13 @@
  * (workers inherit this process's environment). An endpoint already in DYNAMODB_ENDPOINT is reused as is.
  */
 import { DYNAMODB_ENDPOINT_ENV, DYNAMODB_LOCAL_HANDLE, startDynamoDbLocal, waitForDynamoDb } from "./support/dynamodb-local";
+import { setUpPostgres } from "./support/postgres";
 
 export default async function globalSetup(): Promise<void> {
   // The SDK warns on Node < 22 (Lambda runs nodejs22.x); the warning is noise in every test run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? "true";
+  // One PostgreSQL for the whole run (local Data API tests), shared through DATABASE_URL; see support/postgres.ts.
+  await setUpPostgres();
   const existing = process.env[DYNAMODB_ENDPOINT_ENV];
   if (existing !== undefined && existing !== "") {
     try {
