@@ -32,14 +32,21 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
     expect(e.freeResources).toBeGreaterThan(0);
   });
 
-  it("idle includes the alarm KMS key, every alarm and the dashboard, and nothing traffic-priced", () => {
+  it("idle: the alarm key, every alarm, the dashboard, the on-demand stream, SQS polling and the RDS-managed secret; nothing traffic-priced", () => {
     const e = estimateOf(name);
-    const idleTypes = e.idle.lines.filter((l) => l.usd > 0).map((l) => l.type);
-    expect(new Set(idleTypes)).toEqual(new Set(["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"]));
+    const idleTypes = new Set(e.idle.lines.filter((l) => l.usd > 0).map((l) => l.type));
+    const expected = ["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_kinesis_stream", "aws_lambda_event_source_mapping", "aws_rds_cluster"];
+    // dev scales the analytics cluster to zero (auto-pause): no ACU charge idle; prod keeps its minimum ACUs
+    if (name === "prod") expected.push("aws_rds_cluster_instance");
+    expect(idleTypes).toEqual(new Set(expected));
     const alarms = e.idle.lines.filter((l) => l.type === "aws_cloudwatch_metric_alarm");
-    expect(alarms.length).toBeGreaterThanOrEqual(9);
+    expect(alarms.length).toBeGreaterThanOrEqual(22);
+    const monitoring = e.idle.lines.filter((l) => ["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"].includes(l.type)).reduce((n, l) => n + l.usd, 0);
     // $1 key + $3 dashboard + $0.10 per standard alarm
-    expect(e.idle.total).toBeCloseTo(1 + 3 + 0.1 * alarms.length, 6);
+    expect(monitoring).toBeCloseTo(1 + 3 + 0.1 * alarms.length, 6);
+    // the managed master-user secret ($0.40) is the cluster's only idle charge
+    expect(e.idle.lines.filter((l) => l.type === "aws_rds_cluster").reduce((n, l) => n + l.usd, 0)).toBeCloseTo(0.4, 6);
+    expect(e.idle.total).toBeCloseTo(e.idle.lines.reduce((n, l) => n + l.usd, 0), 6);
   });
 
   it("at load costs more than idle, with the functions, API, table, user pool and logs priced", () => {
@@ -54,9 +61,12 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
 });
 
 describe("platform environments compared", () => {
-  it("prod at load costs more than dev at load; both idle the same (same monitoring resources)", () => {
+  it("prod at load costs more than dev at load; idle they differ only by prod's warm analytics instances (dev pauses)", () => {
     expect(estimateOf("prod").load.total).toBeGreaterThan(estimateOf("dev").load.total * 10);
-    expect(estimateOf("prod").idle.total).toBeCloseTo(estimateOf("dev").idle.total, 6);
+    const acu = (name: string) => estimateOf(name).idle.lines.filter((l) => l.type === "aws_rds_cluster_instance").reduce((n, l) => n + l.usd, 0);
+    expect(acu("dev")).toBe(0);
+    expect(acu("prod")).toBeGreaterThan(0);
+    expect(estimateOf("prod").idle.total - acu("prod")).toBeCloseTo(estimateOf("dev").idle.total, 6);
   });
 
   it("renders a PR section for both environments", () => {

@@ -383,6 +383,7 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_lambda_permission: "resource policy statement",
   aws_lambda_function_event_invoke_config: "configuration (destinations are priced as their own resources)",
   aws_lambda_alias: "configuration",
+  aws_lambda_invocation: "one invocation per apply that (re)creates it, billed as a request of its function (priced there)",
   aws_lambda_layer_version: "code storage is free up to 75 GB per region",
   aws_apigatewayv2_route: "requests are priced on the API",
   aws_apigatewayv2_integration: "requests are priced on the API",

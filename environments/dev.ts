@@ -32,5 +32,6 @@ export const dev: EnvironmentInput = {
     monthlyActiveUsers: 20,
   },
   ci: { githubRepository: "example-org/platform" },
+  analytics: { minCapacity: 0, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 },
   guards: { deletionProtection: false, pointInTimeRecovery: true, preventDestroy: false },
 };

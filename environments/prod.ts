@@ -32,5 +32,6 @@ export const prod: EnvironmentInput = {
     monthlyActiveUsers: 50_000,
   },
   ci: { githubRepository: "example-org/platform" },
+  analytics: { minCapacity: 0.5, maxCapacity: 16, readers: 1 },
   guards: { deletionProtection: true, pointInTimeRecovery: true, preventDestroy: true },
 };

@@ -62,6 +62,34 @@ describe("environments", () => {
     expect(() => loadEnvironment("qa", ENVIRONMENT_INPUTS.dev)).toThrow(/Environment "qa" is invalid:\n  - name: received "dev"; expected "qa"/);
   });
 
+  it("analytics: dev and staging scale to zero, prod keeps 0.5 ACU warm with a reader", () => {
+    const byName = Object.fromEntries(loadEnvironments().map((e) => [e.name, e.analytics]));
+    expect(byName.dev).toEqual({ minCapacity: 0, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 });
+    expect(byName.staging.minCapacity).toBe(0);
+    expect(byName.prod).toMatchObject({ minCapacity: 0.5, readers: 1 });
+    expect(byName.prod.secondsUntilAutoPause).toBeUndefined();
+  });
+
+  it("analytics: rejects capacity off the 0.5 ACU grid or inverted, auto-pause without min 0, too many readers", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.prod) as any;
+    bad.analytics = { minCapacity: 0.7, maxCapacity: 300, secondsUntilAutoPause: 600, readers: 16 };
+    let msg = "";
+    try {
+      loadEnvironment("prod", bad);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain("analytics.minCapacity: received 0.7; expected a multiple of 0.5");
+    expect(msg).toContain("analytics.maxCapacity: received 300; expected ≤ 256");
+    expect(msg).toContain("analytics.readers: received 16; expected ≤ 15");
+    const inverted = clone(ENVIRONMENT_INPUTS.dev) as any;
+    inverted.analytics = { minCapacity: 4, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 };
+    expect(() => loadEnvironment("dev", inverted)).toThrow(/analytics\.maxCapacity: received 2; expected ≥ analytics\.minCapacity \(4\)[\s\S]*analytics\.secondsUntilAutoPause: received 300; expected no value unless analytics\.minCapacity is 0/);
+    const short = clone(ENVIRONMENT_INPUTS.dev) as any;
+    short.analytics.secondsUntilAutoPause = 60;
+    expect(() => loadEnvironment("dev", short)).toThrow(/analytics\.secondsUntilAutoPause: received 60; expected ≥ 300/);
+  });
+
   it("rejects plain-http callback URLs except localhost", () => {
     const bad = clone(ENVIRONMENT_INPUTS.dev) as any;
     bad.auth.callbackUrls = ["http://evil.example.com/cb"];

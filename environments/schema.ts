@@ -10,6 +10,14 @@ const httpsUrl = z
 
 const count = z.number().int().min(0);
 
+/** Aurora Serverless v2 capacity: ACU from `min` to 256 in steps of 0.5. */
+const acu = (min: number) =>
+  z
+    .number()
+    .min(min)
+    .max(256)
+    .refine((v) => Number.isInteger(v * 2), "a multiple of 0.5");
+
 /** Logs retention values CloudWatch accepts. */
 const retention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
 
@@ -88,7 +96,24 @@ export const environmentSchema = z
         githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository"),
       })
       .strict(),
-    /** Guards on stateful resources (tables, user pool, log groups, state). */
+    /**
+     * The analytics store: Aurora Serverless v2 (PostgreSQL) behind the RDS Data API. Capacity in ACU (1 ACU ≈ 2 GiB),
+     * in steps of 0.5. `minCapacity: 0` lets the cluster pause after `secondsUntilAutoPause` without connections (no
+     * compute charge while paused; the first call after a pause waits ~15 s for the resume).
+     */
+    analytics: z
+      .object({
+        /** Minimum ACU, 0–256 in steps of 0.5 (0 = auto-pause when idle). */
+        minCapacity: acu(0),
+        /** Maximum ACU, 1–256 in steps of 0.5, ≥ minCapacity. */
+        maxCapacity: acu(1),
+        /** Seconds without connections before the cluster pauses, 300–86400; only with minCapacity 0. @default 300 */
+        secondsUntilAutoPause: z.number().int().min(300).max(86400).optional(),
+        /** Reader instances (failover targets), 0–15. */
+        readers: z.number().int().min(0).max(15),
+      })
+      .strict(),
+    /** Guards on stateful resources (tables, user pool, analytics cluster, log groups, state). */
     guards: z
       .object({
         deletionProtection: z.boolean(),
@@ -106,6 +131,16 @@ export const environmentSchema = z
     }
     if (env.production && env.policy.enforcement !== "error") {
       ctx.addIssue({ code: "custom", path: ["policy", "enforcement"], message: "\"error\" (a production environment fails synth on a policy violation)" });
+    }
+    if (env.analytics.maxCapacity < env.analytics.minCapacity) {
+      ctx.addIssue({ code: "custom", path: ["analytics", "maxCapacity"], message: `≥ analytics.minCapacity (${env.analytics.minCapacity})` });
+    }
+    if (env.analytics.secondsUntilAutoPause !== undefined && env.analytics.minCapacity !== 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["analytics", "secondsUntilAutoPause"],
+        message: "no value unless analytics.minCapacity is 0 (only a cluster that scales to zero pauses)",
+      });
     }
     if (env.auth.mfa === "OFF" && env.production) {
       ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: "\"OPTIONAL\" or \"ON\" (a production environment offers MFA)" });

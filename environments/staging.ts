@@ -32,5 +32,6 @@ export const staging: EnvironmentInput = {
     monthlyActiveUsers: 200,
   },
   ci: { githubRepository: "example-org/platform" },
+  analytics: { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 1800, readers: 0 },
   guards: { deletionProtection: true, pointInTimeRecovery: true, preventDestroy: false },
 };

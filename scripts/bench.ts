@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runAnalyticsBench } from "./bench-analytics";
 
 const ROOT = resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -61,3 +62,9 @@ try {
 } finally {
   rmSync(cache, { recursive: true, force: true });
 }
+
+// Analytics write path (scripts/bench-analytics.ts): batched vs per-record Data API writes, after the sections above.
+runAnalyticsBench().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

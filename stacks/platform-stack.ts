@@ -1,11 +1,14 @@
 import { join } from "node:path";
 import { TerraformOutput } from "cdktf";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments";
+import { AuroraServerless } from "../modules/aurora-serverless";
 import { HttpApi } from "../modules/http-api";
 import { LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
 import { Monitoring } from "../modules/monitoring";
 import { Queue } from "../modules/queue";
+import { Stream } from "../modules/stream";
 import { Table } from "../modules/table";
 import { Topic } from "../modules/topic";
 import { UserPool } from "../modules/user-pool";
@@ -14,9 +17,18 @@ import {
   PROFILES_TABLE_SCHEMA,
   USER_DATA_CHANGE_TOPIC_ARN_ENV,
 } from "../lambdas/profile/schema";
+import { MIGRATIONS_DIR, MIGRATIONS_LOADER, migrationsHash } from "../lambdas/analytics/migrations-dir";
 import { AwsStack } from "./aws-stack";
 
 const LAMBDAS = join(__dirname, "..", "lambdas");
+
+/** Days of automated Aurora backups (point-in-time restore) where the environment keeps point-in-time recovery. */
+const ANALYTICS_BACKUP_RETENTION_DAYS = 7;
+/** Data API consumers wait out a paused cluster's resume (~15 s) with backoff before they give up on a batch. */
+const ANALYTICS_DATA_API_TIMEOUT_SECONDS = 60;
+/** Below the HTTP API's 30 s integration timeout, above a paused cluster's resume. */
+const ANALYTICS_QUERY_TIMEOUT_SECONDS = 25;
+const ANALYTICS_MIGRATE_TIMEOUT_SECONDS = 300;
 
 export interface PlatformStackProps {
   readonly env: EnvironmentConfig;
@@ -24,7 +36,7 @@ export interface PlatformStackProps {
 }
 
 /**
- * One environment of the platform: the profile service of DESIGN.md, composed from modules with the
+ * One environment of the platform: the profile and analytics services of DESIGN.md, composed from modules with the
  * environment's config. No raw provider resources here beyond wiring.
  */
 export class PlatformStack extends AwsStack {
@@ -34,6 +46,12 @@ export class PlatformStack extends AwsStack {
   public readonly api: HttpApi;
   public readonly userPool: UserPool;
   public readonly monitoring: Monitoring;
+  /** The analytics store (Aurora Serverless v2, Data API). */
+  public readonly analyticsDb: AuroraServerless;
+  /** Kinesis "activity": POST /events → activity-processor. */
+  public readonly activity: Stream;
+  /** Runs analytics-migrate on a deploy whose migrations changed. */
+  public readonly migration: LambdaInvocation;
   /** The validated environment this stack deploys. */
   public readonly config: EnvironmentConfig;
 
@@ -106,11 +124,109 @@ export class PlatformStack extends AwsStack {
     const jwt = this.api.addJwtAuthorizer("Cognito", { issuer: this.userPool.issuerUrl, audience: [spa.clientId] });
     for (const method of ["GET", "PUT", "DELETE"]) this.api.addRoute(`${method} /profiles/me`, profileApi, { authorizer: jwt });
 
+    // --- analytics: Aurora Serverless v2 behind the Data API (no VPC for the functions), fed by the user-data-change
+    // topic (SNS → SQS → analytics-ingest) and by the activity stream (POST /events → Kinesis → activity-processor).
+    const analytics = env.analytics;
+    this.analyticsDb = new AuroraServerless(this, "AnalyticsDb", {
+      name: "analytics",
+      minCapacity: analytics.minCapacity,
+      maxCapacity: analytics.maxCapacity,
+      secondsUntilAutoPause: analytics.secondsUntilAutoPause,
+      readers: analytics.readers,
+      deletionProtection: guards.deletionProtection,
+      backupRetentionDays: guards.pointInTimeRecovery ? ANALYTICS_BACKUP_RETENTION_DAYS : 1,
+      // Throw-away environments (no deletion protection) are destroyed without a snapshot; every other one keeps a
+      // final snapshot, so a destroy or replacement never loses the rows.
+      skipFinalSnapshot: !guards.deletionProtection,
+      preventDestroy: guards.preventDestroy,
+    });
+    this.activity = new Stream(this, "Activity", { name: "activity", capacityMode: "ON_DEMAND", retentionHours: 24, preventDestroy: guards.preventDestroy });
+
+    const migrate = this.fn("AnalyticsMigrate", {
+      name: "analytics-migrate",
+      entry: join(LAMBDAS, "analytics", "analytics-migrate.ts"),
+      description: "Applies the analytics schema migrations (invoked on deploy when they change)",
+      // Waits out a paused cluster's resume (~15 s) and runs every pending migration in one invocation.
+      timeoutSeconds: ANALYTICS_MIGRATE_TIMEOUT_SECONDS,
+      bundling: { loader: MIGRATIONS_LOADER }, // the .sql migrations are bundled as text
+    });
+    this.analyticsDb.connect(migrate);
+
+    // SNS user-data-change → SQS (raw delivery, own DLQ) → analytics-ingest (upsert by event id/version).
+    const ingestFn = this.fn("AnalyticsIngestFunction", {
+      name: "analytics-ingest",
+      entry: join(LAMBDAS, "analytics", "analytics-ingest.ts"),
+      description: "Upserts user-data-change events from SQS into the analytics store",
+      timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
+    });
+    this.analyticsDb.connect(ingestFn);
+    const ingestQueue = new Queue(this, "AnalyticsIngest", {
+      name: "analytics-ingest",
+      // Lambda needs ≥ 6 × the consumer's timeout, so a batch in flight is never handed to a second consumer.
+      visibilityTimeoutSeconds: 6 * ingestFn.timeoutSeconds,
+    });
+    this.userDataChange.addSqsSubscription(ingestQueue, { rawMessageDelivery: true });
+    ingestFn.addSqsEventSource(ingestQueue, { batchSize: 10, reportBatchItemFailures: true });
+
+    // POST /events → activity-ingest → Kinesis "activity" (PutRecords, partition key userId).
+    const activityIngest = this.fn("ActivityIngest", {
+      name: "activity-ingest",
+      entry: join(LAMBDAS, "analytics", "activity-ingest.ts"),
+      description: "POST /events: validates activity events and puts them on the activity stream",
+    });
+    this.activity.connect(activityIngest, "write");
+
+    // Kinesis "activity" → activity-processor (batch insert through the Data API); exhausted batches → failure queue.
+    const processor = this.fn("ActivityProcessor", {
+      name: "activity-processor",
+      entry: join(LAMBDAS, "analytics", "activity-processor.ts"),
+      description: "Inserts activity events from the stream into the analytics store",
+      timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
+    });
+    this.analyticsDb.connect(processor);
+    const activityFailures = new Queue(this, "ActivityProcessorFailures", { name: "activity-processor-failures", deadLetterQueue: false, retentionSeconds: 1209600 });
+    processor.addKinesisEventSource(this.activity, {
+      batchSize: 500,
+      maxBatchingWindowSeconds: 5,
+      bisectBatchOnError: true,
+      maxRetryAttempts: 5,
+      // Within the stream's 24 h retention: a record older than this is sent to the failure queue, not lost silently.
+      maxRecordAgeSeconds: 21600,
+      onFailure: activityFailures,
+      reportBatchItemFailures: true,
+    });
+
+    // GET /analytics/* → analytics-query (read through the Data API).
+    const query = this.fn("AnalyticsQuery", {
+      name: "analytics-query",
+      entry: join(LAMBDAS, "analytics", "analytics-query.ts"),
+      description: "GET /analytics/me/summary and /analytics/daily-active-users",
+      timeoutSeconds: ANALYTICS_QUERY_TIMEOUT_SECONDS,
+    });
+    this.analyticsDb.connect(query);
+
+    this.api.addRoute("POST /events", activityIngest, { authorizer: jwt });
+    this.api.addRoute("GET /analytics/me/summary", query, { authorizer: jwt });
+    this.api.addRoute("GET /analytics/daily-active-users", query, { authorizer: jwt });
+
+    // Migrations on deploy: invoke analytics-migrate once the writer instance exists, and again on every deploy whose
+    // migration files changed (a new triggers value replaces the invocation, which invokes the function).
+    this.migration = new LambdaInvocation(this, "AnalyticsMigration", {
+      functionName: migrate.name,
+      input: JSON.stringify({ source: "terraform" }),
+      lifecycleScope: "CREATE_ONLY",
+      triggers: { migrations: migrationsHash(MIGRATIONS_DIR) },
+      dependsOn: [this.analyticsDb.writer],
+    });
+
     // --- monitoring
     for (const fn of this.functions) this.monitoring.monitorFunction(fn);
     this.monitoring.monitorQueue(eventsFailures);
+    this.monitoring.monitorQueue(ingestQueue); // its dead-letter queue
+    this.monitoring.monitorQueue(activityFailures);
     this.monitoring.monitorHttpApi(this.api);
     this.monitoring.monitorEventSourceIteratorAge(events);
+    this.monitoring.monitorEventSourceIteratorAge(processor);
 
     // --- outputs operators need (stable snake_case ids)
     new TerraformOutput(this, "api_url", { value: this.api.apiEndpoint, description: "HTTP API base URL" });
@@ -121,6 +237,8 @@ export class PlatformStack extends AwsStack {
     new TerraformOutput(this, "user_data_change_topic_arn", { value: this.userDataChange.arn });
     new TerraformOutput(this, "alarm_topic_arn", { value: this.monitoring.alarmTopic.arn });
     new TerraformOutput(this, "dashboard_name", { value: this.monitoring.dashboardName });
+    new TerraformOutput(this, "analytics_cluster_arn", { value: this.analyticsDb.clusterArn });
+    new TerraformOutput(this, "activity_stream_name", { value: this.activity.name });
   }
 
   /** A function with this environment's defaults (memory, timeout, log level, retention, state guards). */

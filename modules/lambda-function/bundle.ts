@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { buildSync, version as esbuildVersion } from "esbuild";
+import { buildSync, Loader, version as esbuildVersion } from "esbuild";
 import { zipSync, Zippable } from "fflate";
 
 /** How a TypeScript entry is bundled. */
@@ -17,6 +17,12 @@ export interface BundlingOptions {
   readonly externalModules?: readonly string[];
   /** Compile-time constants (esbuild `define`). @default {} */
   readonly define?: Readonly<Record<string, string>>;
+  /**
+   * esbuild loaders by file extension, e.g. `{ ".sql": "text" }` to import `.sql` files as strings
+   * (analytics-migrate bundles its migrations this way). Extensions start with a dot.
+   * @default {} (esbuild's defaults: .js/.ts/.json and friends)
+   */
+  readonly loader?: Readonly<Record<string, Loader>>;
 }
 
 /** A bundled function: a folder holding `index.js` (and its map) and `function.zip`, named by content hash. */
@@ -63,6 +69,11 @@ export const LAZY_CREDENTIAL_PROVIDERS: readonly string[] = [
   "@aws-sdk/credential-provider-http",
   "@smithy/credential-provider-imds",
 ];
+
+/** Entries sorted by key, so `{a, b}` and `{b, a}` give the same memo and cache key. */
+function sortedEntries<T>(record: Readonly<Record<string, T>>): Array<[string, T]> {
+  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+}
 
 const memo = new Map<string, Bundle>();
 let builds = 0;
@@ -126,7 +137,7 @@ export function bundleCacheDir(): string {
  */
 export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
   const absEntry = isAbsolute(entry) ? entry : resolve(entry);
-  const key = JSON.stringify([absEntry, options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS, options.define ?? {}]);
+  const key = JSON.stringify([absEntry, options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS, options.define ?? {}, sortedEntries(options.loader ?? {})]);
   const cached = memo.get(key);
   if (cached) return cached;
   if (!existsSync(absEntry)) {
@@ -155,6 +166,7 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
     mainFields: ["module", "main"],
     external: [...(options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS)],
     define: { ...(options.define ?? {}) },
+    loader: { ...(options.loader ?? {}) },
     legalComments: "none",
     outfile: "index.js",
     write: false,

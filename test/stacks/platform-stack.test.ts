@@ -1,5 +1,7 @@
 import { Testing } from "cdktf";
+import { migrationsHash } from "../../lambdas/analytics/migrations-dir";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../modules/core/iam";
+import { DATA_API_ACTIONS } from "../../modules/aurora-serverless/perms";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { asArray } from "../support/synth";
 import { allResources, policyDocuments, resourcesOf, SynthesizedApp, synthApp } from "../support/app-synth";
@@ -13,6 +15,50 @@ beforeAll(() => {
 });
 
 const platform = (env: string): any => synth.stack(`platform-${env}`);
+/** The 8 functions: the profile slice (3) and the analytics slice (5). */
+const FUNCTIONS = [
+  "profile-api",
+  "profile-bootstrap",
+  "profile-events",
+  "analytics-migrate",
+  "analytics-ingest",
+  "activity-ingest",
+  "activity-processor",
+  "analytics-query",
+] as const;
+const ROUTES = [
+  "DELETE /profiles/me",
+  "GET /profiles/me",
+  "PUT /profiles/me",
+  "POST /events",
+  "GET /analytics/me/summary",
+  "GET /analytics/daily-active-users",
+];
+/** [logical id, config] of the function whose name ends with `-<suffix>`. */
+const fnByName = (s: any, suffix: string): [string, any] => {
+  const entry = Object.entries<any>(s.resource.aws_lambda_function).find(([, f]) => f.function_name.endsWith(`-${suffix}`));
+  if (!entry) throw new Error(`no function ${suffix}`);
+  return entry;
+};
+/** [logical id, config] of the resource of `type` whose construct path ends with `/<pathSuffix>`. */
+const byPath = (s: any, type: string, pathSuffix: string): [string, any] => {
+  const entry = Object.entries<any>(s.resource[type] ?? {}).find(([, r]) => r["//"]?.metadata?.path?.endsWith(`/${pathSuffix}`));
+  if (!entry) throw new Error(`no ${type} at */${pathSuffix}`);
+  return entry;
+};
+/** Logical id of the function a route's integration invokes. */
+const routeTarget = (s: any, routeKey: string): string => {
+  const route = resourcesOf(s, "aws_apigatewayv2_route").find((r) => r.route_key === routeKey);
+  const integrationId = /^integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}$/.exec(route.target)![1];
+  const uri: string = s.resource.aws_apigatewayv2_integration[integrationId].integration_uri;
+  return /^\$\{aws_lambda_function\.([^.]+)\.(invoke_arn|arn)\}$/.exec(uri)![1];
+};
+const roleStatements = (s: any, fnId: string): any[] => {
+  const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(s.resource.aws_lambda_function[fnId].role)![1];
+  const policies = resourcesOf(s, "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${roleId}.id}`);
+  expect(policies).toHaveLength(1);
+  return asArray<any>(JSON.parse(policies[0].policy).Statement);
+};
 
 describe("the app", () => {
   it("synthesizes one platform stack per environment and the state bootstrap stacks", () => {
@@ -24,7 +70,7 @@ describe("the app", () => {
     const bundles = new Set(synth.built.platformStacks.flatMap((s) => s.functions.map((f) => f.bundle)));
     const entries = new Set(synth.built.platformStacks.flatMap((s) => s.functions.map((f) => f.bundle.entry)));
     expect(bundles.size).toBe(entries.size);
-    expect(entries.size).toBe(3);
+    expect(entries.size).toBe(FUNCTIONS.length);
   });
 });
 
@@ -33,7 +79,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     const s = platform(env);
     const config = synth.built.environments.find((e) => e.name === env)!;
     const fns = resourcesOf(s, "aws_lambda_function");
-    expect(fns).toHaveLength(3);
+    expect(fns.map((f) => f.function_name).sort()).toEqual(FUNCTIONS.map((n) => `platform-${env}-${n}`).sort());
     const groups: Record<string, any> = s.resource.aws_cloudwatch_log_group;
     for (const fn of fns) {
       expect(fn.runtime).toBe("nodejs22.x");
@@ -103,7 +149,8 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     const s = platform(env);
     const config = synth.built.environments.find((e) => e.name === env)!;
     const routes = resourcesOf(s, "aws_apigatewayv2_route");
-    expect(routes.map((r) => r.route_key).sort()).toEqual(["DELETE /profiles/me", "GET /profiles/me", "PUT /profiles/me"]);
+    expect(routes.map((r) => r.route_key).sort()).toEqual([...ROUTES].sort());
+    expect(resourcesOf(s, "aws_apigatewayv2_authorizer")).toHaveLength(1);
     for (const r of routes) {
       expect(r.authorization_type).toBe("JWT");
       expect(r.authorizer_id).toMatch(/aws_apigatewayv2_authorizer\./);
@@ -116,28 +163,22 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(JSON.parse(stage.access_log_settings.format)).toHaveProperty("requestId");
     for (const i of resourcesOf(s, "aws_apigatewayv2_integration")) expect(i.payload_format_version).toBe("2.0");
     for (const p of resourcesOf(s, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com")) {
-      expect(p.source_arn).toMatch(/\/\*\/(GET|PUT|DELETE)\/profiles\/me$/);
+      expect(p.source_arn).toMatch(/\/\*\/((GET|PUT|DELETE)\/profiles\/me|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users)$/);
     }
   });
 
   it("wires the profile slice: API → profile-api, user pool → profile-bootstrap, stream → profile-events → topic", () => {
     const s = platform(env);
-    const fnByName = (suffix: string): [string, any] => {
-      const entry = Object.entries<any>(s.resource.aws_lambda_function).find(([, f]) => f.function_name.endsWith(suffix));
-      if (!entry) throw new Error(`no function ${suffix}`);
-      return entry;
-    };
-    const [apiId, apiFn] = fnByName("profile-api");
-    const [bootId] = fnByName("profile-bootstrap");
-    const [eventsId, eventsFn] = fnByName("profile-events");
+    const [apiId, apiFn] = fnByName(s, "profile-api");
+    const [bootId] = fnByName(s, "profile-bootstrap");
+    const [eventsId, eventsFn] = fnByName(s, "profile-events");
     expect(apiFn.environment.variables).toHaveProperty("PROFILES_TABLE_NAME");
     expect(JSON.stringify(apiFn.environment.variables)).not.toMatch(/TOPIC/); // rule 1: no SNS from the API
     expect(eventsFn.environment.variables).toHaveProperty("USER_DATA_CHANGE_TOPIC_ARN");
     const pool = resourcesOf(s, "aws_cognito_user_pool")[0];
     expect(pool.lambda_config.post_confirmation).toBe(`\${aws_lambda_function.${bootId}.arn}`);
-    const integrations = resourcesOf(s, "aws_apigatewayv2_integration");
-    expect(integrations.every((i) => i.integration_uri === `\${aws_lambda_function.${apiId}.invoke_arn}` || i.integration_uri === `\${aws_lambda_function.${apiId}.arn}`)).toBe(true);
-    const mappings = resourcesOf(s, "aws_lambda_event_source_mapping");
+    for (const method of ["GET", "PUT", "DELETE"]) expect(routeTarget(s, `${method} /profiles/me`)).toBe(apiId);
+    const mappings = resourcesOf(s, "aws_lambda_event_source_mapping").filter((m) => m.function_name.includes(eventsId));
     expect(mappings).toHaveLength(1);
     expect(mappings[0].function_name).toContain(eventsId);
     expect(mappings[0].event_source_arn).toMatch(/aws_dynamodb_table\.[^.]+\.stream_arn/);
@@ -146,24 +187,165 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(mappings[0].destination_config.on_failure.destination_arn).toMatch(/aws_sqs_queue\./);
   });
 
-  it("alarms on every function, the failure queue, API 5xx and stream iterator age, and has one dashboard", () => {
+  it("alarms on every function, every failure and dead-letter queue, API 5xx and both stream consumers' iterator age, all on one dashboard", () => {
     const s = platform(env);
     const alarms = resourcesOf(s, "aws_cloudwatch_metric_alarm");
     const metric = (name: string): any[] => alarms.filter((a) => a.metric_name === name);
-    expect(metric("Errors")).toHaveLength(3);
-    expect(metric("Throttles")).toHaveLength(3);
+    const fnIds = FUNCTIONS.map((n) => fnByName(s, n)[0]);
+    for (const name of ["Errors", "Throttles"]) {
+      expect(metric(name).map((a) => /aws_lambda_function\.([^.]+)\./.exec(a.dimensions.FunctionName)?.[1]).sort()).toEqual([...fnIds].sort());
+    }
     expect(metric("5xx")).toHaveLength(1);
-    expect(metric("IteratorAge")).toHaveLength(1);
-    expect(metric("ApproximateNumberOfMessagesVisible").length).toBeGreaterThanOrEqual(1);
+    // the profiles stream consumer and the activity stream consumer
+    const [eventsId] = fnByName(s, "profile-events");
+    const [processorId] = fnByName(s, "activity-processor");
+    expect(metric("IteratorAge").map((a) => a.dimensions.FunctionName).sort()).toEqual(
+      [`\${aws_lambda_function.${eventsId}.function_name}`, `\${aws_lambda_function.${processorId}.function_name}`].sort(),
+    );
+    // failed work waits in: the profile-events failure queue, analytics-ingest's DLQ, the activity-processor failure queue
+    const [dlqId] = byPath(s, "aws_sqs_queue", "AnalyticsIngest/DeadLetterQueue/Resource");
+    const [activityFailuresId] = byPath(s, "aws_sqs_queue", "ActivityProcessorFailures/Resource");
+    const [eventsFailuresId] = byPath(s, "aws_sqs_queue", "ProfileEventsFailures/Resource");
+    expect(metric("ApproximateNumberOfMessagesVisible").map((a) => a.dimensions.QueueName).sort()).toEqual(
+      [dlqId, activityFailuresId, eventsFailuresId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort(),
+    );
+    const dashboard = resourcesOf(s, "aws_cloudwatch_dashboard")[0].dashboard_body as string;
+    for (const id of [...fnIds, dlqId, activityFailuresId]) expect(dashboard).toContain(id);
+    expect(dashboard.match(/"IteratorAge"/g)).toHaveLength(2);
     for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\./)]);
     expect(resourcesOf(s, "aws_cloudwatch_dashboard")).toHaveLength(1);
     const subs = resourcesOf(s, "aws_sns_topic_subscription").filter((x) => x.protocol === "email");
     expect(subs.map((x) => x.endpoint)).toEqual([synth.built.environments.find((e) => e.name === env)!.alarmEmail]);
   });
 
+  it("wires the analytics slice: Data API env vars and grants, stream writer, routes, SQS and Kinesis consumers", () => {
+    const s = platform(env);
+    const [clusterId] = byPath(s, "aws_rds_cluster", "AnalyticsDb/Resource");
+    const [streamId, stream] = byPath(s, "aws_kinesis_stream", "Activity/Resource");
+    const dbVars = {
+      ANALYTICS_DB_CLUSTER_ARN: `\${aws_rds_cluster.${clusterId}.arn}`,
+      ANALYTICS_DB_SECRET_ARN: `\${aws_rds_cluster.${clusterId}.master_user_secret[0].secret_arn}`,
+      ANALYTICS_DB_DATABASE: "analytics",
+    };
+    for (const name of ["analytics-migrate", "analytics-ingest", "activity-processor", "analytics-query"]) {
+      const [, fn] = fnByName(s, name);
+      expect({ name, vars: fn.environment.variables }).toEqual({ name, vars: expect.objectContaining(dbVars) });
+      expect({ name, stream: fn.environment.variables.ACTIVITY_STREAM_NAME }).toEqual({ name, stream: undefined });
+    }
+    // activity-ingest writes the stream and nothing else: no database access
+    const [ingestId, activityIngest] = fnByName(s, "activity-ingest");
+    expect(activityIngest.environment.variables.ACTIVITY_STREAM_NAME).toBe(`\${aws_kinesis_stream.${streamId}.name}`);
+    expect(JSON.stringify(activityIngest.environment.variables)).not.toMatch(/ANALYTICS_DB/);
+    const ingestData = roleStatements(s, ingestId).filter((st) => st.Sid === undefined);
+    expect(ingestData).toEqual([{ Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: `\${aws_kinesis_stream.${streamId}.arn}` }]);
+    expect(stream).toMatchObject({ stream_mode_details: { stream_mode: "ON_DEMAND" }, retention_period: 24, encryption_type: "KMS" });
+
+    // routes: POST /events → activity-ingest; both analytics routes → analytics-query
+    expect(routeTarget(s, "POST /events")).toBe(ingestId);
+    const [queryId, query] = fnByName(s, "analytics-query");
+    expect(routeTarget(s, "GET /analytics/me/summary")).toBe(queryId);
+    expect(routeTarget(s, "GET /analytics/daily-active-users")).toBe(queryId);
+    expect(query.timeout).toBeLessThanOrEqual(29); // within the HTTP API's 30 s integration timeout
+
+    // SNS user-data-change → SQS analytics-ingest (raw) → analytics-ingest: batch 10, partial failures, visibility ≥ 6 × timeout
+    const [queueId, queue] = byPath(s, "aws_sqs_queue", "AnalyticsIngest/Resource");
+    const [dlqId] = byPath(s, "aws_sqs_queue", "AnalyticsIngest/DeadLetterQueue/Resource");
+    expect(JSON.parse(queue.redrive_policy).deadLetterTargetArn).toBe(`\${aws_sqs_queue.${dlqId}.arn}`);
+    const [analyticsIngestId, analyticsIngest] = fnByName(s, "analytics-ingest");
+    expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(6 * analyticsIngest.timeout);
+    const sqsMapping = resourcesOf(s, "aws_lambda_event_source_mapping").find((m) => m.event_source_arn === `\${aws_sqs_queue.${queueId}.arn}`);
+    expect(sqsMapping).toMatchObject({ function_name: `\${aws_lambda_function.${analyticsIngestId}.function_name}`, batch_size: 10, function_response_types: ["ReportBatchItemFailures"] });
+
+    // Kinesis activity → activity-processor: batching window, bisect, bounded retries and age, failure queue
+    const [processorId, processor] = fnByName(s, "activity-processor");
+    const [failuresId] = byPath(s, "aws_sqs_queue", "ActivityProcessorFailures/Resource");
+    const kinesisMapping = resourcesOf(s, "aws_lambda_event_source_mapping").find((m) => m.event_source_arn === `\${aws_kinesis_stream.${streamId}.arn}`);
+    expect(kinesisMapping).toMatchObject({
+      function_name: `\${aws_lambda_function.${processorId}.function_name}`,
+      bisect_batch_on_function_error: true,
+      function_response_types: ["ReportBatchItemFailures"],
+      destination_config: { on_failure: { destination_arn: `\${aws_sqs_queue.${failuresId}.arn}` } },
+    });
+    expect(kinesisMapping.maximum_batching_window_in_seconds).toBeGreaterThan(0);
+    expect(kinesisMapping.maximum_retry_attempts).toBeGreaterThanOrEqual(0);
+    expect(kinesisMapping.maximum_record_age_in_seconds).toBeGreaterThanOrEqual(60);
+    expect(kinesisMapping.maximum_record_age_in_seconds).toBeLessThanOrEqual(stream.retention_period * 3600);
+    expect(processor.timeout).toBeGreaterThan(15); // outlasts a paused cluster's resume
+  });
+
+  it("scopes the Data API grant: rds-data actions only on the cluster ARN, GetSecretValue only on its managed secret", () => {
+    const s = platform(env);
+    const [clusterId] = byPath(s, "aws_rds_cluster", "AnalyticsDb/Resource");
+    const clusterArn = `\${aws_rds_cluster.${clusterId}.arn}`;
+    const secretArn = `\${aws_rds_cluster.${clusterId}.master_user_secret[0].secret_arn}`;
+    const withDataApi: string[] = [];
+    for (const [fnId, fn] of Object.entries<any>(s.resource.aws_lambda_function)) {
+      for (const st of roleStatements(s, fnId)) {
+        const actions = asArray<string>(st.Action);
+        const resources = asArray<string>(st.Resource);
+        expect(actions.some((a) => /^rds-data:\*$|^\*$|^secretsmanager:\*$/.test(a))).toBe(false);
+        if (actions.some((a) => a.startsWith("rds-data:"))) {
+          withDataApi.push(fn.function_name.replace(`platform-${env}-`, ""));
+          expect(actions.sort()).toEqual([...DATA_API_ACTIONS].sort());
+          expect(resources).toEqual([clusterArn]);
+        }
+        if (actions.some((a) => a.startsWith("secretsmanager:"))) {
+          expect(actions).toEqual(["secretsmanager:GetSecretValue"]);
+          expect(resources).toEqual([secretArn]);
+        }
+        if (resources.includes("*")) expect(actions.every((a) => a.startsWith("xray:"))).toBe(true);
+      }
+    }
+    expect(withDataApi.sort()).toEqual(["activity-processor", "analytics-ingest", "analytics-migrate", "analytics-query"]);
+  });
+
+  it("subscribes the analytics-ingest queue to user-data-change with raw delivery, the queue policy scoped to that topic", () => {
+    const s = platform(env);
+    const [topicId] = byPath(s, "aws_sns_topic", "UserDataChange/Resource");
+    const [queueId] = byPath(s, "aws_sqs_queue", "AnalyticsIngest/Resource");
+    const subs = resourcesOf(s, "aws_sns_topic_subscription").filter((x) => x.protocol === "sqs");
+    expect(subs).toEqual([expect.objectContaining({ topic_arn: `\${aws_sns_topic.${topicId}.arn}`, endpoint: `\${aws_sqs_queue.${queueId}.arn}`, raw_message_delivery: true })]);
+    const [, policy] = byPath(s, "aws_sqs_queue_policy", "AnalyticsIngest/Policy");
+    const allows = asArray<any>(JSON.parse(policy.policy).Statement).filter((st) => st.Effect === "Allow");
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: `\${aws_sqs_queue.${queueId}.arn}`,
+        Condition: { ArnEquals: { "aws:SourceArn": `\${aws_sns_topic.${topicId}.arn}` } },
+      }),
+    ]);
+  });
+
+  it("runs analytics-migrate on deploy: once the writer exists, again whenever the migration files change", () => {
+    const s = platform(env);
+    const invocations = Object.values<any>(s.resource.aws_lambda_invocation);
+    expect(invocations).toHaveLength(1);
+    const [migrateId] = fnByName(s, "analytics-migrate");
+    const [writerId] = byPath(s, "aws_rds_cluster_instance", "AnalyticsDb/Writer");
+    expect(invocations[0]).toMatchObject({
+      function_name: `\${aws_lambda_function.${migrateId}.function_name}`,
+      lifecycle_scope: "CREATE_ONLY",
+      triggers: { migrations: migrationsHash() },
+      depends_on: [`aws_rds_cluster_instance.${writerId}`],
+    });
+    expect(invocations[0].triggers.migrations).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("exposes the outputs operators need", () => {
     expect(Object.keys(platform(env).output).sort()).toEqual(
-      ["alarm_topic_arn", "api_url", "dashboard_name", "profiles_table_name", "user_data_change_topic_arn", "user_pool_client_id", "user_pool_id", "user_pool_issuer"].sort(),
+      [
+        "activity_stream_name",
+        "alarm_topic_arn",
+        "analytics_cluster_arn",
+        "api_url",
+        "dashboard_name",
+        "profiles_table_name",
+        "user_data_change_topic_arn",
+        "user_pool_client_id",
+        "user_pool_id",
+        "user_pool_issuer",
+      ].sort(),
     );
   });
 
@@ -189,10 +371,41 @@ describe("stateful guards", () => {
     for (const g of resourcesOf(s, "aws_cloudwatch_log_group")) expect(g.lifecycle).toEqual({ prevent_destroy: true });
   });
 
+  it("analytics cluster: dev and staging scale to zero with auto-pause, prod keeps 0.5 ACU and a reader", () => {
+    const scaling = (env: string) => resourcesOf(platform(env), "aws_rds_cluster")[0].serverlessv2_scaling_configuration;
+    expect(scaling("dev")).toEqual({ min_capacity: 0, max_capacity: 2, seconds_until_auto_pause: 300 });
+    expect(scaling("staging")).toMatchObject({ min_capacity: 0, seconds_until_auto_pause: expect.any(Number) });
+    expect(scaling("prod").min_capacity).toBe(0.5);
+    expect(scaling("prod").seconds_until_auto_pause).toBeUndefined();
+    expect(resourcesOf(platform("dev"), "aws_rds_cluster_instance")).toHaveLength(1);
+    expect(resourcesOf(platform("prod"), "aws_rds_cluster_instance")).toHaveLength(2);
+    for (const env of ENVS) {
+      const cluster = resourcesOf(platform(env), "aws_rds_cluster")[0];
+      expect(cluster).toMatchObject({ storage_encrypted: true, enable_http_endpoint: true, manage_master_user_password: true, engine: "aurora-postgresql" });
+      expect(cluster.master_password).toBeUndefined();
+      for (const i of resourcesOf(platform(env), "aws_rds_cluster_instance")) expect(i.publicly_accessible).toBe(false);
+    }
+  });
+
+  it("prod analytics cluster: deletion protection, 7-day backups, a final snapshot and prevent_destroy; the stream too", () => {
+    const s = platform("prod");
+    const cluster = resourcesOf(s, "aws_rds_cluster")[0];
+    expect(cluster).toMatchObject({
+      deletion_protection: true,
+      backup_retention_period: 7,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "platform-prod-analytics-final",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(resourcesOf(s, "aws_kinesis_stream")[0].lifecycle).toEqual({ prevent_destroy: true });
+    expect(resourcesOf(platform("staging"), "aws_rds_cluster")[0]).toMatchObject({ deletion_protection: true, skip_final_snapshot: false });
+  });
+
   it("dev: no prevent_destroy, so the environment can be torn down", () => {
     const s = platform("dev");
     for (const [type, id, config] of allResources(s)) expect({ r: `${type}.${id}`, lifecycle: config.lifecycle?.prevent_destroy ?? false }).toEqual({ r: `${type}.${id}`, lifecycle: false });
     expect(resourcesOf(s, "aws_dynamodb_table")[0].deletion_protection_enabled).toBe(false);
+    expect(resourcesOf(s, "aws_rds_cluster")[0]).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
   });
 });
 

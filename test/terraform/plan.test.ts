@@ -1,5 +1,6 @@
 // terraform validate + offline terraform plan of every synthesized stack with the real AWS provider (from the
 // filesystem mirror, see scripts/terraform-cli.ts). One synth of the whole app, then every stack in parallel.
+import { migrationsHash } from "../../lambdas/analytics/migrations-dir";
 import { SynthesizedApp, synthApp } from "../support/app-synth";
 import { countByType, plannedValues, StackPlan, validateAndPlan } from "../support/terraform";
 
@@ -32,32 +33,72 @@ describe.each([...PLATFORM, ...BOOTSTRAP])("%s", (id) => {
   });
 });
 
+/** Analytics reader instances per environment (environments/<env>.ts analytics.readers). */
+const READERS: Record<(typeof PLATFORM)[number], number> = { "platform-dev": 0, "platform-staging": 0, "platform-prod": 1 };
+
 describe.each(PLATFORM)("%s plan", (id) => {
-  it("creates the profile slice: resource types and counts", () => {
+  it("creates the profile and analytics slices: resource types and exact counts", () => {
     const counts = countByType(planOf(id));
-    expect(counts).toMatchObject({
-      aws_lambda_function: 3,
-      aws_iam_role: 3,
-      aws_iam_role_policy: 3,
+    // profile: profile-api, profile-bootstrap, profile-events; analytics: analytics-migrate, analytics-ingest,
+    // activity-ingest, activity-processor, analytics-query
+    const functions = 3 + 5;
+    expect(counts).toEqual({
+      aws_lambda_function: functions,
+      aws_lambda_function_event_invoke_config: functions,
+      aws_iam_role: functions,
+      aws_iam_role_policy: functions,
+      // one log group per function + API access logs
+      aws_cloudwatch_log_group: functions + 1,
       aws_dynamodb_table: 1,
-      aws_lambda_event_source_mapping: 1,
+      // profiles stream → profile-events, SQS analytics-ingest → analytics-ingest, Kinesis activity → activity-processor
+      aws_lambda_event_source_mapping: 3,
       aws_apigatewayv2_api: 1,
       aws_apigatewayv2_stage: 1,
       aws_apigatewayv2_authorizer: 1,
-      aws_apigatewayv2_route: 3,
+      // GET/PUT/DELETE /profiles/me, POST /events, GET /analytics/me/summary, GET /analytics/daily-active-users
+      aws_apigatewayv2_route: 6,
+      // one per function behind the API: profile-api, activity-ingest, analytics-query
+      aws_apigatewayv2_integration: 3,
+      // one per route + Cognito → profile-bootstrap
+      aws_lambda_permission: 6 + 1,
       aws_cognito_user_pool: 1,
       aws_cognito_user_pool_client: 1,
       aws_sns_topic: 2,
+      aws_sns_topic_policy: 2,
+      // alarm e-mail + user-data-change → analytics-ingest queue
+      aws_sns_topic_subscription: 2,
+      // profile-events failures, analytics-ingest + its DLQ, activity-processor failures
+      aws_sqs_queue: 4,
+      aws_sqs_queue_policy: 4,
+      aws_sqs_queue_redrive_allow_policy: 1,
+      aws_kinesis_stream: 1,
+      aws_rds_cluster: 1,
+      aws_rds_cluster_instance: 1 + READERS[id],
+      aws_lambda_invocation: 1,
+      // Errors + Throttles per function, API 5xx, iterator age of both stream consumers, depth of the 3 failure/dead-letter queues
+      aws_cloudwatch_metric_alarm: functions * 2 + 1 + 2 + 3,
       aws_cloudwatch_dashboard: 1,
       aws_kms_key: 1,
+      aws_kms_alias: 1,
     });
-    // 3 function log groups + API access logs
-    expect(counts.aws_cloudwatch_log_group).toBe(4);
-    // Errors + Throttles per function, API 5xx, iterator age, failure-queue depth
-    expect(counts.aws_cloudwatch_metric_alarm).toBe(3 * 2 + 1 + 1 + 1);
-    expect(counts.aws_sqs_queue).toBe(1);
-    expect(counts.aws_sqs_queue_policy).toBe(1);
-    expect(counts.aws_sns_topic_policy).toBe(2);
+  });
+
+  it("plans the analytics store: Aurora Serverless v2 with the Data API, encrypted, managed secret; an encrypted on-demand stream", () => {
+    const plan = planOf(id);
+    const [cluster] = plannedValues(plan, "aws_rds_cluster");
+    expect(cluster).toMatchObject({
+      engine: "aurora-postgresql",
+      engine_mode: "provisioned",
+      enable_http_endpoint: true,
+      storage_encrypted: true,
+      manage_master_user_password: true,
+      database_name: "analytics",
+    });
+    for (const i of plannedValues(plan, "aws_rds_cluster_instance")) expect(i).toMatchObject({ instance_class: "db.serverless", publicly_accessible: false });
+    const [stream] = plannedValues(plan, "aws_kinesis_stream");
+    expect(stream).toMatchObject({ stream_mode_details: [{ stream_mode: "ON_DEMAND" }], retention_period: 24, encryption_type: "KMS", kms_key_id: "alias/aws/kinesis" });
+    const [invocation] = plannedValues(plan, "aws_lambda_invocation");
+    expect(invocation).toMatchObject({ lifecycle_scope: "CREATE_ONLY", triggers: { migrations: migrationsHash() } });
   });
 
   it("plans the functions on nodejs22.x arm64 with X-Ray and the table with SSE, streams and on-demand billing", () => {
@@ -83,13 +124,25 @@ describe("prod guards in the plan", () => {
     const prevented = Object.entries<any>(config.resource)
       .flatMap(([type, byId]) => Object.values<any>(byId).filter((r) => r.lifecycle?.prevent_destroy === true).map(() => type))
       .sort();
-    expect(new Set(prevented)).toEqual(new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group"]));
+    expect(new Set(prevented)).toEqual(new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_rds_cluster", "aws_kinesis_stream"]));
+    const [cluster] = plannedValues(plan, "aws_rds_cluster");
+    expect(cluster).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "platform-prod-analytics-final",
+      backup_retention_period: 7,
+      serverlessv2_scaling_configuration: [{ min_capacity: 0.5, max_capacity: 16 }],
+    });
   });
 
   it("dev: the same resources without deletion protection, so dev can be torn down", () => {
     const plan = planOf("platform-dev");
     expect(plannedValues(plan, "aws_dynamodb_table")[0].deletion_protection_enabled).toBe(false);
     expect(plannedValues(plan, "aws_cognito_user_pool")[0].deletion_protection).toBe("INACTIVE");
+    const [cluster] = plannedValues(plan, "aws_rds_cluster");
+    expect(cluster).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
+    // dev scales to zero: no ACU charge while nobody uses it
+    expect(cluster.serverlessv2_scaling_configuration).toEqual([{ min_capacity: 0, max_capacity: 2, seconds_until_auto_pause: 300 }]);
   });
 });
 

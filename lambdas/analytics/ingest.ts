@@ -1,0 +1,98 @@
+/**
+ * The I/O step of analytics-ingest and activity-processor, separate from the handlers so tests and the bench run it
+ * with any DataApi: validate, dedupe, write in one statement, return which items failed and why.
+ */
+import type { DataApi } from "../shared/data-api";
+import { ActivityEvent } from "./activity-event";
+import { INSERT_ACTIVITY_SQL, decodeActivityRecord, dedupeByEventId, insertActivityParams, toActivityRow } from "./activity-records";
+import { UPSERT_USERS_SQL, UserRow, latestPerUser, parseProfileEventMessage, toUserRow, upsertUsersParams } from "./user-events";
+
+export interface IngestLog {
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}
+
+export interface IngestOutcome {
+  /** Item identifier → reason, for every item that failed. */
+  readonly failures: Map<string, string>;
+  /** Rows sent to the database in the one statement (after dedupe). */
+  readonly rows: number;
+}
+
+/** Executes one statement writing rows given as JSON (`:rows`). */
+export async function upsertUsers(db: DataApi, rows: readonly UserRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(UPSERT_USERS_SQL, upsertUsersParams(rows));
+}
+
+/** SQS messages of profile events → one upsert into `users`. */
+export async function ingestProfileMessages(
+  db: DataApi,
+  messages: ReadonlyArray<{ readonly messageId: string; readonly body: string }>,
+  log: IngestLog,
+): Promise<IngestOutcome> {
+  const failures = new Map<string, string>();
+  const valid: Array<{ messageId: string; row: UserRow }> = [];
+  for (const message of messages) {
+    const parsed = parseProfileEventMessage(message.body);
+    if (!parsed.ok) {
+      log.error("Malformed profile event message; it fails alone and reaches the DLQ after maxReceiveCount", { messageId: message.messageId, reason: parsed.error });
+      failures.set(message.messageId, parsed.error);
+    } else valid.push({ messageId: message.messageId, row: toUserRow(parsed.value) });
+  }
+  const rows = latestPerUser(valid.map((v) => v.row));
+  try {
+    await upsertUsers(db, rows);
+  } catch (err) {
+    const reason = `upsert failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    log.error("Upserting users failed; every valid message of the batch will be retried", { messageIds: valid.map((v) => v.messageId), error: err });
+    for (const v of valid) failures.set(v.messageId, reason);
+  }
+  return { failures, rows: rows.length };
+}
+
+/** Executes one statement inserting events (duplicates of stored ids are skipped). */
+export async function insertActivityEvents(db: DataApi, events: readonly ActivityEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.execute(INSERT_ACTIVITY_SQL, insertActivityParams(events.map(toActivityRow)));
+}
+
+export interface ActivityOutcome extends IngestOutcome {
+  /** Records that can never succeed (not base64 JSON, or not an ActivityEvent): logged and skipped. */
+  readonly malformed: number;
+  /** Records whose event id repeats one earlier in the batch. */
+  readonly duplicates: number;
+}
+
+/**
+ * Kinesis records of activity events → one insert into `activity_events`.
+ * Malformed records are logged and skipped, not failed: Kinesis retries a failed record until it expires and blocks
+ * its shard meanwhile, and a malformed record can never succeed (activity-ingest validates with the same schema,
+ * so one means a bug or a foreign producer; the count is a metric with an alarm, the record is in the log).
+ * If the insert fails, every valid record fails (identified by its sequence number).
+ */
+export async function processActivityRecords(
+  db: DataApi,
+  records: ReadonlyArray<{ readonly sequenceNumber: string; readonly data: string }>,
+  log: IngestLog,
+): Promise<ActivityOutcome> {
+  const failures = new Map<string, string>();
+  const valid: Array<{ sequenceNumber: string; event: ActivityEvent }> = [];
+  let malformed = 0;
+  for (const record of records) {
+    const decoded = decodeActivityRecord(record.data);
+    if (!decoded.ok) {
+      malformed += 1;
+      log.warn("Skipping a malformed activity record (it can never succeed)", { sequenceNumber: record.sequenceNumber, reason: decoded.error, data: record.data.slice(0, 4096) });
+    } else valid.push({ sequenceNumber: record.sequenceNumber, event: decoded.value });
+  }
+  const events = dedupeByEventId(valid.map((v) => v.event));
+  try {
+    await insertActivityEvents(db, events);
+  } catch (err) {
+    const reason = `insert failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    log.error("Inserting activity events failed; every valid record of the batch will be retried", { sequenceNumbers: valid.map((v) => v.sequenceNumber), error: err });
+    for (const v of valid) failures.set(v.sequenceNumber, reason);
+  }
+  return { failures, rows: events.length, malformed, duplicates: valid.length - events.length };
+}
