@@ -42,14 +42,14 @@ try {
   for (let i = 0; i < RUNS; i++) runs.push(synthOnce(cache));
   const first = runs[0];
   console.log(`## synth: all ${first.stacks} stacks, ${RUNS} runs in fresh processes (first with an empty bundle cache)`);
-  console.log("run  seconds  peak RSS MB  esbuild runs  bundles reused");
+  console.log("run  seconds  peak RSS MB  entries built  bundles reused");
   runs.forEach((r, i) =>
     console.log(`${String(i + 1).padStart(3)}  ${r.seconds.toFixed(3).padStart(7)}  ${r.maxRssMB.toFixed(1).padStart(11)}  ${String(r.esbuildRuns).padStart(12)}  ${String(r.bundlesReused).padStart(14)}`),
   );
   const warm = runs.slice(1);
   console.log(`cold (empty bundle cache): ${first.seconds.toFixed(3)} s, ${first.maxRssMB.toFixed(1)} MB`);
   if (warm.length > 0) console.log(`warm median: ${median(warm.map((r) => r.seconds)).toFixed(3)} s, max peak RSS ${Math.max(...warm.map((r) => r.maxRssMB)).toFixed(1)} MB`);
-  console.log(`esbuild runs in the cold synth: ${first.esbuildRuns} (one per distinct entry, shared by every environment)`);
+  console.log(`entries bundled in the cold synth: ${first.esbuildRuns} (each once, shared by every environment; one esbuild run per set of options)`);
 
   console.log("\n## function bundles (minified CommonJS, node22)");
   console.log("function".padEnd(22) + "bytes".padStart(10) + "KB".padStart(9) + "zip KB".padStart(9));

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments";
 import { AuroraServerless } from "../modules/aurora-serverless";
 import { HttpApi } from "../modules/http-api";
-import { LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
+import { bundleAll, BundlingOptions, LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
 import { Monitoring } from "../modules/monitoring";
 import { Queue } from "../modules/queue";
 import { Stream } from "../modules/stream";
@@ -21,6 +21,24 @@ import { MIGRATIONS_DIR, MIGRATIONS_LOADER, migrationsHash } from "../lambdas/an
 import { AwsStack } from "./aws-stack";
 
 const LAMBDAS = join(__dirname, "..", "lambdas");
+
+/**
+ * One set of bundling options for every handler (the .sql migrations import as text; no other handler imports .sql,
+ * so their bundles are unaffected), so all of them build in a single esbuild run.
+ */
+const BUNDLING: BundlingOptions = { loader: MIGRATIONS_LOADER };
+
+/** Every handler of the stack and its bundling: bundled up front in one esbuild run per synth, shared by all environments. */
+export const HANDLERS = {
+  profileApi: { entry: join(LAMBDAS, "profile", "profile-api.ts"), bundling: BUNDLING },
+  profileBootstrap: { entry: join(LAMBDAS, "profile", "profile-bootstrap.ts"), bundling: BUNDLING },
+  profileEvents: { entry: join(LAMBDAS, "profile", "profile-events.ts"), bundling: BUNDLING },
+  analyticsMigrate: { entry: join(LAMBDAS, "analytics", "analytics-migrate.ts"), bundling: BUNDLING },
+  analyticsIngest: { entry: join(LAMBDAS, "analytics", "analytics-ingest.ts"), bundling: BUNDLING },
+  activityIngest: { entry: join(LAMBDAS, "analytics", "activity-ingest.ts"), bundling: BUNDLING },
+  activityProcessor: { entry: join(LAMBDAS, "analytics", "activity-processor.ts"), bundling: BUNDLING },
+  analyticsQuery: { entry: join(LAMBDAS, "analytics", "analytics-query.ts"), bundling: BUNDLING },
+} satisfies Record<string, { readonly entry: string; readonly bundling?: BundlingOptions }>;
 
 /** Days of automated Aurora backups (point-in-time restore) where the environment keeps point-in-time recovery. */
 const ANALYTICS_BACKUP_RETENTION_DAYS = 7;
@@ -83,14 +101,15 @@ export class PlatformStack extends AwsStack {
     });
     this.userDataChange = new Topic(this, "UserDataChange", { name: "user-data-change" });
 
-    // --- functions
-    const profileApi = this.fn("ProfileApi", { name: "profile-api", entry: join(LAMBDAS, "profile", "profile-api.ts"), description: "Profile HTTP API: GET/PUT/DELETE /profiles/me" });
+    // --- functions (all bundles built together on the first stack; the others reuse them)
+    bundleAll(Object.values(HANDLERS).map((h: { entry: string; bundling?: BundlingOptions }) => ({ entry: h.entry, options: h.bundling })));
+    const profileApi = this.fn("ProfileApi", { name: "profile-api", ...HANDLERS.profileApi, description: "Profile HTTP API: GET/PUT/DELETE /profiles/me" });
     this.profiles.connect(profileApi, "readWrite", PROFILES_TABLE_NAME_ENV);
 
-    const bootstrap = this.fn("ProfileBootstrap", { name: "profile-bootstrap", entry: join(LAMBDAS, "profile", "profile-bootstrap.ts"), description: "Cognito post-confirmation: creates the initial profile" });
+    const bootstrap = this.fn("ProfileBootstrap", { name: "profile-bootstrap", ...HANDLERS.profileBootstrap, description: "Cognito post-confirmation: creates the initial profile" });
     this.profiles.connect(bootstrap, "write", PROFILES_TABLE_NAME_ENV);
 
-    const events = this.fn("ProfileEvents", { name: "profile-events", entry: join(LAMBDAS, "profile", "profile-events.ts"), description: "Publishes profile changes from the table stream to SNS" });
+    const events = this.fn("ProfileEvents", { name: "profile-events", ...HANDLERS.profileEvents, description: "Publishes profile changes from the table stream to SNS" });
     this.userDataChange.connect(events, USER_DATA_CHANGE_TOPIC_ARN_ENV);
     // Stream batches that exhaust their retries land here (metadata to re-drive from the stream), never lost silently.
     const eventsFailures = new Queue(this, "ProfileEventsFailures", { name: "profile-events-failures", deadLetterQueue: false, retentionSeconds: 1209600 });
@@ -144,18 +163,17 @@ export class PlatformStack extends AwsStack {
 
     const migrate = this.fn("AnalyticsMigrate", {
       name: "analytics-migrate",
-      entry: join(LAMBDAS, "analytics", "analytics-migrate.ts"),
+      ...HANDLERS.analyticsMigrate,
       description: "Applies the analytics schema migrations (invoked on deploy when they change)",
       // Waits out a paused cluster's resume (~15 s) and runs every pending migration in one invocation.
       timeoutSeconds: ANALYTICS_MIGRATE_TIMEOUT_SECONDS,
-      bundling: { loader: MIGRATIONS_LOADER }, // the .sql migrations are bundled as text
     });
     this.analyticsDb.connect(migrate);
 
     // SNS user-data-change → SQS (raw delivery, own DLQ) → analytics-ingest (upsert by event id/version).
     const ingestFn = this.fn("AnalyticsIngestFunction", {
       name: "analytics-ingest",
-      entry: join(LAMBDAS, "analytics", "analytics-ingest.ts"),
+      ...HANDLERS.analyticsIngest,
       description: "Upserts user-data-change events from SQS into the analytics store",
       timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
     });
@@ -171,7 +189,7 @@ export class PlatformStack extends AwsStack {
     // POST /events → activity-ingest → Kinesis "activity" (PutRecords, partition key userId).
     const activityIngest = this.fn("ActivityIngest", {
       name: "activity-ingest",
-      entry: join(LAMBDAS, "analytics", "activity-ingest.ts"),
+      ...HANDLERS.activityIngest,
       description: "POST /events: validates activity events and puts them on the activity stream",
     });
     this.activity.connect(activityIngest, "write");
@@ -179,7 +197,7 @@ export class PlatformStack extends AwsStack {
     // Kinesis "activity" → activity-processor (batch insert through the Data API); exhausted batches → failure queue.
     const processor = this.fn("ActivityProcessor", {
       name: "activity-processor",
-      entry: join(LAMBDAS, "analytics", "activity-processor.ts"),
+      ...HANDLERS.activityProcessor,
       description: "Inserts activity events from the stream into the analytics store",
       timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
     });
@@ -199,7 +217,7 @@ export class PlatformStack extends AwsStack {
     // GET /analytics/* → analytics-query (read through the Data API).
     const query = this.fn("AnalyticsQuery", {
       name: "analytics-query",
-      entry: join(LAMBDAS, "analytics", "analytics-query.ts"),
+      ...HANDLERS.analyticsQuery,
       description: "GET /analytics/me/summary and /analytics/daily-active-users",
       timeoutSeconds: ANALYTICS_QUERY_TIMEOUT_SECONDS,
     });

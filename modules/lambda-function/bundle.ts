@@ -131,13 +131,26 @@ export function bundleCacheDir(): string {
   return resolve(process.env.PLATFORM_BUNDLE_CACHE_DIR ?? join(process.cwd(), ".bundle-cache"));
 }
 
-/**
- * Bundles a TypeScript/JavaScript entry for Lambda (nodejs22.x, CommonJS) once per entry and options per process:
- * three environment stacks that use the same handler share one esbuild run and one folder.
- */
-export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
+/** One function's bundle request. */
+export interface BundleRequest {
+  readonly entry: string;
+  readonly options?: BundlingOptions;
+}
+
+interface Pending {
+  readonly absEntry: string;
+  readonly key: string;
+  readonly recordPath: string;
+}
+
+function optionsKey(options: BundlingOptions): string {
+  return JSON.stringify([options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS, options.define ?? {}, sortedEntries(options.loader ?? {})]);
+}
+
+/** Resolves a request from this process's memo or the on-disk cache; otherwise says what must be built. */
+function lookup(entry: string, options: BundlingOptions): Bundle | Pending {
   const absEntry = isAbsolute(entry) ? entry : resolve(entry);
-  const key = JSON.stringify([absEntry, options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS, options.define ?? {}, sortedEntries(options.loader ?? {})]);
+  const key = JSON.stringify([absEntry, optionsKey(options)]);
   const cached = memo.get(key);
   if (cached) return cached;
   if (!existsSync(absEntry)) {
@@ -152,40 +165,20 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
     memo.set(key, out);
     return out;
   }
-  builds += 1;
-  const sourceMap = options.sourceMap ?? false;
-  const result = buildSync({
-    entryPoints: [absEntry],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: options.minify ?? true,
-    sourcemap: sourceMap ? "external" : false,
-    sourcesContent: false,
-    mainFields: ["module", "main"],
-    external: [...(options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS)],
-    define: { ...(options.define ?? {}) },
-    loader: { ...(options.loader ?? {}) },
-    legalComments: "none",
-    outfile: "index.js",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  if (result.errors.length > 0) {
-    throw new Error(`LambdaFunction: bundling ${relative(process.cwd(), absEntry)} failed: ${result.errors.map((e) => e.text).join("; ")}`);
-  }
-  const files = [...result.outputFiles].sort((a, b) => a.path.localeCompare(b.path));
+  return { absEntry, key, recordPath };
+}
+
+/** Writes one entry's outputs into its content-addressed folder (+ zip) and records the inputs it was built from. */
+function store(p: Pending, outputs: ReadonlyArray<{ name: string; contents: Uint8Array }>, inputs: readonly string[]): Bundle {
+  const named = [...outputs].sort((a, b) => a.name.localeCompare(b.name));
   const hash = createHash("sha256");
-  for (const f of files) hash.update(relative(process.cwd(), f.path)).update(f.contents);
+  for (const f of named) hash.update(f.name).update(f.contents);
   const digest = hash.digest("hex").slice(0, 32);
   const directory = join(bundleCacheDir(), digest);
   const zipPath = join(directory, ZIP_NAME);
   if (!existsSync(zipPath)) {
     const tmp = `${directory}.tmp-${process.pid}`;
     mkdirSync(tmp, { recursive: true });
-    const named = files.map((f) => ({ name: f.path.endsWith(".map") ? "index.js.map" : "index.js", contents: f.contents }));
     const zipBytes = deterministicZip(named);
     for (const f of named) writeFileSync(join(tmp, f.name), f.contents);
     writeFileSync(join(tmp, ZIP_NAME), zipBytes);
@@ -202,20 +195,91 @@ export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
   }
   const record: InputsRecord = {
     digest,
-    inputs: Object.keys(result.metafile?.inputs ?? {})
+    inputs: inputs
       .filter((f) => !f.includes(":")) // esbuild's virtual namespaces (e.g. "<define:...>")
       .map((f) => {
         const abs = resolve(f);
         return [abs, sha(readFileSync(abs))] as const;
       }),
   };
-  mkdirSync(dirname(recordPath), { recursive: true });
-  const tmpRecord = `${recordPath}.tmp-${process.pid}`;
+  mkdirSync(dirname(p.recordPath), { recursive: true });
+  const tmpRecord = `${p.recordPath}.tmp-${process.pid}`;
   writeFileSync(tmpRecord, JSON.stringify(record));
-  renameSync(tmpRecord, recordPath); // atomic: a concurrent synth reads the old or the new record, never half of one
-  const out = loadBundle(absEntry, digest);
-  memo.set(key, out);
+  renameSync(tmpRecord, p.recordPath); // atomic: a concurrent synth reads the old or the new record, never half of one
+  const out = loadBundle(p.absEntry, digest);
+  memo.set(p.key, out);
   return out;
+}
+
+/** One esbuild run for several entries with the same options (esbuild parses shared dependencies once, in parallel). */
+function build(pending: readonly Pending[], options: BundlingOptions): void {
+  builds += pending.length;
+  const sourceMap = options.sourceMap ?? false;
+  const names = pending.map((_, i) => `entry${i}`);
+  let result;
+  try {
+    result = buildSync({
+      entryPoints: Object.fromEntries(pending.map((p, i) => [names[i], p.absEntry])),
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "cjs",
+      minify: options.minify ?? true,
+      sourcemap: sourceMap ? "external" : false,
+      sourcesContent: false,
+      mainFields: ["module", "main"],
+      external: [...(options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS)],
+      define: { ...(options.define ?? {}) },
+      loader: { ...(options.loader ?? {}) },
+      legalComments: "none",
+      outdir: "out",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+  } catch (err) {
+    const entries = pending.map((p) => relative(process.cwd(), p.absEntry)).join(", ");
+    throw new Error(`LambdaFunction: bundling ${entries} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const outdir = resolve("out");
+  pending.forEach((p, i) => {
+    const js = join(outdir, `${names[i]}.js`);
+    const outputs = result.outputFiles
+      .filter((f) => f.path === js || f.path === `${js}.map`)
+      .map((f) => ({ name: f.path.endsWith(".map") ? "index.js.map" : "index.js", contents: f.contents }));
+    const meta = result.metafile?.outputs[relative(process.cwd(), js).split("\\").join("/")];
+    if (outputs.length === 0 || meta === undefined) throw new Error(`LambdaFunction: esbuild produced no output for ${p.absEntry}`);
+    store(p, outputs, Object.keys(meta.inputs));
+  });
+}
+
+/**
+ * Bundles a TypeScript/JavaScript entry for Lambda (nodejs22.x, CommonJS) once per entry and options per process:
+ * three environment stacks that use the same handler share one esbuild run and one folder.
+ */
+export function bundle(entry: string, options: BundlingOptions = {}): Bundle {
+  const found = lookup(entry, options);
+  if ("hash" in found) return found;
+  build([found], options);
+  return memo.get(found.key)!;
+}
+
+/**
+ * Bundles many entries up front, one esbuild run per distinct set of options, so a stack with many functions pays
+ * for one build instead of one per function; later bundle() calls for the same entries are served from memory.
+ */
+export function bundleAll(requests: readonly BundleRequest[]): void {
+  const groups = new Map<string, { options: BundlingOptions; pending: Pending[] }>();
+  for (const r of requests) {
+    const options = r.options ?? {};
+    const found = lookup(r.entry, options);
+    if ("hash" in found) continue;
+    const k = optionsKey(options);
+    const group = groups.get(k) ?? { options, pending: [] };
+    if (!group.pending.some((p) => p.key === found.key)) group.pending.push(found);
+    groups.set(k, group);
+  }
+  for (const { options, pending } of groups.values()) build(pending, options);
 }
 
 /** Forgets this process's bundles (the on-disk cache stays): for tests and long-running watchers. */

@@ -15,8 +15,8 @@ import { bundle, Bundle, BundlingOptions } from "./bundle";
 import { INVOKE_ACTIONS, LOGS_WRITE_ACTIONS, XRAY_WRITE_ACTIONS } from "./perms";
 import { validateFunctionProps, validateSqsSource, validateStreamSource } from "./validate-props";
 
-export { bundle, bundleStats, bundleCacheDir, clearBundleMemo, LAZY_CREDENTIAL_PROVIDERS } from "./bundle";
-export type { Bundle, BundlingOptions } from "./bundle";
+export { bundle, bundleAll, bundleStats, bundleCacheDir, clearBundleMemo, LAZY_CREDENTIAL_PROVIDERS } from "./bundle";
+export type { Bundle, BundleRequest, BundlingOptions } from "./bundle";
 
 /** Asynchronous invocation settings (S3, SNS and EventBridge invoke asynchronously; Cognito triggers and API Gateway invoke synchronously, so these do not apply to them). */
 export interface AsyncInvokeOptions {
@@ -177,7 +177,7 @@ export class LambdaFunction extends Construct implements IFunction {
 
     this.bundle = bundle(props.entry, props.bundling);
     // The bundle's own deterministic zip, copied as a file asset: no archiving process per stack at synth.
-    const asset = new TerraformAsset(this, "Code", { path: this.bundle.zipPath, type: AssetType.FILE });
+    const asset = new TerraformAsset(this, "Code", { path: this.bundle.zipPath, type: AssetType.FILE, assetHash: this.bundle.hash });
 
     this.env = { POWERTOOLS_SERVICE_NAME: props.name, ...(props.environment ?? {}) };
     if (props.bundling?.sourceMap ?? false) this.env.NODE_OPTIONS = "--enable-source-maps";
