@@ -42,10 +42,10 @@ describe("the repository's workflows", () => {
     const creds = plan.steps.find((s: any) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(creds.with["role-to-assume"]).toBe("${{ vars[matrix.role-variable] }}");
     const run = plan.steps.find((s: any) => s.id === "plan").run as string;
-    expect(run).toContain('npm run -s plan -- --env "$PLAN_ENV" --base "origin/$BASE_REF" --format "$1"');
+    expect(run).toContain('npm run -s plan -- --env "$PLAN_ENV" --base "origin/$BASE_REF" --max-chars 20000 --keep-workdir');
+    expect(run).toContain('--out "plan-output/$PLAN_ENV.md" --json-out "plan-output/$PLAN_ENV.json"');
     expect(run).toMatch(/-ne 0 \] && \[ "\$PLAN_CODE" -ne 2/); // exit 2 (changes) is a success
-    expect(run).toContain('plan_to md "plan-output/$PLAN_ENV.md"');
-    expect(run).toContain('plan_to json "plan-output/$PLAN_ENV.json"');
+    expect(run).toContain("plan: work folder kept: "); // the plan files are collected from the kept work folder
     expect(plan.steps.find((s: any) => s.uses?.startsWith("actions/upload-artifact@")).with).toMatchObject({ name: "plan-${{ matrix.env }}", path: "plan-output/" });
   });
 
