@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../../local/postgres";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
@@ -73,21 +73,7 @@ export function assertJavaAvailable(): void {
   }
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") resolvePort(address.port);
-        else reject(new Error("could not determine a free port"));
-      });
-    });
-  });
-}
+export { freePort };
 
 /** A DynamoDB client for local endpoints: static credentials, one attempt, short timeouts. */
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
