@@ -146,6 +146,21 @@ function makeDirectory(user: OsUser | undefined): string {
   return directory;
 }
 
+/** Sends `signal`, waits up to `graceMs` for `exited`, then SIGKILLs and waits for the exit. */
+export async function stopProcess(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(false), graceMs);
+  });
+  const done = await Promise.race([exited.then(() => true), timedOut]);
+  clearTimeout(timer);
+  if (!done) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -280,17 +295,7 @@ function startServer(
     stopping ??= (async () => {
       process.removeListener("exit", onExit);
       if (running()) {
-        child.kill("SIGINT"); // fast shutdown: roll back open transactions, close connections
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<boolean>((r) => {
-          timer = setTimeout(() => r(false), 10_000);
-        });
-        const done = await Promise.race([exited.then(() => true), timedOut]);
-        clearTimeout(timer);
-        if (!done) {
-          child.kill("SIGKILL");
-          await exited;
-        }
+        await stopProcess(child, exited, "SIGINT", 10_000); // fast shutdown: roll back open transactions, close connections
       }
       rmSync(directory, { recursive: true, force: true });
     })();

@@ -1,8 +1,7 @@
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { OFFLINE_CREDENTIALS } from "../../stacks/aws-stack";
+import { AwsStack } from "../../stacks/aws-stack";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Naming } from "../core/naming";
 import { HttpApi } from "../http-api";
 import { LambdaFunction } from "../lambda-function";
 import { Queue } from "../queue";
@@ -384,17 +383,8 @@ describe("Monitoring", () => {
   describe("terraform", () => {
     it("a stack with everything monitored is valid Terraform and plans the alarms, topic, key and dashboard", async () => {
       const app = Testing.app();
-      const stack = new TerraformStack(app, "monitoring");
-      new AwsProvider(stack, "aws", {
-        region: "eu-west-1",
-        accessKey: OFFLINE_CREDENTIALS.accessKey,
-        secretKey: OFFLINE_CREDENTIALS.secretKey,
-        skipCredentialsValidation: true,
-        skipRequestingAccountId: true,
-        skipMetadataApiCheck: "true",
-        skipRegionValidation: true,
-      });
-      Naming.configure(stack, { app: "test", env: "dev" });
+      // the platform's offline stack: fake credentials with the skip flags, local state, naming context test-dev
+      const stack = new AwsStack(app, "monitoring", { app: "test", env: "dev", region: "eu-west-1", tags: {}, offline: true });
       const m = new Monitoring(stack, "Monitoring", PROPS);
       const events = fn(stack, "Events", "events");
       const table = new Table(stack, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES" });

@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { freePort } from "../../local/postgres";
+import { freePort, stopProcess } from "../../local/postgres";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
@@ -161,17 +161,7 @@ function startOnce(directory: string, port: number, readyTimeoutMs: number): Pro
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null || spawnError !== undefined) return;
-    child.kill("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolveTimeout) => {
-      timer = setTimeout(() => resolveTimeout(false), 5000);
-    });
-    const killed = await Promise.race([exited.then(() => true), timedOut]);
-    clearTimeout(timer);
-    if (!killed) {
-      child.kill("SIGKILL");
-      await exited;
-    }
+    await stopProcess(child, exited, "SIGTERM", 5000);
   };
   return waitForDynamoDb(endpoint, readyTimeoutMs, () => exitReason).then(
     () => {
