@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { ENVIRONMENT_INPUTS, EnvironmentConfig, loadEnvironments } from "./environments";
+import { ENVIRONMENT_INPUTS, EnvironmentConfig, LOCAL_ENVIRONMENT_INPUTS, loadEnvironments } from "./environments";
 import { applyPolicy, Enforcement, PolicyAsCode, PolicyOptions } from "./modules/policy";
 import { offlineFromEnv } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
@@ -12,6 +12,8 @@ export interface BuildAppOptions {
   readonly offline?: boolean;
   /** Raw environment configs by file name. @default environments/{dev,staging,prod}.ts */
   readonly environments?: Record<string, unknown>;
+  /** State file of a local environment's stack. @default `terraform.platform-<env>.tfstate` in the stack's folder */
+  readonly localStatePath?: string;
 }
 
 export interface BuiltApp {
@@ -22,6 +24,15 @@ export interface BuiltApp {
   readonly bootstrapStacks: readonly BootstrapStack[];
   /** The policy (modules/policy) applied to each stack, by stack id; checked at synth. */
   readonly policies: ReadonlyMap<string, PolicyAsCode>;
+}
+
+/**
+ * The environments `main.ts` synthesizes: dev, staging and prod, plus the local environment (`platform-local`) when
+ * PLATFORM_LOCAL=1 (for `cdktf deploy platform-local` against a running local runtime; `npm start` builds it itself).
+ */
+export function appEnvironments(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const local = ["1", "true", "yes"].includes((env.PLATFORM_LOCAL ?? "").toLowerCase());
+  return local ? { ...ENVIRONMENT_INPUTS, ...LOCAL_ENVIRONMENT_INPUTS } : { ...ENVIRONMENT_INPUTS };
 }
 
 /** Stack id of an environment: `platform-<env>` (what operators pass to `cdktf deploy`). */
@@ -35,11 +46,14 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const offline = options.offline ?? offlineFromEnv();
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   const byBucket = new Map<string, EnvironmentConfig[]>();
-  for (const env of environments) byBucket.set(env.backend.bucket, [...(byBucket.get(env.backend.bucket) ?? []), env]);
+  for (const env of environments) {
+    if (env.backend === undefined) continue; // a local environment: state on this machine, no bootstrap stack
+    byBucket.set(env.backend.bucket, [...(byBucket.get(env.backend.bucket) ?? []), env]);
+  }
   const bootstrapStacks = [...byBucket.values()].map(
     ([env, ...sharedWith]) => new BootstrapStack(app, bootstrapStackId(env.name), { env, sharedWith, offline }),
   );
-  const platformStacks = environments.map((env) => new PlatformStack(app, platformStackId(env.name), { env, offline }));
+  const platformStacks = environments.map((env) => new PlatformStack(app, platformStackId(env.name), { env, offline, localStatePath: options.localStatePath }));
 
   // Policy as code on every stack: the environment's enforcement ("error" fails synth, "warn" annotates).
   const policies = new Map<string, PolicyAsCode>();

@@ -9,6 +9,10 @@ const httpsUrl = z
   .refine((u) => /^https:\/\/[^\s/]+/.test(u) || /^http:\/\/localhost(:\d+)?(\/|$)/.test(u), "an https:// URL (http:// only for localhost)");
 
 const count = z.number().int().min(0);
+const port = z.number().int().min(1024).max(65535);
+
+/** moto's account: the only account a local environment (emulators on this machine) may deploy into. */
+export const LOCAL_ACCOUNT_ID = "123456789012";
 
 /** Aurora Serverless v2 capacity: ACU from `min` to 256 in steps of 0.5. */
 const acu = (min: number) =>
@@ -33,14 +37,28 @@ export const environmentSchema = z
     allowedAccountIds: z.array(accountId).min(1, "at least one account id"),
     /** This environment serves real users: stateful guards must all be on. */
     production: z.boolean(),
-    /** Remote state: S3 with native locking (use_lockfile) and encryption. */
+    /** Remote state: S3 with native locking (use_lockfile) and encryption. Absent only for a `local` environment. */
     backend: z
       .object({
         bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3–63 chars, lower-case, digits, '.', '-')"),
         key: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, "an object key ending in .tfstate"),
         region,
       })
-      .strict(),
+      .strict()
+      .optional(),
+    /**
+     * A local environment (`npm start`): every AWS call of its provider goes to the local runtime on this machine,
+     * which answers Lambda itself and forwards the rest to the emulators; state stays on this machine.
+     */
+    local: z
+      .object({
+        /** Port of the local AWS endpoint (the local runtime). */
+        endpointPort: port,
+        /** Port of the local HTTP API (API Gateway's `$default` stage). */
+        apiPort: port,
+      })
+      .strict()
+      .optional(),
     /** Tags on every resource (provider default_tags). */
     tags: z
       .record(z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "a tag key of 1–128 characters not starting with aws:"), z.string().max(256, "at most 256 characters"))
@@ -69,6 +87,11 @@ export const environmentSchema = z
         callbackUrls: z.array(httpsUrl).min(1),
         logoutUrls: z.array(httpsUrl).min(1),
         mfa: z.enum(["OFF", "OPTIONAL", "ON"]),
+        /**
+         * Let the SPA client sign in with username and password (USER_PASSWORD_AUTH) besides SRP: the local platform's
+         * sign-in form and test users. Never in production. @default false
+         */
+        passwordAuth: z.boolean().optional(),
       })
       .strict(),
     /** Where alarms are e-mailed (subscription confirmed by the recipient). */
@@ -142,6 +165,20 @@ export const environmentSchema = z
         message: "no value unless analytics.minCapacity is 0 (only a cluster that scales to zero pauses)",
       });
     }
+    if (env.local === undefined && env.backend === undefined) {
+      ctx.addIssue({ code: "custom", path: ["backend"], message: "an S3 backend { bucket, key, region } (only a local environment keeps its state on this machine)" });
+    }
+    if (env.local !== undefined) {
+      if (env.backend !== undefined) ctx.addIssue({ code: "custom", path: ["backend"], message: "no backend (a local environment keeps its state on this machine)" });
+      if (env.production) ctx.addIssue({ code: "custom", path: ["production"], message: "false (a local environment runs on emulators)" });
+      if (env.allowedAccountIds.length !== 1 || env.allowedAccountIds[0] !== LOCAL_ACCOUNT_ID) {
+        ctx.addIssue({ code: "custom", path: ["allowedAccountIds"], message: `["${LOCAL_ACCOUNT_ID}"] (the emulators' account: a local environment can never reach AWS)` });
+      }
+      if (env.local.apiPort === env.local.endpointPort) ctx.addIssue({ code: "custom", path: ["local", "apiPort"], message: "a port other than local.endpointPort" });
+    }
+    if (env.auth.passwordAuth === true && env.production) {
+      ctx.addIssue({ code: "custom", path: ["auth", "passwordAuth"], message: "false (production signs in through the hosted UI with SRP only)" });
+    }
     if (env.auth.mfa === "OFF" && env.production) {
       ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: "\"OPTIONAL\" or \"ON\" (a production environment offers MFA)" });
     }
@@ -206,4 +243,12 @@ export function loadEnvironment(fileName: string, input: unknown): EnvironmentCo
     received: i.code === "unrecognized_keys" ? i.keys : valueAt(input, i.path),
   }));
   throw new EnvironmentConfigError(fileName, issues);
+}
+
+/** The S3 state backend of a deployed environment; throws for an environment without one (a local environment). */
+export function stateBackend(env: EnvironmentConfig): NonNullable<EnvironmentConfig["backend"]> {
+  if (env.backend === undefined) {
+    throw new Error(`Environment "${env.name}" has no state backend (a local environment keeps its state on this machine); it has no bootstrap stack.`);
+  }
+  return env.backend;
 }

@@ -2,7 +2,7 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { EnvironmentConfig, loadEnvironments } from "../environments";
+import { EnvironmentConfig, loadEnvironments, stateBackend } from "../environments";
 import { terraformEnv } from "../scripts/terraform-cli";
 import { estimateStackCost, idleProfile } from "./cost";
 import { Limiter } from "./exec";
@@ -119,7 +119,7 @@ function stackReport(env: EnvironmentConfig, result: StackPlanResult, headDir: s
   const bootstrap = result.id.startsWith("platform-bootstrap-");
   const cost = result.plan
     ? estimateStackCost({
-        region: bootstrap ? env.backend.region : env.region,
+        region: bootstrap ? stateBackend(env).region : env.region,
         loadProfile: bootstrap ? idleProfile(env.loadProfile) : env.loadProfile,
         head: result.plan,
         base: result.baseline === "empty-state" ? undefined : result.basePlan,

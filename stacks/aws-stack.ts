@@ -1,7 +1,8 @@
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Naming } from "../modules/core/naming";
+import { LocalEmulation, localProviderSettings } from "./local-emulation";
 
 /** How a stack reaches AWS and keeps its state. */
 export interface AwsStackOptions {
@@ -17,6 +18,11 @@ export interface AwsStackOptions {
    * so `terraform init/validate/plan` run without AWS. Nothing in the stacks may call AWS in this mode.
    */
   readonly offline: boolean;
+  /**
+   * A local environment: every service at this endpoint (the local runtime on this machine), fake credentials, the
+   * allowed account checked against the emulator's STS, state in a local file, and the emulator gaps left out.
+   */
+  readonly local?: { readonly endpoint: string; readonly statePath?: string };
 }
 
 /** Static fake credentials for offline plans; never valid against AWS. */
@@ -42,7 +48,9 @@ export class AwsStack extends TerraformStack {
       // Offline there is no account to check (skip_requesting_account_id), so the allow-list is left out.
       allowedAccountIds: o.offline ? undefined : o.allowedAccountIds ? [...o.allowedAccountIds] : undefined,
       defaultTags: [{ tags: { ...o.tags } }],
-      ...(o.offline
+      ...(o.local !== undefined && !o.offline
+        ? localProviderSettings(o.local.endpoint)
+        : o.offline
         ? {
             accessKey: OFFLINE_CREDENTIALS.accessKey,
             secretKey: OFFLINE_CREDENTIALS.secretKey,
@@ -53,8 +61,9 @@ export class AwsStack extends TerraformStack {
           }
         : {}),
     });
+    if (o.local !== undefined) Aspects.of(this).add(new LocalEmulation(o.env));
     if (o.offline || o.backend === undefined) {
-      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+      new LocalBackend(this, { path: o.local?.statePath ?? `terraform.${id}.tfstate` });
     } else {
       new S3Backend(this, { bucket: o.backend.bucket, key: o.backend.key, region: o.backend.region, encrypt: true });
       // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no field for it.

@@ -6,7 +6,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Bucket } from "../modules/bucket";
 import { assertLeastPrivilege, policyJson } from "../modules/core/iam";
-import type { EnvironmentConfig } from "../environments";
+import { EnvironmentConfig, stateBackend } from "../environments";
 import { AwsStack } from "./aws-stack";
 
 export interface BootstrapStackProps {
@@ -224,8 +224,9 @@ export class GitHubActionsAccess extends Construct {
     // environment (a shared bootstrap stack serves several), so it is derived here from the same two fields.
     const prefix = `${env.app}-${env.name}`;
     const repo = env.ci.githubRepository;
-    const bucketArn = `arn:${partition}:s3:::${env.backend.bucket}`;
-    const stateArn = `${bucketArn}/${env.backend.key}`;
+    const backend = stateBackend(env);
+    const bucketArn = `arn:${partition}:s3:::${backend.bucket}`;
+    const stateArn = `${bucketArn}/${backend.key}`;
     const lockArn = `${stateArn}.tflock`;
     const iamArns = (kind: "role" | "policy", pattern: string): string[] =>
       env.allowedAccountIds.map((account) => `arn:${partition}:iam::${account}:${kind}/${pattern}`);
@@ -314,13 +315,13 @@ export class BootstrapStack extends AwsStack {
     super(scope, id, {
       app: env.app,
       env: env.name,
-      region: env.backend.region,
+      region: stateBackend(env).region,
       allowedAccountIds: env.allowedAccountIds,
       tags: { ...env.tags, Purpose: "terraform-state" },
       offline: props.offline,
     });
     this.stateBucket = new Bucket(this, "StateBucket", {
-      bucketName: env.backend.bucket,
+      bucketName: stateBackend(env).bucket,
       versioned: true,
       noncurrentVersionExpirationDays: 365,
       preventDestroy: true,

@@ -51,6 +51,8 @@ const ANALYTICS_MIGRATE_TIMEOUT_SECONDS = 300;
 export interface PlatformStackProps {
   readonly env: EnvironmentConfig;
   readonly offline: boolean;
+  /** A local environment's state file. @default `terraform.<stack id>.tfstate` in the stack's folder */
+  readonly localStatePath?: string;
 }
 
 /**
@@ -83,6 +85,7 @@ export class PlatformStack extends AwsStack {
       tags: env.tags,
       backend: env.backend,
       offline: props.offline,
+      local: env.local ? { endpoint: `http://127.0.0.1:${env.local.endpointPort}`, statePath: props.localStatePath } : undefined,
     });
     this.config = env;
     const guards = env.guards;
@@ -129,7 +132,11 @@ export class PlatformStack extends AwsStack {
       preventDestroy: guards.preventDestroy,
     });
     this.userPool.addPostConfirmationTrigger(bootstrap);
-    const spa = this.userPool.addSpaClient("Spa", { callbackUrls: env.auth.callbackUrls, logoutUrls: env.auth.logoutUrls });
+    const spa = this.userPool.addSpaClient("Spa", {
+      callbackUrls: env.auth.callbackUrls,
+      logoutUrls: env.auth.logoutUrls,
+      passwordAuth: env.auth.passwordAuth ?? false,
+    });
 
     // --- HTTP API: every route behind the Cognito JWT authorizer
     this.api = new HttpApi(this, "Api", {

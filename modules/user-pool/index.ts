@@ -99,6 +99,11 @@ export interface SpaClientOptions {
   readonly refreshTokenValidityDays?: number;
   /** OAuth scopes the client may request; must include "openid". @default ["openid", "email", "profile"] */
   readonly oauthScopes?: readonly string[];
+  /**
+   * Also allow USER_PASSWORD_AUTH (the password travels to Cognito over TLS instead of SRP): for a sign-in form and
+   * test users outside production. @default false (SRP and refresh only)
+   */
+  readonly passwordAuth?: boolean;
 }
 
 /** Lambda triggers of a user pool (the string-valued `lambda_config` fields). */
@@ -191,7 +196,7 @@ export class UserPoolSpaClient extends Construct {
       supportedIdentityProviders: ["COGNITO"],
       callbackUrls: [...options.callbackUrls],
       logoutUrls: options.logoutUrls ? [...options.logoutUrls] : undefined,
-      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
+      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", ...(options.passwordAuth === true ? ["ALLOW_USER_PASSWORD_AUTH"] : [])],
       preventUserExistenceErrors: "ENABLED",
       enableTokenRevocation: true,
       accessTokenValidity: options.accessTokenValidityMinutes ?? 60,

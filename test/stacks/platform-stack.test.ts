@@ -414,7 +414,7 @@ describe("online mode", () => {
     const online = synthApp({ offline: false });
     for (const config of online.built.environments) {
       const s = online.stack(`platform-${config.name}`);
-      expect(s.terraform.backend.s3).toEqual({ bucket: config.backend.bucket, key: config.backend.key, region: config.backend.region, encrypt: true, use_lockfile: true });
+      expect(s.terraform.backend.s3).toEqual({ bucket: config.backend!.bucket, key: config.backend!.key, region: config.backend!.region, encrypt: true, use_lockfile: true });
       expect(s.provider.aws[0].allowed_account_ids).toEqual(config.allowedAccountIds);
       expect(s.provider.aws[0].access_key).toBeUndefined();
       expect(s.provider.aws[0].default_tags[0].tags).toEqual(config.tags);
@@ -451,7 +451,7 @@ describe("bootstrap stack", () => {
     const s = synth.stack(`platform-bootstrap-${env}`);
     const config = synth.built.environments.find((e) => e.name === env)!;
     const bucket = resourcesOf(s, "aws_s3_bucket")[0];
-    expect(bucket.bucket).toBe(config.backend.bucket);
+    expect(bucket.bucket).toBe(config.backend!.bucket);
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
     expect(resourcesOf(s, "aws_s3_bucket_versioning")[0].versioning_configuration.status).toBe("Enabled");
     expect(resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/aws:kms|AES256/);
@@ -531,7 +531,7 @@ describe("bootstrap stack", () => {
     const [roleId] = roleNamed(s, `platform-${env}-plan`);
     expect(managedPoliciesOf(s, roleId)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     const doc = inlinePolicyOf(s, roleId);
-    const stateArn = `arn:aws:s3:::${config.backend.bucket}/${config.backend.key}`;
+    const stateArn = `arn:aws:s3:::${config.backend!.bucket}/${config.backend!.key}`;
     expect(statement(doc, "ReadOwnState")).toMatchObject({ Effect: "Allow", Action: "s3:GetObject", Resource: stateArn });
     expect(allowedActions(doc).sort()).toEqual(["s3:GetObject", "s3:ListBucket"]);
     // -lock=false: no lock file write, no write of any kind
@@ -557,8 +557,8 @@ describe("bootstrap stack", () => {
     expect(role.max_session_duration).toBe(7200);
     expect(managedPoliciesOf(s, roleId)).toEqual(["arn:aws:iam::aws:policy/PowerUserAccess"]);
     const doc = inlinePolicyOf(s, roleId);
-    const bucketArn = `arn:aws:s3:::${config.backend.bucket}`;
-    const stateArn = `${bucketArn}/${config.backend.key}`;
+    const bucketArn = `arn:aws:s3:::${config.backend!.bucket}`;
+    const stateArn = `${bucketArn}/${config.backend!.key}`;
     expect(statement(doc, "StateReadWrite")).toMatchObject({ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [stateArn, `${stateArn}.tflock`] });
     expect(statement(doc, "StateLockRelease")).toMatchObject({ Effect: "Allow", Action: "s3:DeleteObject", Resource: `${stateArn}.tflock` });
     const roles = [`arn:aws:iam::${account}:role/platform-${env}-*`];

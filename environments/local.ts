@@ -1,0 +1,43 @@
+import type { EnvironmentInput } from "./schema";
+import { LOCAL_ACCOUNT_ID } from "./schema";
+
+/**
+ * Local: the whole platform on this machine (`npm start`), deployed by Terraform to emulators (moto, DynamoDB Local,
+ * the local Data API) through the local runtime at `local.endpointPort`. Its provider allows only the emulators'
+ * account, so it can never reach AWS. Guards are off (throw-away data); DynamoDB Local has no point-in-time recovery.
+ */
+export const local: EnvironmentInput = {
+  name: "local",
+  app: "platform",
+  region: "us-east-1",
+  allowedAccountIds: [LOCAL_ACCOUNT_ID],
+  production: false,
+  local: { endpointPort: 4566, apiPort: 4567 },
+  tags: { Project: "platform", Environment: "local", ManagedBy: "cdktf" },
+  logRetentionDays: 1,
+  functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
+  api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["http://localhost:5173", "http://localhost:4568"] },
+  auth: {
+    callbackUrls: ["http://localhost:5173/auth/callback", "http://localhost:4568/auth/callback"],
+    logoutUrls: ["http://localhost:5173/", "http://localhost:4568/"],
+    mfa: "OFF",
+    passwordAuth: true,
+  },
+  alarmEmail: "platform-alerts+local@example.com",
+  policy: { enforcement: "warn" },
+  loadProfile: {
+    apiRequestsPerMonth: 0,
+    functionInvocationsPerMonth: 0,
+    averageFunctionDurationMs: 100,
+    tableReadsPerMonth: 0,
+    tableWritesPerMonth: 0,
+    tableStorageGb: 0,
+    snsPublishesPerMonth: 0,
+    sqsRequestsPerMonth: 0,
+    logIngestionGbPerMonth: 0,
+    monthlyActiveUsers: 0,
+  },
+  ci: { githubRepository: "example-org/platform" },
+  analytics: { minCapacity: 0, maxCapacity: 1, secondsUntilAutoPause: 300, readers: 0 },
+  guards: { deletionProtection: false, pointInTimeRecovery: false, preventDestroy: false },
+};
