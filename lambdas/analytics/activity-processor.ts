@@ -7,9 +7,9 @@
  * (Powertools BatchProcessor): when the insert fails, every valid record fails and Lambda retries from the first
  * (with bisect-on-error and a failure destination configured on the event source mapping).
  *
- * Malformed records are NOT reported as failures: such a record can never succeed, and reporting it would make
- * Lambda retry it (and block its shard) until it expires from the stream. It is logged with its data and sequence
- * number, skipped, and counted in the `MalformedActivityRecords` metric (EMF, namespace Platform/Analytics).
+ * Malformed records are reported as failures like records that could not be stored: the mapping retries them a
+ * bounded number of times, bisects, then sends them to its on-failure queue (alarmed, replayable). Each is logged with
+ * its data and sequence number and counted in the `MalformedActivityRecords` metric (EMF, namespace Platform/Analytics).
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";

@@ -58,7 +58,7 @@ export async function insertActivityEvents(db: DataApi, events: readonly Activit
 }
 
 export interface ActivityOutcome extends IngestOutcome {
-  /** Records that can never succeed (not base64 JSON, or not an ActivityEvent): logged and skipped. */
+  /** Records that can never succeed (not base64 JSON, or not an ActivityEvent): logged and reported as failures. */
   readonly malformed: number;
   /** Records whose event id repeats one earlier in the batch. */
   readonly duplicates: number;
@@ -66,10 +66,11 @@ export interface ActivityOutcome extends IngestOutcome {
 
 /**
  * Kinesis records of activity events → one insert into `activity_events`.
- * Malformed records are logged and skipped, not failed: Kinesis retries a failed record until it expires and blocks
- * its shard meanwhile, and a malformed record can never succeed (activity-ingest validates with the same schema,
- * so one means a bug or a foreign producer; the count is a metric with an alarm, the record is in the log).
- * If the insert fails, every valid record fails (identified by its sequence number).
+ * Malformed records (a bug or a foreign producer: activity-ingest validates with the same schema) are reported as
+ * failures, never dropped: the event source mapping retries them a bounded number of times (maximum retries, bisect)
+ * and then sends their batch info to the on-failure queue, which an alarm watches and from which an operator can
+ * replay. The valid records of the batch are still inserted, so the retries change nothing for them.
+ * If the insert fails, every valid record fails too (identified by its sequence number).
  */
 export async function processActivityRecords(
   db: DataApi,
@@ -83,7 +84,12 @@ export async function processActivityRecords(
     const decoded = decodeActivityRecord(record.data);
     if (!decoded.ok) {
       malformed += 1;
-      log.warn("Skipping a malformed activity record (it can never succeed)", { sequenceNumber: record.sequenceNumber, reason: decoded.error, data: record.data.slice(0, 4096) });
+      failures.set(record.sequenceNumber, `malformed: ${decoded.error}`);
+      log.warn("Malformed activity record: reported as failed, it reaches the on-failure queue after the mapping's retries", {
+        sequenceNumber: record.sequenceNumber,
+        reason: decoded.error,
+        data: record.data.slice(0, 4096),
+      });
     } else valid.push({ sequenceNumber: record.sequenceNumber, event: decoded.value });
   }
   const events = dedupeByEventId(valid.map((v) => v.event));

@@ -63,10 +63,12 @@ describe("activity-processor", () => {
     expect(rows.find((r) => r.event_id === e.eventId)?.type).toBe("page.view");
   });
 
-  it("skips malformed records (never reported: they cannot succeed) and stores the rest", async () => {
+  it("reports every malformed record by sequence number (so it reaches the on-failure queue) and stores the rest", async () => {
     const good = activity("good");
-    const out = await handler(kinesisEvent(["not json", { ...activity("bad"), type: "Bad Type" }, good, { ...activity("bad"), eventId: "nope" }, { ...activity("bad"), props: { big: "x".repeat(3000) } }]), context);
-    expect(out).toEqual({ batchItemFailures: [] });
+    const event = kinesisEvent(["not json", { ...activity("bad"), type: "Bad Type" }, good, { ...activity("bad"), eventId: "nope" }, { ...activity("bad"), props: { big: "x".repeat(3000) } }]);
+    const out = await handler(event, context);
+    const seq = (i: number): { itemIdentifier: string } => ({ itemIdentifier: event.Records[i].kinesis.sequenceNumber });
+    expect(out).toEqual({ batchItemFailures: [seq(0), seq(1), seq(3), seq(4)] });
     expect((await stored()).map((r) => r.event_id)).toEqual([good.eventId]);
   });
 
@@ -77,11 +79,11 @@ describe("activity-processor", () => {
     expect(await stored()).toHaveLength(2);
   });
 
-  it("when the insert fails, every valid record is reported by sequence number (malformed ones are not)", async () => {
+  it("when the insert fails, every record is reported by sequence number (valid and malformed)", async () => {
     t.api.failNext(1, "DatabaseErrorException", "ERROR: boom; SQLState: XX000");
     const event = kinesisEvent([activity("f1"), "garbage", activity("f2")]);
     const out = await handler(event, context);
-    expect(out.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0].kinesis.sequenceNumber }, { itemIdentifier: event.Records[2].kinesis.sequenceNumber }]);
+    expect(out.batchItemFailures).toEqual(event.Records.map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })));
     expect(await stored()).toEqual([]);
   });
 });
