@@ -8,7 +8,7 @@
  * `/usr/lib/postgresql/<version>/bin` (newest first), where the Debian package `postgresql` installs them.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { accessSync, chmodSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
@@ -32,6 +32,11 @@ export interface StartPostgresOptions {
   readonly readyTimeoutMs?: number;
   /** Attempts on a fresh port when the server exits before it is ready (port taken meanwhile). @default 3 */
   readonly attempts?: number;
+  /**
+   * Keep the cluster in this folder across restarts (initdb only when it holds none; `stop()` keeps it).
+   * @default a temporary folder, removed by `stop()`
+   */
+  readonly directory?: string;
   /** Extra `-c name=value` server settings. */
   readonly settings?: Readonly<Record<string, string | number>>;
 }
@@ -138,9 +143,10 @@ function traversableByOthers(path: string): boolean {
   }
 }
 
-function makeDirectory(user: OsUser | undefined): string {
+function makeDirectory(user: OsUser | undefined, given?: string): string {
   const base = user !== undefined && !traversableByOthers(tmpdir()) ? "/tmp" : tmpdir();
-  const directory = mkdtempSync(join(base, "platform-pg-"));
+  const directory = given ?? mkdtempSync(join(base, "platform-pg-"));
+  if (given !== undefined) mkdirSync(given, { recursive: true });
   chmodSync(directory, 0o700);
   if (user !== undefined) chownSync(directory, user.uid, user.gid);
   return directory;
@@ -282,6 +288,7 @@ function startServer(
   // Safety net when this process exits without calling stop(): immediate shutdown, remove the directory.
   const onExit = (): void => {
     if (running()) child.kill("SIGQUIT");
+    if (options.directory !== undefined) return;
     try {
       rmSync(directory, { recursive: true, force: true });
     } catch {
@@ -297,7 +304,7 @@ function startServer(
       if (running()) {
         await stopProcess(child, exited, "SIGINT", 10_000); // fast shutdown: roll back open transactions, close connections
       }
-      rmSync(directory, { recursive: true, force: true });
+      if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
     })();
     return stopping;
   };
@@ -332,9 +339,10 @@ function startServer(
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = findPostgresBinaries();
   const user = unprivilegedUser();
-  const directory = makeDirectory(user);
+  const keep = options.directory !== undefined;
+  const directory = makeDirectory(user, options.directory);
   try {
-    runInitdb(bin, directory, user);
+    if (!existsSync(join(directory, "data", "PG_VERSION"))) runInitdb(bin, directory, user);
     const attempts = options.attempts ?? 3;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -348,7 +356,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     }
     throw lastError instanceof Error ? lastError : new Error(String(lastError));
   } catch (err) {
-    rmSync(directory, { recursive: true, force: true });
+    if (!keep) rmSync(directory, { recursive: true, force: true });
     throw err;
   }
 }

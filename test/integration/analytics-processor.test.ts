@@ -79,11 +79,10 @@ describe("activity-processor", () => {
     expect(await stored()).toHaveLength(2);
   });
 
-  it("when the insert fails, every record is reported by sequence number (valid and malformed)", async () => {
+  it("when the insert fails, every record fails: the invocation errors so the mapping retries (and bisects) the batch", async () => {
     t.api.failNext(1, "DatabaseErrorException", "ERROR: boom; SQLState: XX000");
     const event = kinesisEvent([activity("f1"), "garbage", activity("f2")]);
-    const out = await handler(event, context);
-    expect(out.batchItemFailures).toEqual(event.Records.map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })));
+    await expect(handler(event, context)).rejects.toThrow(/All records failed processing/);
     expect(await stored()).toEqual([]);
   });
 });
