@@ -1,0 +1,68 @@
+/** Keeps one running poller per enabled event source mapping in the store, in step with every change to it. */
+import { EventSourceDeps, EventSourceMappingConfig, RunningEventSource, startEventSource } from "../runtime/event-sources";
+import type { EventSourceMappingStore, StoredMapping } from "../runtime/esm-store";
+
+export function mappingConfig(m: StoredMapping): EventSourceMappingConfig {
+  return {
+    uuid: m.UUID,
+    functionArn: m.FunctionArn,
+    eventSourceArn: m.EventSourceArn,
+    enabled: m.State === "Enabled",
+    batchSize: m.BatchSize,
+    maximumBatchingWindowInSeconds: m.MaximumBatchingWindowInSeconds,
+    startingPosition: m.StartingPosition as EventSourceMappingConfig["startingPosition"],
+    bisectBatchOnFunctionError: m.BisectBatchOnFunctionError,
+    maximumRetryAttempts: m.MaximumRetryAttempts,
+    maximumRecordAgeInSeconds: m.MaximumRecordAgeInSeconds,
+    onFailureDestinationArn: m.DestinationConfig?.OnFailure?.Destination || undefined,
+    functionResponseTypes: m.FunctionResponseTypes,
+    parallelizationFactor: m.ParallelizationFactor,
+  };
+}
+
+export class EventSourceSupervisor {
+  private readonly running = new Map<string, { key: string; source: RunningEventSource }>();
+  private syncing: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: EventSourceMappingStore,
+    private readonly deps: EventSourceDeps,
+  ) {
+    this.unsubscribe = store.onChange(() => void this.sync());
+    void this.sync();
+  }
+
+  /** Starts, restarts (changed settings) and stops pollers to match the store. */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(async () => {
+      const wanted = new Map(this.store.list().map((m) => [m.UUID, mappingConfig(m)]));
+      for (const [uuid, r] of [...this.running]) {
+        const config = wanted.get(uuid);
+        if (config === undefined || JSON.stringify(config) !== r.key) {
+          this.running.delete(uuid);
+          await r.source.stop();
+        }
+      }
+      for (const [uuid, config] of wanted) {
+        if (this.running.has(uuid)) continue;
+        this.running.set(uuid, { key: JSON.stringify(config), source: startEventSource(config, this.deps) });
+      }
+    });
+    return this.syncing;
+  }
+
+  /** Resolves once every poller has nothing in flight and nothing to fetch. */
+  async idle(): Promise<void> {
+    await this.syncing;
+    await Promise.all([...this.running.values()].map((r) => r.source.idle()));
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await this.syncing;
+    const all = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(all.map((r) => r.source.stop()));
+  }
+}

@@ -1,0 +1,35 @@
+/** Where the local platform keeps its files (under `.local/` of the checkout unless told otherwise). */
+import { join, resolve } from "node:path";
+
+export interface LocalPaths {
+  readonly root: string;
+  readonly outdir: string;
+  readonly stackDir: string;
+  readonly statePath: string;
+  readonly mappings: string;
+  readonly checkpoints: string;
+  readonly dynamodb: string;
+  readonly postgres: string;
+  readonly logs: string;
+  readonly codeCache: string;
+  readonly hotBundles: string;
+}
+
+export const DEFAULT_LOCAL_ROOT = resolve(__dirname, "..", "..", ".local");
+
+export function localPaths(root: string = DEFAULT_LOCAL_ROOT, stackId = "platform-local"): LocalPaths {
+  const outdir = join(root, "cdktf.out");
+  return {
+    root,
+    outdir,
+    stackDir: join(outdir, "stacks", stackId),
+    statePath: join(root, "state", "terraform.tfstate"),
+    mappings: join(root, "state", "event-source-mappings.json"),
+    checkpoints: join(root, "state", "checkpoints.json"),
+    dynamodb: join(root, "data", "dynamodb"),
+    postgres: join(root, "data", "postgres"),
+    logs: join(root, "logs"),
+    codeCache: join(root, "code"),
+    hotBundles: join(root, "hot"),
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The local platform: emulators, the local runtime as the AWS endpoint, the `local` environment synthesized and
+ * applied by Terraform through it, then every function served from what was deployed (HTTP API routes, event source
+ * mappings, Cognito triggers, Invoke). `stop()` ends everything it started.
+ */
+import { rmSync } from "node:fs";
+import { buildApp } from "../../app";
+import { LOCAL_ENVIRONMENT_INPUTS } from "../../environments";
+import type { PlatformStack } from "../../stacks/platform-stack";
+import { DynamoDbLocal, startDynamoDbLocal } from "../emulators/dynamodb-local";
+import { Moto, startMoto } from "../emulators/moto";
+import { LocalDataApi, startLocalDataApi } from "../data-api";
+import { PostgresServer, startPostgres } from "../postgres";
+import { cognitoTriggers } from "../runtime/cognito-triggers";
+import { Deployment, readDeployment } from "../runtime/deployment";
+import { EventSourceMappingStore } from "../runtime/esm-store";
+import { declaredDatabases, ensureDatabases } from "./databases";
+import { fileCheckpointStore } from "../runtime/event-sources";
+import { FunctionRegistry } from "../runtime/functions";
+import { Gateway, startGateway } from "../runtime/gateway";
+import { LocalHttpApi, startHttpApi } from "../runtime/http-api";
+import { lambdaApi } from "../runtime/lambda-api";
+import { LOCAL_AWS, RuntimeLog } from "../runtime/types";
+import { EventSourceSupervisor } from "./event-sources";
+import { HotReload, watchHandlers } from "./hot-reload";
+import { LocalPaths, localPaths } from "./paths";
+import { apply, initOnce } from "./terraform";
+import { ensureUser, TestUser } from "./users";
+
+export interface LocalPlatformOptions {
+  /** Folder for state, data, logs and synth output. @default <checkout>/.local */
+  readonly root?: string;
+  /** Start from empty state and data. @default false */
+  readonly reset?: boolean;
+  /** Port of the local AWS endpoint. @default environments/local.ts local.endpointPort */
+  readonly endpointPort?: number;
+  /** Port of the HTTP API. @default environments/local.ts local.apiPort */
+  readonly apiPort?: number;
+  /** Re-bundle and restart a function's workers when its source changes. @default false */
+  readonly hotReload?: boolean;
+  /**
+   * A failed SQS message is visible again after this many seconds instead of the queue's visibility timeout
+   * (a local acceleration for tests). @default undefined (Lambda's behaviour)
+   */
+  readonly sqsRetryDelaySeconds?: number;
+  /** Function output lines. @default the console, prefixed with the function name and request id */
+  readonly functionOutput?: (line: string, meta: { functionName: string; requestId?: string; stream: "stdout" | "stderr" }) => void;
+  readonly log?: RuntimeLog;
+  /** Create this user (signed up and confirmed, so post-confirmation runs). @default dev@example.com */
+  readonly testUser?: { readonly email: string; readonly password: string } | false;
+}
+
+export interface LocalPlatform {
+  readonly endpoint: string;
+  readonly apiUrl: string;
+  readonly moto: string;
+  readonly dynamodb: string;
+  readonly dataApi: string;
+  readonly postgresUrl: string;
+  readonly paths: LocalPaths;
+  readonly deployment: Deployment;
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  readonly testUser: TestUser | undefined;
+  readonly registry: FunctionRegistry;
+  readonly eventSources: EventSourceSupervisor;
+  readonly hotReload: HotReload | undefined;
+  /** Milliseconds of each start-up phase. */
+  readonly timings: Readonly<Record<string, number>>;
+  /** Terraform applied changes (false: a warm start with nothing to change). */
+  readonly applied: boolean;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_TEST_USER = { email: "dev@example.com", password: "Local-Passw0rd!2026" } as const;
+
+const consoleLog: RuntimeLog = {
+  info: (m) => console.log(`[local] ${m}`),
+  warn: (m) => console.warn(`[local] ${m}`),
+  error: (m) => console.error(`[local] ${m}`),
+};
+
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  const log = options.log ?? consoleLog;
+  const paths = localPaths(options.root);
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  const mark = (phase: string, since: number): void => {
+    timings[phase] = Date.now() - since;
+  };
+  if (options.reset) {
+    for (const dir of [paths.statePath, paths.mappings, paths.checkpoints, paths.dynamodb, paths.postgres, paths.codeCache, paths.hotBundles]) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const input = LOCAL_ENVIRONMENT_INPUTS.local as { local: { endpointPort: number; apiPort: number } };
+  const endpointPort = options.endpointPort ?? input.local.endpointPort;
+  const apiPort = options.apiPort ?? input.local.apiPort;
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log.error(`stop: ${err instanceof Error ? err.message : String(err)}`));
+  };
+  try {
+    // Emulators start in the background while the app synthesizes.
+    const emulatorsStart = Date.now();
+    const motoP = startMoto({ logFile: `${paths.logs}/moto.log` });
+    const ddbP = startDynamoDbLocal({ dbPath: paths.dynamodb, logFile: `${paths.logs}/dynamodb-local.log` });
+    const pgP = startPostgres({ directory: paths.postgres });
+    for (const p of [motoP, ddbP, pgP] as Array<Promise<{ stop(): Promise<void> }>>) {
+      p.then((e) => cleanups.push(() => e.stop())).catch(() => undefined);
+    }
+
+    const synthStart = Date.now();
+    const built = buildApp({
+      environments: { local: { ...input, local: { endpointPort, apiPort } } },
+      outdir: paths.outdir,
+      localStatePath: paths.statePath,
+      offline: false,
+    });
+    built.app.synth();
+    const stack = built.platformStacks[0] as PlatformStack;
+    mark("synth", synthStart);
+
+    const [moto, dynamodb, postgres] = (await Promise.all([motoP, ddbP, pgP])) as [Moto, DynamoDbLocal, PostgresServer];
+    await ensureDatabases(postgres.url, declaredDatabases(paths.stackDir));
+    const dataApi: LocalDataApi = await startLocalDataApi({ databaseUrl: postgres.url, port: 0, errorModel: "serverless-v2" });
+    cleanups.push(() => dataApi.close());
+    mark("emulators", emulatorsStart);
+
+    const mappings = new EventSourceMappingStore(paths.mappings);
+    let gateway: Gateway | undefined;
+    const registry = new FunctionRegistry({
+      moto: moto.endpoint,
+      assetDirs: () => [paths.stackDir],
+      codeCacheDir: paths.codeCache,
+      baseEnvironment: {
+        AWS_REGION: LOCAL_AWS.region,
+        AWS_DEFAULT_REGION: LOCAL_AWS.region,
+        AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${endpointPort}`,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      },
+      pool: { output: options.functionOutput },
+      log,
+    });
+    cleanups.push(() => registry.stop());
+    gateway = await startGateway({
+      port: endpointPort,
+      upstreams: { moto: moto.endpoint, dynamodb: dynamodb.endpoint, rdsData: dataApi.endpoint },
+      handlers: [lambdaApi({ registry, mappings, moto: moto.endpoint, log }), cognitoTriggers({ moto: moto.endpoint, invoke: registry.invoke, log })],
+      log,
+    });
+    const gw = gateway;
+    cleanups.push(() => gw.close());
+
+    // moto starts empty on every start, so mappings of an earlier run point at nothing: Terraform recreates them.
+    const deployStart = Date.now();
+    await initOnce(paths.stackDir, `${paths.logs}/terraform.log`);
+    mark("terraform-init", deployStart);
+    const applyStart = Date.now();
+    await apply(paths.stackDir, `${paths.logs}/terraform.log`);
+    mark("terraform-apply", applyStart);
+
+    const deployment = readDeployment(paths.statePath);
+    if (deployment === undefined) throw new Error(`Terraform wrote no state at ${paths.statePath}`);
+    const eventSources = new EventSourceSupervisor(mappings, {
+      invoke: registry.invoke,
+      endpoints: { sqs: moto.endpoint, sns: moto.endpoint, kinesis: moto.endpoint, dynamodbStreams: dynamodb.endpoint },
+      log,
+      checkpoints: fileCheckpointStore(paths.checkpoints),
+      sqsRetryDelaySeconds: options.sqsRetryDelaySeconds,
+    });
+    cleanups.push(() => eventSources.stop());
+
+    const apiConfig = deployment.httpApis[0];
+    if (apiConfig === undefined) throw new Error("The local deployment has no HTTP API");
+    const httpApi: LocalHttpApi = await startHttpApi({
+      config: apiConfig,
+      invoke: registry.invoke,
+      jwksUrl: (issuer) => `${moto.endpoint}/${issuer.split("/").pop()}/.well-known/jwks.json`,
+      port: apiPort,
+      log,
+    });
+    cleanups.push(() => httpApi.close());
+
+    const userPoolId = String(deployment.outputs.user_pool_id ?? "");
+    const userPoolClientId = String(deployment.outputs.user_pool_client_id ?? "");
+    let testUser: TestUser | undefined;
+    if (options.testUser !== false) {
+      const wanted = options.testUser ?? DEFAULT_TEST_USER;
+      testUser = await ensureUser(gw.endpoint, userPoolId, userPoolClientId, wanted.email, wanted.password);
+    }
+
+    let hotReload: HotReload | undefined;
+    if (options.hotReload) {
+      hotReload = watchHandlers(stack, registry, log);
+      const hr = hotReload;
+      cleanups.push(async () => hr.close());
+    }
+    mark("ready", t0);
+    return {
+      endpoint: gw.endpoint,
+      apiUrl: httpApi.url,
+      moto: moto.endpoint,
+      dynamodb: dynamodb.endpoint,
+      dataApi: dataApi.endpoint,
+      postgresUrl: postgres.url,
+      paths,
+      deployment,
+      userPoolId,
+      userPoolClientId,
+      testUser,
+      registry,
+      eventSources,
+      hotReload,
+      timings,
+      applied: true,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * End to end on the local platform: one `startLocalPlatform` for the file (emulators, Terraform apply of
+ * platform-local, the local runtime), then everything over HTTP on localhost with tokens from the local user pool —
+ * no handler is called directly. The Lambda semantics it relies on (SQS redrive, Kinesis bisect and failure
+ * destination, partial batch responses) are observed through the emulators and the runtime's invocation log.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { importJWK, SignJWT, generateKeyPair } from "jose";
+import { Client } from "pg";
+import { freePort } from "../../local/emulators/process";
+import { LocalPlatform, startLocalPlatform } from "../../local/platform/start";
+import { signIn, signUp } from "../../local/platform/users";
+import { LOCAL_AWS } from "../../local/runtime/types";
+
+jest.setTimeout(300_000);
+
+let platform: LocalPlatform;
+let root: string;
+let db: Client;
+const invocations: Array<{ functionName: string; event: any; ok: boolean; payload?: any }> = [];
+const logLines: string[] = [];
+
+const aws = { region: LOCAL_AWS.region, credentials: LOCAL_AWS.credentials };
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(250);
+  }
+}
+
+const api = (path: string, init: RequestInit & { token?: string } = {}): Promise<Response> => {
+  const headers = new Headers(init.headers);
+  if (init.token !== undefined) headers.set("authorization", `Bearer ${init.token}`);
+  return fetch(`${platform.apiUrl}${path}`, { ...init, headers });
+};
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "local-platform-e2e-"));
+  platform = await startLocalPlatform({
+    root,
+    reset: true,
+    endpointPort: await freePort(),
+    apiPort: await freePort(),
+    sqsRetryDelaySeconds: 1,
+    testUser: false,
+    functionOutput: (line, meta) => void logLines.push(`[${meta.functionName}] ${meta.requestId ?? "-"} ${line}`),
+    log: { info: () => undefined, warn: (m) => void logLines.push(`[local] ${m}`), error: (m) => void logLines.push(`[local] ERROR ${m}`) },
+  });
+  platform.registry.observe(({ functionName, event, outcome }) => {
+    invocations.push({ functionName, event, ok: outcome.ok, payload: outcome.ok ? outcome.payload : undefined });
+  });
+  db = new Client({ connectionString: platform.postgresUrl });
+  await db.connect();
+});
+
+afterAll(async () => {
+  await db?.end();
+  await platform?.stop();
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+describe("local platform, end to end over HTTP", () => {
+  const email = `ada-${randomUUID().slice(0, 8)}@example.com`;
+  const password = "E2e-Passw0rd!long";
+  let token: string;
+  let sub: string;
+
+  it("deploys platform-local with Terraform through the local endpoint and serves what was deployed", () => {
+    expect(platform.deployment.httpApis).toHaveLength(1);
+    const routes = platform.deployment.httpApis[0].routes.map((r) => r.routeKey).sort();
+    expect(routes).toEqual(["DELETE /profiles/me", "GET /analytics/daily-active-users", "GET /analytics/me/summary", "GET /profiles/me", "POST /events", "PUT /profiles/me"]);
+    expect(platform.userPoolId).toMatch(/^us-east-1_/);
+  });
+
+  it("signs a user up: the post-confirmation trigger creates the profile", async () => {
+    await signUp(platform.endpoint, platform.userPoolClientId, email, password);
+    const tokens = await signIn(platform.endpoint, platform.userPoolClientId, email, password);
+    token = tokens.accessToken;
+    sub = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")).sub;
+    expect(invocations.some((i) => i.functionName.endsWith("profile-bootstrap") && i.ok && i.event.triggerSource === "PostConfirmation_ConfirmSignUp")).toBe(true);
+    const res = await api("/profiles/me", { token });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ email, version: 1 });
+    expect(res.headers.get("etag")).toBe('"1"');
+  });
+
+  it("updates the profile with If-Match and answers 412 to a stale write", async () => {
+    const put = await api("/profiles/me", { method: "PUT", token, headers: { "content-type": "application/json", "if-match": '"1"' }, body: JSON.stringify({ displayName: "Ada Lovelace", locale: "en-GB" }) });
+    expect(put.status).toBe(200);
+    expect(put.headers.get("etag")).toBe('"2"');
+    const stale = await api("/profiles/me", { method: "PUT", token, headers: { "content-type": "application/json", "if-match": '"1"' }, body: JSON.stringify({ displayName: "Stale" }) });
+    expect(stale.status).toBe(412);
+    expect(((await stale.json()) as { error: { code: string } }).error.code).toBeDefined();
+  });
+
+  it("carries the change through stream → profile-events → SNS → SQS → analytics-ingest into PostgreSQL", async () => {
+    const row = await eventually("the analytics users row at version 2", async () => {
+      const r = await db.query("SELECT email, display_name, locale, version FROM users WHERE user_id = $1", [sub]);
+      return r.rows[0]?.version === "2" || r.rows[0]?.version === 2 ? r.rows[0] : undefined;
+    });
+    expect(row).toMatchObject({ email, display_name: "Ada Lovelace", locale: "en-GB" });
+    expect(invocations.some((i) => i.functionName.endsWith("profile-events"))).toBe(true);
+    expect(invocations.some((i) => i.functionName.endsWith("analytics-ingest"))).toBe(true);
+  });
+
+  it("carries POST /events through Kinesis → activity-processor into rows that the analytics query reads back", async () => {
+    const now = new Date().toISOString();
+    const res = await api("/events", {
+      method: "POST",
+      token,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ events: [{ type: "page.view", time: now, props: { page: "/" } }, { type: "page.view", time: now }, { type: "file.upload", time: now }] }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await eventually("3 activity rows", async () => {
+      const r = await db.query("SELECT count(*)::int AS n FROM activity_events WHERE user_id = $1", [sub]);
+      return r.rows[0].n === 3 ? true : undefined;
+    });
+    const summary = await api("/analytics/me/summary?days=1", { token });
+    expect(summary.status).toBe(200);
+    const text = JSON.stringify(await summary.json());
+    expect(text).toContain("page.view");
+    expect(text).toContain("file.upload");
+  });
+
+  it("answers 401 without a token, with an expired token and with a token from another issuer", async () => {
+    expect((await api("/profiles/me")).status).toBe(401);
+    // Another issuer: a well-formed RS256 token signed by a key the user pool never published.
+    const other = await generateKeyPair("RS256");
+    const foreign = await new SignJWT({ client_id: platform.userPoolClientId, token_use: "access" })
+      .setProtectedHeader({ alg: "RS256", kid: "other" })
+      .setIssuer("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other")
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(other.privateKey);
+    expect((await api("/profiles/me", { token: foreign })).status).toBe(401);
+    // Expired: signed with the emulator's own key (moto ships it), right issuer and client, exp in the past.
+    const motoDir = execFileSync("python3", ["-c", "import moto,os;print(os.path.dirname(moto.__file__))"], { encoding: "utf8" }).trim();
+    const jwks = JSON.parse(gunzipSync(readFileSync(join(motoDir, "cognitoidp", "resources", "jwks-private.json.gz"))).toString("utf8"));
+    const jwk = jwks.keys?.[0] ?? jwks;
+    const key = await importJWK(jwk, "RS256");
+    const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString("utf8"));
+    const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+    const expired = await new SignJWT({ ...payload, exp: Math.floor(Date.now() / 1000) - 60, iat: Math.floor(Date.now() / 1000) - 3700 })
+      .setProtectedHeader(header)
+      .sign(key);
+    expect((await api("/profiles/me", { token: expired })).status).toBe(401);
+    // The same claims with a fresh expiry pass: the 401 above is the expiry, not the re-signing.
+    const fresh = await new SignJWT({ ...payload, exp: Math.floor(Date.now() / 1000) + 600 }).setProtectedHeader(header).sign(key);
+    expect((await api("/profiles/me", { token: fresh })).status).toBe(200);
+  });
+});
+
+describe("Lambda semantics of the local runtime", () => {
+  const sqs = (): SQSClient => new SQSClient({ ...aws, endpoint: platform.endpoint });
+
+  it("re-delivers only the failed message of a partial batch, and a poison message ends in the DLQ after maxReceiveCount", async () => {
+    const client = sqs();
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: "platform-local-analytics-ingest" }));
+    const { QueueUrl: dlqUrl } = await client.send(new GetQueueUrlCommand({ QueueName: "platform-local-analytics-ingest-dlq" }));
+    const poison = `poison-${randomUUID()}`;
+    const before = invocations.length;
+    await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "poison", MessageBody: poison }] }));
+    const dead = await eventually(
+      "the poison message in the DLQ",
+      async () => {
+        const out = await client.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["All"] }));
+        return out.Messages?.find((m) => m.Body === poison);
+      },
+      90_000,
+    );
+    expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(5);
+    const tries = invocations.slice(before).filter((i) => i.functionName.endsWith("analytics-ingest") && JSON.stringify(i.event).includes(poison));
+    expect(tries.length).toBe(5); // maxReceiveCount of the queue module
+    client.destroy();
+  });
+
+  it("retries a failing Kinesis record, bisects its batch and sends it to the on-failure destination; the others are stored once", async () => {
+    const kinesis = new KinesisClient({ ...aws, endpoint: platform.endpoint });
+    const stream = String(platform.deployment.outputs.activity_stream_name);
+    const good = Array.from({ length: 7 }, () => ({ eventId: randomUUID(), userId: "kinesis-user", type: "test.good", time: new Date().toISOString(), props: {} }));
+    const records = [...good.slice(0, 3).map((e) => JSON.stringify(e)), "{not json", ...good.slice(3).map((e) => JSON.stringify(e))];
+    const before = invocations.length;
+    await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: records.map((r) => ({ Data: Buffer.from(r), PartitionKey: "kinesis-user" })) }));
+    const failure = await eventually(
+      "the failure record on activity-processor-failures",
+      async () => {
+        const client = sqs();
+        const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: "platform-local-activity-processor-failures" }));
+        const out = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        client.destroy();
+        return out.Messages?.map((m) => JSON.parse(m.Body ?? "{}")).find((b) => b.KinesisBatchInfo !== undefined);
+      },
+      90_000,
+    );
+    expect(failure.requestContext.condition).toBe("RetryAttemptsExhausted");
+    expect(failure.KinesisBatchInfo.batchSize).toBe(1); // bisected down to the failing record alone
+    const r = await db.query("SELECT count(*)::int AS n FROM activity_events WHERE user_id = 'kinesis-user'");
+    expect(r.rows[0].n).toBe(7);
+    const runs = invocations.slice(before).filter((i) => i.functionName.endsWith("activity-processor"));
+    const sizes = runs.map((i) => i.event.Records.length);
+    // First the whole batch, then retries of ever smaller parts holding the bad record, down to the bad record alone.
+    expect(sizes[0]).toBe(8);
+    expect(Math.min(...sizes)).toBe(1);
+    const retried = runs.slice(1).flatMap((i) => i.event.Records.map((rec: any) => Buffer.from(rec.kinesis.data, "base64").toString()));
+    // Partial batch response: the three records before the bad one succeeded and are never sent again.
+    for (const e of good.slice(0, 3)) expect(retried).not.toContain(JSON.stringify(e));
+    kinesis.destroy();
+  });
+});
