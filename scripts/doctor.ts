@@ -44,6 +44,15 @@ export function runChecks(): Check[] {
     detail: java ? `${java.split("\n")[0]}${javaMajor >= 17 ? "" : " (need ≥ 17)"}` : "not found: DynamoDB Local needs Java 17 (apt-get install -y openjdk-17-jre-headless)",
   });
 
+  const moto = version("moto_server", ["--help"]);
+  checks.push({
+    name: "moto_server",
+    ok: moto !== undefined,
+    detail: moto
+      ? "on PATH (the local platform's AWS emulator)"
+      : "not found: npm start and the end-to-end test need moto 5.2.1 (pip install 'moto[server]==5.2.1'; needs a Python package index)",
+  });
+
   const env = terraformEnv();
   checks.push({
     name: "aws provider",
