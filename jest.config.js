@@ -8,8 +8,11 @@ module.exports = {
   transform: {
     // .sql migrations import as text (esbuild's text loader in the bundles)
     "^.+\\.sql$": "<rootDir>/test/support/text-transform.js",
+    // jose ships ES modules only: compiled to CommonJS for the tests like the TypeScript sources.
+    "node_modules/jose/.+\\.js$": ["@swc/jest", { module: { type: "commonjs" } }],
     "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
   },
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runAnalyticsBench } from "./bench-analytics";
+import { runLocalBench } from "./bench-local";
 
 const ROOT = resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -64,7 +65,10 @@ try {
 }
 
 // Analytics write path (scripts/bench-analytics.ts): batched vs per-record Data API writes, after the sections above.
-runAnalyticsBench().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// Then the local platform (scripts/bench-local.ts): start-up, hot reload, API latency, PUT → analytics row.
+runAnalyticsBench()
+  .then(() => (process.env.BENCH_LOCAL === "0" ? undefined : runLocalBench()))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
