@@ -15,6 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { PutRecordsCommandOutput, PutRecordsRequestEntry } from "@aws-sdk/client-kinesis";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambda";
 import { requireEnv } from "../shared/env";
@@ -353,4 +354,9 @@ function parseBody(event: ActivityIngestEvent): unknown {
 }
 
 /** Client created once per container; endpoint from `AWS_ENDPOINT_URL_KINESIS` when set (local runs). Retries are ours. */
-export const handler = createHandler({ kinesis: new KinesisClient({ maxAttempts: 1 }), streamName: requireEnv(ACTIVITY_STREAM_NAME_ENV) });
+// HTTP/1.1: the Kinesis client defaults to HTTP/2, which only SubscribeToShard needs; PutRecords over HTTP/1.1 works
+// against AWS and against any plain-HTTP endpoint (the local platform's), where HTTP/2 fails with a protocol error.
+export const handler = createHandler({
+  kinesis: new KinesisClient({ maxAttempts: 1, requestHandler: new NodeHttpHandler({ connectionTimeout: 2000 }) }),
+  streamName: requireEnv(ACTIVITY_STREAM_NAME_ENV),
+});

@@ -3,7 +3,8 @@
  * applied by Terraform through it, then every function served from what was deployed (HTTP API routes, event source
  * mappings, Cognito triggers, Invoke). `stop()` ends everything it started.
  */
-import { rmSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { buildApp } from "../../app";
 import { LOCAL_ENVIRONMENT_INPUTS } from "../../environments";
 import type { PlatformStack } from "../../stacks/platform-stack";
@@ -98,17 +99,25 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const apiPort = options.apiPort ?? input.local.apiPort;
 
   const cleanups: Array<() => Promise<void>> = [];
+  const starting: Array<Promise<unknown>> = [];
   const stopAll = async (): Promise<void> => {
+    await Promise.allSettled(starting); // an emulator still starting is stopped too, once it is up
+
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log.error(`stop: ${err instanceof Error ? err.message : String(err)}`));
   };
   try {
+    // PostgreSQL runs as an unprivileged user when started as root: it must be able to reach its data folder.
+    for (const dir of [paths.root, dirname(paths.postgres)]) {
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o755);
+    }
     // Emulators start in the background while the app synthesizes.
     const emulatorsStart = Date.now();
     const motoP = startMoto({ logFile: `${paths.logs}/moto.log` });
     const ddbP = startDynamoDbLocal({ dbPath: paths.dynamodb, logFile: `${paths.logs}/dynamodb-local.log` });
     const pgP = startPostgres({ directory: paths.postgres });
     for (const p of [motoP, ddbP, pgP] as Array<Promise<{ stop(): Promise<void> }>>) {
-      p.then((e) => cleanups.push(() => e.stop())).catch(() => undefined);
+      starting.push(p.then((e) => cleanups.push(() => e.stop())).catch(() => undefined));
     }
 
     const synthStart = Date.now();

@@ -12,6 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { importJWK, SignJWT, generateKeyPair } from "jose";
 import { Client } from "pg";
 import { freePort } from "../../local/emulators/process";
@@ -190,7 +191,7 @@ describe("Lambda semantics of the local runtime", () => {
   });
 
   it("retries a failing Kinesis record, bisects its batch and sends it to the on-failure destination; the others are stored once", async () => {
-    const kinesis = new KinesisClient({ ...aws, endpoint: platform.endpoint });
+    const kinesis = new KinesisClient({ ...aws, endpoint: platform.endpoint, requestHandler: new NodeHttpHandler() });
     const stream = String(platform.deployment.outputs.activity_stream_name);
     const good = Array.from({ length: 7 }, () => ({ eventId: randomUUID(), userId: "kinesis-user", type: "test.good", time: new Date().toISOString(), props: {} }));
     const records = [...good.slice(0, 3).map((e) => JSON.stringify(e)), "{not json", ...good.slice(3).map((e) => JSON.stringify(e))];

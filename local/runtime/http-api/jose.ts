@@ -1,9 +1,11 @@
 /**
- * The jose library. jose 6 is published as ES modules only; it is loaded through Node's own
- * `require` (which loads ES modules since Node 20.19), reached with `process.getBuiltinModule` so the
- * load also works under jest, whose CommonJS module registry cannot evaluate ES modules.
+ * The jose library. jose 6 is published as ES modules only: plain Node (≥ 20.19) loads it through `require`, and jest
+ * compiles it to CommonJS (jest.config.js), so it lives in the same realm as the code under test (jose's key checks
+ * compare against that realm's CryptoKey and Uint8Array).
  */
-export type Jose = typeof import("jose");
+import * as joseModule from "jose";
+
+export type Jose = typeof joseModule;
 
 /** The loaded jose module. */
-export const jose: Jose = process.getBuiltinModule("node:module").createRequire(__filename)("jose") as Jose;
+export const jose: Jose = joseModule;
