@@ -125,5 +125,6 @@ test("stop() leaves no timer behind", async () => {
 
   await source.stop();
 
+  if (timers() !== before) console.log(new Error().stack, (process as any)._getActiveHandles().filter((h: any) => h.constructor.name === "Timeout").map((h: any) => `${h._idleTimeout} ${String(h._onTimeout).slice(0, 300)}`));
   expect(timers()).toBe(before);
 });
