@@ -1,24 +1,7 @@
 /** Keeps one running poller per enabled event source mapping in the store, in step with every change to it. */
-import { EventSourceDeps, EventSourceMappingConfig, RunningEventSource, startEventSource } from "../runtime/event-sources";
-import type { EventSourceMappingStore, StoredMapping } from "../runtime/esm-store";
-
-export function mappingConfig(m: StoredMapping): EventSourceMappingConfig {
-  return {
-    uuid: m.UUID,
-    functionArn: m.FunctionArn,
-    eventSourceArn: m.EventSourceArn,
-    enabled: m.State === "Enabled",
-    batchSize: m.BatchSize,
-    maximumBatchingWindowInSeconds: m.MaximumBatchingWindowInSeconds,
-    startingPosition: m.StartingPosition as EventSourceMappingConfig["startingPosition"],
-    bisectBatchOnFunctionError: m.BisectBatchOnFunctionError,
-    maximumRetryAttempts: m.MaximumRetryAttempts,
-    maximumRecordAgeInSeconds: m.MaximumRecordAgeInSeconds,
-    onFailureDestinationArn: m.DestinationConfig?.OnFailure?.Destination || undefined,
-    functionResponseTypes: m.FunctionResponseTypes,
-    parallelizationFactor: m.ParallelizationFactor,
-  };
-}
+import { EventSourceDeps, RunningEventSource, startEventSource } from "../runtime/event-sources";
+import type { EventSourceMappingStore } from "../runtime/esm-store";
+import { mappingConfig } from "../runtime/mapping-config";
 
 export class EventSourceSupervisor {
   private readonly running = new Map<string, { key: string; source: RunningEventSource }>();
@@ -46,7 +29,12 @@ export class EventSourceSupervisor {
       }
       for (const [uuid, config] of wanted) {
         if (this.running.has(uuid)) continue;
-        this.running.set(uuid, { key: JSON.stringify(config), source: startEventSource(config, this.deps) });
+        try {
+          this.running.set(uuid, { key: JSON.stringify(config), source: startEventSource(config, this.deps) });
+        } catch (err) {
+          // A mapping the runtime cannot poll (refused at create time too) never stops the others.
+          this.deps.log?.error(`event source mapping ${uuid} (${config.eventSourceArn}) is not polled: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
     });
     return this.syncing;

@@ -80,7 +80,7 @@ export class EventSourceMappingStore {
   }
 
   /** CreateEventSourceMapping with Lambda's defaults for the source's kind. */
-  create(input: Record<string, unknown>, functionArn: string): StoredMapping {
+  create(input: Record<string, unknown>, functionArn: string, validate: (m: StoredMapping) => void = () => undefined): StoredMapping {
     const source = String(input.EventSourceArn ?? "");
     if (source === "") throw new MappingValidationError("EventSourceArn is required");
     const stream = isStreamArn(source);
@@ -116,6 +116,11 @@ export class EventSourceMappingStore {
       Tags: { ...((input.Tags as Record<string, string> | undefined) ?? {}) },
     };
     this.assign(mapping, input);
+    try {
+      validate(mapping);
+    } catch (err) {
+      throw new MappingValidationError(err instanceof Error ? err.message : String(err));
+    }
     this.mappings.set(uuid, mapping);
     this.changed();
     return mapping;

@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { awsError, GatewayHandler, GatewayResponse, jsonResponse } from "./gateway";
 import { EventSourceMappingStore, mappingView, MappingValidationError } from "./esm-store";
+import { validateEventSourceMapping } from "./event-sources";
+import { mappingConfig } from "./mapping-config";
 import { FunctionNotFoundError, FunctionRegistry, functionNameOf } from "./functions";
 import { callMoto, MotoCallError } from "./moto-client";
 import type { RuntimeLog } from "./types";
@@ -90,7 +92,8 @@ export function lambdaApi(o: LambdaApiOptions): GatewayHandler {
         const input = parseJson(req.body);
         try {
           const arn = await functionArn(String(input.FunctionName ?? ""));
-          return jsonResponse(202, mappingView(o.mappings.create(input, arn)));
+          const mapping = o.mappings.create(input, arn, (m) => validateEventSourceMapping(mappingConfig(m)));
+          return jsonResponse(202, mappingView(mapping));
         } catch (err) {
           if (err instanceof FunctionNotFoundError) return notFound(err.message);
           if (err instanceof MappingValidationError) {

@@ -20,6 +20,7 @@ export interface SourceClients {
   destroy(): void;
 }
 
+/** Clients for the emulator endpoints, signed with the local static credentials. */
 export function sourceClients(settings: ClientSettings): SourceClients {
   const base = { region: settings.region, credentials: LOCAL_AWS.credentials };
   const made: Array<{ destroy(): void }> = [];

@@ -3,6 +3,7 @@ import { LOCAL_AWS, type InvokeFunction, type RuntimeLog } from "../types";
 import { memoryCheckpointStore } from "./checkpoints";
 import type { CheckpointStore, EventSourceDeps, EventSourceMappingConfig } from "./config";
 
+/** A mapping with its dependencies resolved. */
 export interface SourceContext {
   readonly config: EventSourceMappingConfig;
   readonly invoke: InvokeFunction;
@@ -24,6 +25,7 @@ export function consoleLog(prefix: string): RuntimeLog {
   };
 }
 
+/** Fills in the defaults: LOCAL_AWS region and account, a console log, in-memory checkpoints, 250 ms idle polls. */
 export function sourceContext(config: EventSourceMappingConfig, deps: EventSourceDeps): SourceContext {
   return {
     config,

@@ -16,6 +16,7 @@ export type LambdaAttributeValue =
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
+/** One attribute value, binary values (B, BS, nested) as base64. */
 export function toLambdaAttributeValue(value: AttributeValue): LambdaAttributeValue {
   if (value.S !== undefined) return { S: value.S };
   if (value.N !== undefined) return { N: value.N };

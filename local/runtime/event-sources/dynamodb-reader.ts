@@ -32,6 +32,7 @@ export function toLambdaDynamoDbRecord(record: _Record, streamArn: string, regio
   };
 }
 
+/** DescribeStream / GetShardIterator / GetRecords of one DynamoDB stream. */
 export function dynamoDbStreamReader(client: DynamoDBStreamsClient, streamArn: string, region: string): StreamReader {
   return {
     batchInfoKey: "DDBStreamBatchInfo",

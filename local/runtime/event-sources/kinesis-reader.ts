@@ -31,6 +31,7 @@ export function toLambdaKinesisRecord(record: _Record, shardId: string, context:
   };
 }
 
+/** ListShards / GetShardIterator / GetRecords of one Kinesis stream, addressed by its ARN. */
 export function kinesisReader(client: KinesisClient, context: KinesisRecordContext): StreamReader {
   const streamArn = context.streamArn;
   return {

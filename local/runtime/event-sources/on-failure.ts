@@ -24,6 +24,7 @@ export interface StreamBatchInfo {
   readonly streamArn: string;
 }
 
+/** What the on-failure record says about one discarded batch. */
 export interface FailureRecordInput {
   readonly functionArn: string;
   readonly condition: DiscardCondition;

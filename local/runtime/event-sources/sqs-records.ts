@@ -10,6 +10,7 @@ export interface LambdaSqsMessageAttribute {
   readonly dataType: string;
 }
 
+/** One record of Lambda's SQSEvent. */
 export interface LambdaSqsRecord {
   readonly messageId: string;
   readonly receiptHandle: string;

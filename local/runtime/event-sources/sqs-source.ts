@@ -45,6 +45,7 @@ export function assertSqsConfig(batchSize: number, windowSeconds: number): void 
   }
 }
 
+/** Starts the poller of an SQS mapping (validated, enabled). */
 export function startSqsSource(ctx: SourceContext): RunningEventSource {
   const { config, log } = ctx;
   assertSqsConfig(config.batchSize, config.maximumBatchingWindowInSeconds);

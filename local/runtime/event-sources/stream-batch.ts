@@ -19,6 +19,7 @@ import { Backoff, describeError, sleep } from "./delay";
 import { streamFailureRecord, type DiscardCondition, type FailureDestination } from "./on-failure";
 import type { StreamReader, StreamRecord } from "./stream-reader";
 
+/** What the error handling of a batch needs: the mapping, the invoke, the shard, the destination and the checkpoint. */
 export interface StreamBatchContext {
   readonly config: EventSourceMappingConfig;
   readonly invoke: InvokeFunction;

@@ -19,12 +19,14 @@ export interface StreamRecord {
   readonly event: unknown;
 }
 
+/** One GetRecords answer. */
 export interface StreamReadResult {
   readonly records: readonly StreamRecord[];
   /** Undefined once a closed shard has been read to its end. */
   readonly nextIterator: string | undefined;
 }
 
+/** One stream, as the shard readers see it. */
 export interface StreamReader {
   /** The section of the on-failure record naming the discarded records. */
   readonly batchInfoKey: "KinesisBatchInfo" | "DDBStreamBatchInfo";

@@ -13,6 +13,7 @@ import { compareSequenceNumbers, type ShardDescription, type ShardPosition, type
 import type { SourceContext } from "./context";
 import type { FailureDestination } from "./on-failure";
 
+/** What a shard reader works with. */
 export interface ShardReaderOptions {
   readonly ctx: SourceContext;
   readonly reader: StreamReader;

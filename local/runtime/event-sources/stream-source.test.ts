@@ -113,18 +113,40 @@ test("with LATEST, closed shards are skipped and open ones start at their end, w
   expect(delivered(seen).sort()).toEqual(["new/100", "new/101", "open/5"]);
 });
 
-test("stop() leaves no timer behind", async () => {
-  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-  const before = timers();
-  const stream = new MemoryStream();
-  stream.addShard("only", [1]);
-  const { invoke, seen } = scriptedInvoke(() => ok());
-  const source = startOn(stream, {}, invoke);
-  await waitFor("the record", () => seen.length >= 1);
-  await source.idle();
+test("stop() leaves no timer behind and reads nothing afterwards", async () => {
+  const realSetTimeout = global.setTimeout;
+  const realClearTimeout = global.clearTimeout;
+  const pending = new Set<unknown>();
+  const setTimeoutSpy = jest.spyOn(global, "setTimeout").mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = realSetTimeout(() => {
+      pending.delete(handle);
+      callback(...args);
+    }, ms);
+    pending.add(handle);
+    return handle;
+  }) as typeof setTimeout);
+  const clearTimeoutSpy = jest.spyOn(global, "clearTimeout").mockImplementation((handle) => {
+    pending.delete(handle);
+    realClearTimeout(handle);
+  });
+  try {
+    const stream = new MemoryStream();
+    stream.addShard("only", [1]);
+    const reads = jest.spyOn(stream, "getRecords");
+    const listings = jest.spyOn(stream, "listShards");
+    const { invoke, seen } = scriptedInvoke(() => ok());
+    const source = startOn(stream, {}, invoke);
+    await waitFor("the record", () => seen.length >= 1);
+    await source.idle();
 
-  await source.stop();
+    await source.stop();
 
-  if (timers() !== before) console.log(new Error().stack, (process as any)._getActiveHandles().filter((h: any) => h.constructor.name === "Timeout").map((h: any) => `${h._idleTimeout} ${String(h._onTimeout).slice(0, 300)}`));
-  expect(timers()).toBe(before);
+    expect(pending.size).toBe(0);
+    const calls = reads.mock.calls.length + listings.mock.calls.length;
+    await new Promise((resolve) => realSetTimeout(resolve, 200));
+    expect(reads.mock.calls.length + listings.mock.calls.length).toBe(calls);
+  } finally {
+    setTimeoutSpy.mockRestore();
+    clearTimeoutSpy.mockRestore();
+  }
 });

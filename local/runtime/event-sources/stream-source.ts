@@ -26,6 +26,7 @@ interface ReaderEntry {
   done: Promise<void>;
 }
 
+/** The stream-specific parts of a stream source. */
 export interface StreamSourceParts {
   readonly reader: StreamReader;
   readonly destination: FailureDestination | undefined;
@@ -33,6 +34,7 @@ export interface StreamSourceParts {
   readonly close: () => void;
 }
 
+/** Starts the poller of a Kinesis or DynamoDB stream mapping (validated, enabled). */
 export function startStreamSource(ctx: SourceContext, parts: StreamSourceParts): RunningEventSource {
   const { config, log } = ctx;
   const { reader } = parts;
