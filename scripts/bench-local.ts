@@ -49,7 +49,7 @@ export async function runLocalBench(): Promise<void> {
     console.log(`hot reload (file saved → new worker code): ${reloads.map((r) => `${r} ms`).join(", ")}`);
 
     const user = platform.testUser!;
-    const { accessToken } = await signIn(platform.endpoint, platform.userPoolClientId, user.email, user.password);
+    const { idToken: accessToken } = await signIn(platform.endpoint, platform.userPoolClientId, user.email, user.password);
     const headers = { authorization: `Bearer ${accessToken}` };
     // Warm the workers first (cold starts are reported by the REPORT lines, not here).
     for (let i = 0; i < 10; i += 1) await fetch(`${platform.apiUrl}/profiles/me`, { headers }).then((r) => r.arrayBuffer());
@@ -73,7 +73,7 @@ export async function runLocalBench(): Promise<void> {
     );
 
     // Profile PUT → analytics users row (stream → profile-events → SNS → SQS → analytics-ingest → PostgreSQL).
-    const db = new Client({ connectionString: platform.postgresUrl.replace(/\/postgres$/, "/analytics") });
+    const db = new Client({ connectionString: platform.analyticsDatabaseUrl });
     await db.connect();
     const sub = JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString()).sub as string;
     let etag = (await fetch(`${platform.apiUrl}/profiles/me`, { headers })).headers.get("etag") ?? '"1"';

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   console.log(
     [
       "",
-      `Local platform ready in ${(t.ready / 1000).toFixed(1)} s (synth ${t.synth} ms, emulators ${t.emulators} ms, terraform apply ${t["terraform-apply"]} ms)`,
+      `Local platform ready in ${(t.ready / 1000).toFixed(1)} s (synth ${t.synth} ms, emulators ${t.emulators} ms` +
+        `${t["moto-replay"] !== undefined ? `, moto restored from the journal in ${t["moto-replay"]} ms` : ""}` +
+        `${platform.applied ? `, terraform apply ${t["terraform-apply"]} ms` : ", no infrastructure change: no terraform run"})`,
       "",
       `  HTTP API        ${platform.apiUrl}            (GET/PUT/DELETE /profiles/me, POST /events, GET /analytics/...)`,
       `  AWS endpoint    ${platform.endpoint}          (AWS_ENDPOINT_URL for the AWS CLI/SDK; credentials: any)`,

@@ -7,7 +7,11 @@ export interface LocalPaths {
   readonly stackDir: string;
   readonly statePath: string;
   readonly mappings: string;
+  /** Every request Terraform's deploys sent to moto (local/runtime/moto-journal.ts). */
+  readonly motoJournal: string;
   readonly checkpoints: string;
+  /** Table tags and encryption, which DynamoDB Local does not keep (local/runtime/dynamodb-metadata.ts). */
+  readonly dynamodbMetadata: string;
   readonly dynamodb: string;
   readonly postgres: string;
   readonly logs: string;
@@ -25,7 +29,9 @@ export function localPaths(root: string = DEFAULT_LOCAL_ROOT, stackId = "platfor
     stackDir: join(outdir, "stacks", stackId),
     statePath: join(root, "state", "terraform.tfstate"),
     mappings: join(root, "state", "event-source-mappings.json"),
+    motoJournal: join(root, "state", "moto-journal.json"),
     checkpoints: join(root, "state", "checkpoints.json"),
+    dynamodbMetadata: join(root, "state", "dynamodb-metadata.json"),
     dynamodb: join(root, "data", "dynamodb"),
     postgres: join(root, "data", "postgres"),
     logs: join(root, "logs"),

@@ -15,6 +15,9 @@ import { PostgresServer, startPostgres } from "../postgres";
 import { cognitoTriggers } from "../runtime/cognito-triggers";
 import { Deployment, readDeployment } from "../runtime/deployment";
 import { EventSourceMappingStore } from "../runtime/esm-store";
+import { dynamoDbMetadata } from "../runtime/dynamodb-metadata";
+import { MotoJournal, seedMoto } from "../runtime/moto-journal";
+import { stackHash, stateMismatch } from "./restore";
 import { declaredDatabases, ensureDatabases } from "./databases";
 import { fileCheckpointStore } from "../runtime/event-sources";
 import { FunctionRegistry } from "../runtime/functions";
@@ -58,6 +61,8 @@ export interface LocalPlatform {
   readonly dynamodb: string;
   readonly dataApi: string;
   readonly postgresUrl: string;
+  /** The analytics cluster's database (its `database_name`) in that PostgreSQL. */
+  readonly analyticsDatabaseUrl: string;
   readonly paths: LocalPaths;
   readonly deployment: Deployment;
   readonly userPoolId: string;
@@ -90,7 +95,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     timings[phase] = Date.now() - since;
   };
   if (options.reset) {
-    for (const dir of [paths.statePath, paths.mappings, paths.checkpoints, paths.dynamodb, paths.postgres, paths.codeCache, paths.hotBundles]) {
+    for (const dir of [paths.statePath, paths.mappings, paths.motoJournal, paths.dynamodbMetadata, paths.checkpoints, paths.dynamodb, paths.postgres, paths.codeCache, paths.hotBundles]) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -132,15 +137,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     mark("synth", synthStart);
 
     const [moto, dynamodb, postgres] = (await Promise.all([motoP, ddbP, pgP])) as [Moto, DynamoDbLocal, PostgresServer];
-    await ensureDatabases(postgres.url, declaredDatabases(paths.stackDir));
+    const databases = declaredDatabases(paths.stackDir);
+    await ensureDatabases(postgres.url, databases);
     const dataApi: LocalDataApi = await startLocalDataApi({ databaseUrl: postgres.url, port: 0, errorModel: "serverless-v2" });
     cleanups.push(() => dataApi.close());
     mark("emulators", emulatorsStart);
 
     const mappings = new EventSourceMappingStore(paths.mappings);
+    // Every call that can reach moto goes through the endpoint, so the journal sees (and orders) all of them.
+    const endpoint = `http://127.0.0.1:${endpointPort}`;
+    const journal = MotoJournal.open(paths.motoJournal);
+    await seedMoto(moto.endpoint);
     let gateway: Gateway | undefined;
     const registry = new FunctionRegistry({
-      moto: moto.endpoint,
+      moto: endpoint,
       assetDirs: () => [paths.stackDir],
       codeCacheDir: paths.codeCache,
       baseEnvironment: {
@@ -158,19 +168,46 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     gateway = await startGateway({
       port: endpointPort,
       upstreams: { moto: moto.endpoint, dynamodb: dynamodb.endpoint, rdsData: dataApi.endpoint },
-      handlers: [lambdaApi({ registry, mappings, moto: moto.endpoint, log }), cognitoTriggers({ moto: moto.endpoint, invoke: registry.invoke, log })],
+      handlers: [dynamoDbMetadata(paths.dynamodbMetadata), lambdaApi({ registry, mappings, moto: endpoint, log }), cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log })],
+      motoForward: (base, req) => journal.forward(base, req),
       log,
     });
     const gw = gateway;
     cleanups.push(() => gw.close());
 
-    // moto starts empty on every start, so mappings of an earlier run point at nothing: Terraform recreates them.
-    const deployStart = Date.now();
-    await initOnce(paths.stackDir, `${paths.logs}/terraform.log`);
-    mark("terraform-init", deployStart);
-    const applyStart = Date.now();
-    await apply(paths.stackDir, `${paths.logs}/terraform.log`);
-    mark("terraform-apply", applyStart);
+    // moto starts empty on every start: replay what earlier deploys sent it; apply only what is missing or changed.
+    const hash = stackHash(paths.stackDir);
+    let restored = false;
+    if (journal.size > 0) {
+      const replayStart = Date.now();
+      await journal.replay(moto.endpoint);
+      journal.recording = true; // the checks below are part of what a later replay must repeat
+      const mismatch = await stateMismatch(paths.statePath, moto.endpoint, journal);
+      restored = mismatch === undefined;
+      mark("moto-replay", replayStart);
+      if (!restored) {
+        log.warn(`the replayed moto does not match the Terraform state (${mismatch}): starting moto afresh and applying everything`);
+        await moto.reset();
+        await seedMoto(moto.endpoint);
+        journal.clear();
+      }
+    }
+    const applied = !(restored && journal.stackHash === hash);
+    if (applied) {
+      const deployStart = Date.now();
+      await initOnce(paths.stackDir, `${paths.logs}/terraform.log`);
+      mark("terraform-init", deployStart);
+      const applyStart = Date.now();
+      journal.recording = true;
+      try {
+        await apply(paths.stackDir, `${paths.logs}/terraform.log`);
+      } finally {
+        journal.recording = false;
+      }
+      journal.save(hash);
+      mark("terraform-apply", applyStart);
+    }
+    journal.recording = false;
 
     const deployment = readDeployment(paths.statePath);
     if (deployment === undefined) throw new Error(`Terraform wrote no state at ${paths.statePath}`);
@@ -216,6 +253,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       dynamodb: dynamodb.endpoint,
       dataApi: dataApi.endpoint,
       postgresUrl: postgres.url,
+      analyticsDatabaseUrl: postgres.url.replace(/\/[^/]*$/, `/${databases[0] ?? "postgres"}`),
       paths,
       deployment,
       userPoolId,
@@ -225,7 +263,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       eventSources,
       hotReload,
       timings,
-      applied: true,
+      applied,
       stop: stopAll,
     };
   } catch (err) {

@@ -5,7 +5,7 @@
 export interface TestUser {
   readonly email: string;
   readonly password: string;
-  /** Shell command that prints an access token. */
+  /** Shell command that prints an ID token (the API's functions read the caller's e-mail claim from it). */
   readonly tokenCommand: string;
 }
 
@@ -67,6 +67,6 @@ export async function ensureUser(endpoint: string, _poolId: string, clientId: st
   }
   const tokenCommand =
     `curl -s ${endpoint} -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: AWSCognitoIdentityProviderService.InitiateAuth' ` +
-    `-d '{"ClientId":"${clientId}","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"${email}","PASSWORD":"${password}"}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).AuthenticationResult.AccessToken'`;
+    `-d '{"ClientId":"${clientId}","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"${email}","PASSWORD":"${password}"}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).AuthenticationResult.IdToken'`;
   return { email, password, tokenCommand };
 }

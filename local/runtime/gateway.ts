@@ -40,7 +40,10 @@ export interface GatewayResponse {
  * A handler answers a request itself (a response), declines it (undefined: forwarded), or wraps the forwarding
  * (`forward` sends it to the emulator and returns the answer, e.g. to act after Cognito confirms a user).
  */
-export type GatewayHandler = (req: GatewayRequest, forward: () => Promise<GatewayResponse>) => Promise<GatewayResponse | undefined>;
+export type GatewayHandler = (req: GatewayRequest, forward: Forward) => Promise<GatewayResponse | undefined>;
+
+/** Sends the request on to its emulator; `override` replaces its body and/or X-Amz-Target (another operation). */
+export type Forward = (override?: { readonly body?: Buffer; readonly target?: string }) => Promise<GatewayResponse>;
 
 export interface GatewayOptions {
   readonly upstreams: Upstreams;
@@ -50,8 +53,10 @@ export interface GatewayOptions {
   /** @default a free port */
   readonly port?: number;
   readonly log?: RuntimeLog;
-  /** Called with every request forwarded to moto and its answer (the replay journal). */
+  /** Called with every request forwarded to an emulator and its answer. */
   readonly onForwarded?: (req: GatewayRequest, res: GatewayResponse, upstream: keyof Upstreams) => void;
+  /** How requests reach moto (the replay journal records them while Terraform applies). @default forwardTo */
+  readonly motoForward?: (moto: string, req: GatewayRequest) => Promise<GatewayResponse>;
 }
 
 export interface Gateway {
@@ -169,9 +174,19 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
       target: typeof req.headers["x-amz-target"] === "string" ? req.headers["x-amz-target"] : undefined,
     };
     const upstream = upstreamOf(service);
-    const forward = async (): Promise<GatewayResponse> => {
-      const answer = await forwardTo(options.upstreams[upstream], greq);
-      options.onForwarded?.(greq, answer, upstream);
+    const forward: Forward = async (override) => {
+      const base = options.upstreams[upstream];
+      const sent: GatewayRequest =
+        override === undefined
+          ? greq
+          : {
+              ...greq,
+              body: override.body ?? greq.body,
+              target: override.target ?? greq.target,
+              headers: { ...greq.headers, ...(override.target !== undefined ? { "x-amz-target": override.target } : {}) },
+            };
+      const answer = upstream === "moto" && options.motoForward !== undefined ? await options.motoForward(base, sent) : await forwardTo(base, sent);
+      options.onForwarded?.(sent, answer, upstream);
       return answer;
     };
     let answer: GatewayResponse | undefined;
