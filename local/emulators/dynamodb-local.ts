@@ -3,9 +3,10 @@
  * on a free port: in memory for tests (jest's global setup; integration tests read the endpoint from
  * `DYNAMODB_ENDPOINT`), or persisted to a folder for the local platform (`npm start`).
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, WriteStream } from "node:fs";
-import { freePort, stopProcess } from "../postgres";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { freePort } from "../postgres";
+import { launchEmulator } from "./process";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
@@ -90,9 +91,6 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** The JVM ended before it answered (typically: the port was taken between choosing and binding it). */
-class EarlyExitError extends Error {}
-
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -128,91 +126,27 @@ export async function waitForDynamoDb(
   }
 }
 
-function startOnce(directory: string, port: number, readyTimeoutMs: number, options: StartOptions): Promise<DynamoDbLocal> {
-  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
-  const storage = options.dbPath === undefined ? ["-inMemory"] : ["-dbPath", options.dbPath];
-  const child: ChildProcess = spawn(
-    "java",
-    ["-Djava.library.path=DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", ...storage, "-sharedDb", "-disableTelemetry", "-port", String(port)],
-    { cwd: directory, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  let log: WriteStream | undefined;
-  if (options.logFile !== undefined) {
-    mkdirSync(dirname(options.logFile), { recursive: true });
-    log = createWriteStream(options.logFile, { flags: "a" });
-    child.once("exit", () => log?.end());
-  }
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString("utf8")).slice(-4000);
-  };
-  const toLog = (chunk: Buffer): void => void log?.write(chunk);
-  child.stdout?.on("data", toLog);
-  child.stderr?.on("data", toLog);
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let exitReason: string | undefined;
-  let spawnError: Error | undefined;
-  const exited = new Promise<void>((resolveExit) => {
-    child.once("exit", (code, signal) => {
-      exitReason = `DynamoDB Local exited before it was ready (code ${code ?? "none"}, signal ${signal ?? "none"}). Output:\n${output}`;
-      resolveExit();
-    });
-    child.once("error", (err) => {
-      spawnError = err;
-      exitReason = (err as NodeJS.ErrnoException).code === "ENOENT" ? JAVA_MISSING : `DynamoDB Local could not start: ${err.message}`;
-      resolveExit();
-    });
-  });
-
-  // Safety net: if this process exits without global teardown (process.exit after a crash, --forceExit),
-  // take the JVM down with it instead of leaving it listening. (SIGKILL of jest itself cannot be caught.)
-  const killOnExit = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  };
-  process.once("exit", killOnExit);
-  void exited.then(() => process.removeListener("exit", killOnExit));
-
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null || spawnError !== undefined) return;
-    await stopProcess(child, exited, "SIGTERM", 5000);
-  };
-  return waitForDynamoDb(endpoint, readyTimeoutMs, () => exitReason).then(
-    () => {
-      // Once ready, its output is of no further use; do not let buffered pipes keep anything alive.
-      child.stdout?.removeListener("data", keep);
-      child.stderr?.removeListener("data", keep);
-      child.stdout?.resume();
-      child.stderr?.resume();
-      // Do not let the JVM keep jest's process alive: global teardown stops it, the exit hook above covers the rest.
-      child.unref();
-      (child.stdout as { unref?: () => void } | null)?.unref?.();
-      (child.stderr as { unref?: () => void } | null)?.unref?.();
-      return { endpoint, port, pid: child.pid, stop };
-    },
-    async (err: unknown) => {
-      await stop();
-      if (exitReason !== undefined && spawnError === undefined) throw new EarlyExitError(exitReason);
-      throw err;
-    },
-  );
-}
-
-/** Starts DynamoDB Local in memory on a free port and resolves once it answers ListTables. */
+/**
+ * Starts DynamoDB Local on a free port (in memory, or persisted to `dbPath`) and resolves once it answers ListTables;
+ * a JVM that dies first (e.g. the port was taken meanwhile) is retried on a fresh port.
+ */
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
   assertJavaAvailable();
   const directory = emulatorDirectory();
-  const attempts = options.attempts ?? 3;
-  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    try {
-      return await startOnce(directory, await freePort(), readyTimeoutMs, options);
-    } catch (err) {
-      lastError = err;
-      if (!(err instanceof EarlyExitError)) throw err;
-    }
-  }
-  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
+  const storage = options.dbPath === undefined ? ["-inMemory"] : ["-dbPath", options.dbPath];
+  const proc = await launchEmulator({
+    name: "DynamoDB Local",
+    command: "java",
+    args: (port) => ["-Djava.library.path=DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", ...storage, "-sharedDb", "-disableTelemetry", "-port", String(port)],
+    cwd: directory,
+    // Explicitly this module's `process.env` (in a jest test file, the test's copy, not the worker's).
+    env: process.env,
+    probe: (endpoint) => waitForDynamoDb(endpoint, 1000),
+    readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+    attempts: options.attempts ?? 3,
+    logFile: options.logFile,
+    missingHint: JAVA_FIX,
+  });
+  return { endpoint: proc.endpoint, port: proc.port, pid: proc.pid, stop: proc.stop };
 }
