@@ -22,7 +22,8 @@ const LAMBDAS = join(__dirname, "..", "..", "lambdas");
 
 export function watchHandlers(stack: PlatformStack, registry: FunctionRegistry, log: RuntimeLog): HotReload {
   const handlers = Object.values(HANDLERS) as Array<{ entry: string; bundling?: BundlingOptions }>;
-  const functions = stack.functions.map((fn) => ({ name: fn.name, entry: fn.bundle.entry, hash: fn.bundle.hash }));
+  // The physical name as written into the stack (fn.name is a reference to the deployed attribute).
+  const functions = stack.functions.map((fn) => ({ name: String(fn.resource.functionNameInput), entry: fn.bundle.entry, hash: fn.bundle.hash }));
   const waiters: Array<(r: { functions: string[]; ms: number }) => void> = [];
   let running: Promise<{ functions: string[]; ms: number }> = Promise.resolve({ functions: [], ms: 0 });
 
@@ -41,9 +42,13 @@ export function watchHandlers(stack: PlatformStack, registry: FunctionRegistry, 
         const h = handlers.find((x) => x.entry === fn.entry);
         const b = bundle(fn.entry, h?.bundling);
         if (b.hash === fn.hash) continue;
-        fn.hash = b.hash;
-        await registry.hotSwap(fn.name, b.directory);
-        changed.push(fn.name);
+        try {
+          await registry.hotSwap(fn.name, b.directory);
+          fn.hash = b.hash;
+          changed.push(fn.name);
+        } catch (err) {
+          log.error(`hot reload: ${fn.name} keeps its previous code: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
       const result = { functions: changed, ms: Date.now() - start };
       if (changed.length > 0) {
