@@ -80,7 +80,8 @@ export interface EmulatorGap {
 
 /**
  * Every emulator gap of the local deploy, in one place. Nothing else is skipped; other differences (attributes an
- * emulator does not store) are listed in local/README.md and only show as drift in a second plan.
+ * emulator does not store) are in the README (“Run the whole platform locally”): moto's only show as drift in a second
+ * plan; DynamoDB Local's (tags, encryption) are kept by the local endpoint (local/runtime/dynamodb-metadata.ts).
  */
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -262,5 +263,46 @@ describe("Lambda semantics of the local runtime", () => {
     // Partial batch response: the three records before the bad one succeeded and are never sent again.
     for (const e of good.slice(0, 3)) expect(retried).not.toContain(JSON.stringify(e));
     kinesis.destroy();
+  });
+});
+
+describe("restart without --reset", () => {
+  it("restores moto from the deploy journal without running Terraform, keeping DynamoDB and PostgreSQL data", async () => {
+    const before = { pool: platform.userPoolId, api: platform.deployment.httpApis[0].apiId, endpointPort: Number(new URL(platform.endpoint).port), apiPort: Number(new URL(platform.apiUrl).port) };
+    const users = await db.query("SELECT count(*)::int AS n FROM users");
+    const table = String(platform.deployment.outputs.profiles_table_name);
+    const profiles = async (): Promise<number> => {
+      const ddb = new DynamoDBClient({ ...aws, endpoint: platform.endpoint });
+      const out = await ddb.send(new ScanCommand({ TableName: table, Select: "COUNT" }));
+      ddb.destroy();
+      return out.Count ?? 0;
+    };
+    const profilesBefore = await profiles();
+    expect(profilesBefore).toBeGreaterThan(0);
+    await db.end();
+    await platform.stop();
+    platform = await startLocalPlatform({
+      root,
+      endpointPort: before.endpointPort,
+      apiPort: before.apiPort,
+      testUser: false,
+      functionOutput: () => undefined,
+      log: { info: () => undefined, warn: (m) => void logLines.push(`[local] ${m}`), error: (m) => void logLines.push(`[local] ERROR ${m}`) },
+    });
+    db = new Client({ connectionString: platform.analyticsDatabaseUrl });
+    await db.connect();
+    expect(platform.applied).toBe(false);
+    expect(platform.timings["terraform-apply"]).toBeUndefined();
+    expect(platform.userPoolId).toBe(before.pool);
+    expect(platform.deployment.httpApis[0].apiId).toBe(before.api);
+    expect((await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n).toBe(users.rows[0].n);
+    expect(await profiles()).toBe(profilesBefore);
+    // Cognito users live in moto and are gone; a new sign-up works end to end on the restored deployment.
+    const email = `again-${randomUUID().slice(0, 8)}@example.com`;
+    await signUp(platform.endpoint, platform.userPoolClientId, email, "E2e-Passw0rd!long");
+    const tokens = await signIn(platform.endpoint, platform.userPoolClientId, email, "E2e-Passw0rd!long");
+    const res = await api("/profiles/me", { token: tokens.idToken });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ email, version: 1 });
   });
 });
