@@ -5,6 +5,7 @@
  */
 import { Annotations, IAspect, TerraformDataSource, TerraformResource } from "cdktf";
 import { IConstruct } from "constructs";
+import { suppressPolicy } from "../modules/policy";
 
 /**
  * AWS provider endpoint keys served locally (the provider's `endpoints` block): moto for most, DynamoDB Local for
@@ -92,6 +93,18 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
 ];
 
+/**
+ * Policy rules (modules/policy) an emulator cannot satisfy, suppressed on the local stack only, with the reason. The
+ * environment's own guards say the same (environments/local.ts turns point-in-time recovery off).
+ */
+export const EMULATOR_POLICY_EXCEPTIONS: ReadonlyArray<{ readonly resourceType: string; readonly ruleId: string; readonly reason: string }> = [
+  {
+    resourceType: "aws_dynamodb_table",
+    ruleId: "PLT-DDB-002",
+    reason: "DynamoDB Local has no point-in-time recovery: UpdateContinuousBackups is an unknown operation there and fails the apply",
+  },
+];
+
 export class LocalServiceError extends Error {}
 
 /**
@@ -111,6 +124,7 @@ export class LocalEmulation implements IAspect {
       Annotations.of(node).addInfo(`Left out of the local environment (emulator gap): ${gap.reason}`);
       return;
     }
+    for (const e of EMULATOR_POLICY_EXCEPTIONS) if (e.resourceType === type) suppressPolicy(node, e.ruleId, e.reason);
     const service = serviceOfResourceType(type);
     if (service === "(none)") return;
     if (service === undefined || !(LOCAL_ENDPOINT_SERVICES as readonly string[]).includes(service)) {

@@ -11,7 +11,7 @@ import { Queue } from "../modules/queue";
 import { Stream } from "../modules/stream";
 import { Table } from "../modules/table";
 import { Topic } from "../modules/topic";
-import { UserPool } from "../modules/user-pool";
+import { COGNITO_TRIGGER_TIMEOUT_SECONDS, UserPool } from "../modules/user-pool";
 import {
   PROFILES_TABLE_NAME_ENV,
   PROFILES_TABLE_SCHEMA,
@@ -109,7 +109,13 @@ export class PlatformStack extends AwsStack {
     const profileApi = this.fn("ProfileApi", { name: "profile-api", ...HANDLERS.profileApi, description: "Profile HTTP API: GET/PUT/DELETE /profiles/me" });
     this.profiles.connect(profileApi, "readWrite", PROFILES_TABLE_NAME_ENV);
 
-    const bootstrap = this.fn("ProfileBootstrap", { name: "profile-bootstrap", ...HANDLERS.profileBootstrap, description: "Cognito post-confirmation: creates the initial profile" });
+    const bootstrap = this.fn("ProfileBootstrap", {
+      name: "profile-bootstrap",
+      ...HANDLERS.profileBootstrap,
+      description: "Cognito post-confirmation: creates the initial profile",
+      // Cognito gives a trigger 5 s, then fails the sign-up call and retries: a longer timeout would only hide that.
+      timeoutSeconds: COGNITO_TRIGGER_TIMEOUT_SECONDS,
+    });
     this.profiles.connect(bootstrap, "write", PROFILES_TABLE_NAME_ENV);
 
     const events = this.fn("ProfileEvents", { name: "profile-events", ...HANDLERS.profileEvents, description: "Publishes profile changes from the table stream to SNS" });
@@ -164,6 +170,7 @@ export class PlatformStack extends AwsStack {
       // Throw-away environments (no deletion protection) are destroyed without a snapshot; every other one keeps a
       // final snapshot, so a destroy or replacement never loses the rows.
       skipFinalSnapshot: !guards.deletionProtection,
+      disposable: !guards.deletionProtection,
       preventDestroy: guards.preventDestroy,
     });
     this.activity = new Stream(this, "Activity", { name: "activity", capacityMode: "ON_DEMAND", retentionHours: 24, preventDestroy: guards.preventDestroy });

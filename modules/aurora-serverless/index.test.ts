@@ -119,6 +119,14 @@ describe("AuroraServerless", () => {
     expect(warnings(db).join("\n")).toMatch(/deletionProtection is off and skipFinalSnapshot is on[\s\S]*Fix:/);
   });
 
+  it("does not warn about losing the data when the caller says it is disposable", () => {
+    let db!: AuroraServerless;
+    synthStack((s) => {
+      db = new AuroraServerless(s, "Analytics", { name: "analytics", deletionProtection: false, skipFinalSnapshot: true, disposable: true });
+    });
+    expect(warnings(db)).toEqual([]);
+  });
+
   it("prod-like config: deletion protection, final snapshot, 35-day backups, prevent_destroy, CMKs, readers after the writer, own subnet group and security groups", () => {
     let db!: AuroraServerless;
     const out = synthStack((s) => {

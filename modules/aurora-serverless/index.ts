@@ -84,6 +84,11 @@ export interface AuroraServerlessProps {
    */
   readonly skipFinalSnapshot?: boolean;
   /**
+   * The data is disposable (a development or local environment): deletion protection off together with
+   * `skipFinalSnapshot` is intended, so synth does not warn about it. @default false (that combination warns)
+   */
+  readonly disposable?: boolean;
+  /**
    * Name of the final snapshot taken on destroy (1–255 characters: lower-case letters, digits and single hyphens,
    * letter first). Snapshot names are unique per account and region: destroying a re-created cluster fails while a
    * snapshot of that name exists (delete or rename it first). Refused with `skipFinalSnapshot: true`.
@@ -259,10 +264,10 @@ export class AuroraServerless extends AuroraServerlessBase {
     ids.throwIfInvalid();
 
     const deletionProtection = props.deletionProtection ?? true;
-    if (!deletionProtection && skipFinalSnapshot) {
+    if (!deletionProtection && skipFinalSnapshot && props.disposable !== true) {
       Annotations.of(this).addWarning(
         `AuroraServerless "${this.node.path}": deletionProtection is off and skipFinalSnapshot is on, so a destroy (or a replacement) deletes every row with no snapshot. ` +
-          "Fix: keep a final snapshot (skipFinalSnapshot: false) unless this database is disposable.",
+          "Fix: keep a final snapshot (skipFinalSnapshot: false), or say the data is disposable (disposable: true).",
       );
     }
 

@@ -177,6 +177,9 @@ class ImportedUserPool extends UserPoolBase {
 }
 
 /** A public app client of a user pool, for a single-page application. */
+/** Cognito waits this long for a Lambda trigger, then fails the call and retries: a trigger's timeout stays within it. */
+export const COGNITO_TRIGGER_TIMEOUT_SECONDS = 5;
+
 export class UserPoolSpaClient extends Construct {
   public readonly clientId: string;
   public readonly resource: CognitoUserPoolClient;
@@ -339,7 +342,7 @@ export class UserPool extends UserPoolBase {
       throw new Error(`UserPool "${this.node.path}": the ${trigger} trigger is already set. Fix: handle every ${trigger} case in one function.`);
     }
     if (this.grantees.has(fn)) throw this.cycleError(fn);
-    if (fn.timeoutSeconds !== undefined && fn.timeoutSeconds > 5) {
+    if (fn.timeoutSeconds !== undefined && fn.timeoutSeconds > COGNITO_TRIGGER_TIMEOUT_SECONDS) {
       Annotations.of(this).addWarning(
         `UserPool "${this.node.path}": ${trigger} trigger "${(fn as Partial<IConstruct>).node?.path ?? "function"}" has a ${fn.timeoutSeconds} s timeout, but Cognito gives up after 5 s and retries (the function may run several times). Fix: set the function's timeoutSeconds to 5 or less and keep the handler idempotent.`,
       );

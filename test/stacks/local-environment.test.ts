@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -77,6 +79,16 @@ describe("the local environment", () => {
     const flows = (id: string): string[] => Object.values<any>(synthApp({ offline: true }).stack(id).resource.aws_cognito_user_pool_client)[0].explicit_auth_flows;
     expect(Object.values<any>(synth.stack("platform-local").resource.aws_cognito_user_pool_client)[0].explicit_auth_flows).toContain("ALLOW_USER_PASSWORD_AUTH");
     expect(flows("platform-dev")).not.toContain("ALLOW_USER_PASSWORD_AUTH");
+  });
+
+  it("the shipped app, with the local environment, synthesizes without a warning of its own making", () => {
+    const all = synthApp({ offline: true, environments: appEnvironments({ PLATFORM_LOCAL: "1" }) });
+    const manifest = JSON.parse(readFileSync(join(all.outdir, "manifest.json"), "utf8"));
+    const warnings = Object.entries<any>(manifest.stacks).flatMap(([id, st]) =>
+      (st.annotations ?? []).filter((a: any) => a.level !== "@cdktf/info").map((a: any) => `${id}: ${a.message}`),
+    );
+    expect(Object.keys(manifest.stacks)).toContain("platform-local");
+    expect(warnings).toEqual([]);
   });
 
   it("fails the synth of a local stack that uses a service without a local endpoint, naming resource, service and fix", () => {
