@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { freePort } from "../postgres";
 import { launchEmulator } from "./process";
+import { LOCAL_AWS } from "../runtime/types";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
@@ -17,8 +18,8 @@ export const DYNAMODB_ENDPOINT_ENV = "DYNAMODB_ENDPOINT";
 export const DYNAMODB_LOCAL_HANDLE = Symbol.for("platform.test.dynamodbLocal");
 
 /** Static credentials and region for local services: DynamoDB Local accepts any. */
-export const LOCAL_REGION = "us-east-1";
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+export const LOCAL_REGION = LOCAL_AWS.region;
+export const LOCAL_CREDENTIALS = LOCAL_AWS.credentials;
 
 export interface DynamoDbLocal {
   readonly endpoint: string;

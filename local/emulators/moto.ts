@@ -6,9 +6,6 @@
  */
 import { EmulatorProcess, httpOk, launchEmulator } from "./process";
 
-/** moto's default account: the only account the local environment's provider allows. */
-export const MOTO_ACCOUNT_ID = "123456789012";
-
 export const MOTO_MISSING_HINT =
   "The local platform needs moto_server (moto 5.2.1, `pip install 'moto[server]==5.2.1'`), which machines of this kind " +
   "carry; where no Python package index is reachable it cannot be installed, so use a machine that has it.";

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GatewayRequest } from "../runtime/gateway";
 import { MotoJournal } from "../runtime/moto-journal";
-import { LOCAL_AWS } from "../runtime/types";
+import { scopedAuthorization } from "../runtime/moto-client";
 
 /** Hash of the synthesized stack (asset paths name content hashes, so code changes change it too). */
 export function stackHash(stackDir: string): string {
@@ -16,10 +16,7 @@ export function stackHash(stackDir: string): string {
 }
 
 function request(service: string, method: string, url: string, target?: string, body?: unknown): GatewayRequest {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "");
-  const headers: Record<string, string> = {
-    authorization: `AWS4-HMAC-SHA256 Credential=local/${day}/${LOCAL_AWS.region}/${service}/aws4_request, SignedHeaders=host, Signature=local`,
-  };
+  const headers: Record<string, string> = { authorization: scopedAuthorization(service) };
   if (target !== undefined) {
     headers["x-amz-target"] = target;
     headers["content-type"] = "application/x-amz-json-1.1";

@@ -148,7 +148,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const endpoint = `http://127.0.0.1:${endpointPort}`;
     const journal = MotoJournal.open(paths.motoJournal);
     await seedMoto(moto.endpoint);
-    let gateway: Gateway | undefined;
     const registry = new FunctionRegistry({
       moto: endpoint,
       assetDirs: () => [paths.stackDir],
@@ -165,14 +164,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       log,
     });
     cleanups.push(() => registry.stop());
-    gateway = await startGateway({
+    const gw: Gateway = await startGateway({
       port: endpointPort,
       upstreams: { moto: moto.endpoint, dynamodb: dynamodb.endpoint, rdsData: dataApi.endpoint },
       handlers: [dynamoDbMetadata(paths.dynamodbMetadata), lambdaApi({ registry, mappings, moto: endpoint, log }), cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log })],
       motoForward: (base, req) => journal.forward(base, req),
       log,
     });
-    const gw = gateway;
     cleanups.push(() => gw.close());
 
     // moto starts empty on every start: replay what earlier deploys sent it; apply only what is missing or changed.
@@ -236,7 +234,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     let testUser: TestUser | undefined;
     if (options.testUser !== false) {
       const wanted = options.testUser ?? DEFAULT_TEST_USER;
-      testUser = await ensureUser(gw.endpoint, userPoolId, userPoolClientId, wanted.email, wanted.password);
+      testUser = await ensureUser(gw.endpoint, userPoolClientId, wanted.email, wanted.password);
     }
 
     let hotReload: HotReload | undefined;

@@ -59,7 +59,7 @@ export async function signIn(endpoint: string, clientId: string, email: string, 
 }
 
 /** The test user, created unless it already exists. */
-export async function ensureUser(endpoint: string, _poolId: string, clientId: string, email: string, password: string): Promise<TestUser> {
+export async function ensureUser(endpoint: string, clientId: string, email: string, password: string): Promise<TestUser> {
   try {
     await signUp(endpoint, clientId, email, password);
   } catch (err) {

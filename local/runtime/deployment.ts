@@ -1,6 +1,6 @@
 /**
  * What Terraform deployed, read from its state file (format v4): the HTTP APIs with their routes, integrations,
- * JWT authorizers and CORS, the user pools and clients, and the stack's outputs. The runtime serves exactly this;
+ * JWT authorizers and CORS, and the stack's outputs. The runtime serves exactly this;
  * there is no second list of functions or routes.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -24,7 +24,6 @@ interface StateFile {
 export interface Deployment {
   readonly serial: number;
   readonly httpApis: HttpApiConfig[];
-  readonly userPools: Array<{ id: string; clientIds: string[] }>;
   readonly outputs: Record<string, unknown>;
 }
 
@@ -97,8 +96,6 @@ export function deploymentOf(state: StateFile): Deployment {
         authorizers: apiAuthorizers,
       };
     });
-  const clients = instances(state, "aws_cognito_user_pool_client");
-  const userPools = instances(state, "aws_cognito_user_pool").map((p) => ({ id: p.id as string, clientIds: clients.filter((c) => c.user_pool_id === p.id).map((c) => c.id as string) }));
   const outputs = Object.fromEntries(Object.entries(state.outputs ?? {}).map(([k, v]) => [k, v.value]));
-  return { serial: state.serial, httpApis, userPools, outputs };
+  return { serial: state.serial, httpApis, outputs };
 }

@@ -53,8 +53,6 @@ export interface GatewayOptions {
   /** @default a free port */
   readonly port?: number;
   readonly log?: RuntimeLog;
-  /** Called with every request forwarded to an emulator and its answer. */
-  readonly onForwarded?: (req: GatewayRequest, res: GatewayResponse, upstream: keyof Upstreams) => void;
   /** How requests reach moto (the replay journal records them while Terraform applies). @default forwardTo */
   readonly motoForward?: (moto: string, req: GatewayRequest) => Promise<GatewayResponse>;
 }
@@ -186,7 +184,6 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
               headers: { ...greq.headers, ...(override.target !== undefined ? { "x-amz-target": override.target } : {}) },
             };
       const answer = upstream === "moto" && options.motoForward !== undefined ? await options.motoForward(base, sent) : await forwardTo(base, sent);
-      options.onForwarded?.(sent, answer, upstream);
       return answer;
     };
     let answer: GatewayResponse | undefined;

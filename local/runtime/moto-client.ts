@@ -25,14 +25,15 @@ export interface MotoCall {
   readonly body?: unknown;
 }
 
-function authorization(service: string): string {
+/** An Authorization header naming the service in its credential scope (what moto and the local endpoint route by). */
+export function scopedAuthorization(service: string): string {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, "");
   return `AWS4-HMAC-SHA256 Credential=${LOCAL_AWS.credentials.accessKeyId}/${day}/${LOCAL_AWS.region}/${service}/aws4_request, SignedHeaders=host, Signature=local`;
 }
 
 /** Calls moto and returns the parsed JSON answer; a non-2xx answer throws a MotoCallError with AWS's error type. */
 export async function callMoto<T = Record<string, unknown>>(moto: string, call: MotoCall): Promise<T> {
-  const headers: Record<string, string> = { authorization: authorization(call.service) };
+  const headers: Record<string, string> = { authorization: scopedAuthorization(call.service) };
   if (call.target !== undefined) {
     headers["x-amz-target"] = call.target;
     headers["content-type"] = "application/x-amz-json-1.1";

@@ -1,3 +1,5 @@
+import { LOCAL_ACCOUNT_ID } from "../../environments/schema";
+
 /** Types shared by the parts of the local Lambda runtime (workers, HTTP API, event sources, AWS endpoint). */
 
 /** The outcome of one invocation, as Lambda's Invoke reports it (a function error is an outcome, not a throw). */
@@ -31,7 +33,7 @@ export interface RuntimeLog {
 /** Region, account and static credentials of the local platform (moto's default account). */
 export const LOCAL_AWS = {
   region: "us-east-1",
-  accountId: "123456789012",
+  accountId: LOCAL_ACCOUNT_ID,
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
 } as const;
 
