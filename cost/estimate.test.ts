@@ -299,6 +299,13 @@ describe("estimateMonthlyCost: traffic at load", () => {
     expect(e.freeResources).toBe(2);
   });
 
+  it("prices S3 storage and requests at load from objectStorageGb, objectWritesPerMonth and objectReadsPerMonth, split over the buckets", () => {
+    const e = estimate(planOf({ address: "aws_s3_bucket.a" }, { address: "aws_s3_bucket.b" }), load({ objectStorageGb: 20, objectWritesPerMonth: 200_000, objectReadsPerMonth: 2_000_000 }));
+    // per bucket: 10 GB × $0.023 + 100K × $0.005/1K + 1M × $0.0004/1K = 0.23 + 0.5 + 0.4
+    expect(line(e.load, "aws_s3_bucket.a")?.usd).toBeCloseTo(1.13, 6);
+    expect(line(e.load, "aws_s3_bucket.b")?.usd).toBeCloseTo(1.13, 6);
+  });
+
   it("reports unknown resource types as not priced instead of counting them as zero", () => {
     const e = estimate(planOf({ address: "aws_nat_gateway.n" }, { address: "aws_kms_key.k" }));
     expect(e.unpriced).toEqual(["aws_nat_gateway"]);

@@ -124,6 +124,9 @@ export const ALLOCATION_RULES: ReadonlyArray<{ readonly metric: LoadMetric; read
     rule: "split evenly; each publish ≤ 64 KB, delivered once to every subscription (SQS/Lambda free, e-mail and HTTP/S priced)",
   },
   { metric: "sqsRequestsPerMonth", over: "SQS queues (aws_sqs_queue)", rule: "split evenly; each request ≤ 64 KB; standard or FIFO rate" },
+  { metric: "objectStorageGb", over: "S3 buckets (aws_s3_bucket)", rule: "split evenly; S3 Standard GB-month (every stored version counts)" },
+  { metric: "objectWritesPerMonth", over: "S3 buckets", rule: "split evenly; tier-1 requests (PUT, POST, COPY, LIST)" },
+  { metric: "objectReadsPerMonth", over: "S3 buckets", rule: "split evenly; tier-2 requests (GET, HEAD and all others)" },
   {
     metric: "logIngestionGbPerMonth",
     over: "CloudWatch log groups (aws_cloudwatch_log_group)",
@@ -614,6 +617,20 @@ const secret: Pricer = {
   load: () => [{ note: "API requests not modelled (no load-profile metric)" }],
 };
 
+const s3Bucket: Pricer = {
+  idle: usageOnly(["s3.standardStorageGbMonth", "s3.tier1Requests", "s3.tier2Requests"], "empty when created").idle,
+  load: (r, ctx) => {
+    const gb = ctx.share("objectStorageGb", r);
+    const writes = ctx.share("objectWritesPerMonth", r);
+    const reads = ctx.share("objectReadsPerMonth", r);
+    const usage: Usage[] = [];
+    if (gb > 0) usage.push({ dimension: "s3.standardStorageGbMonth", quantity: gb, what: `${n(gb)} GB-month Standard storage` });
+    if (writes > 0) usage.push({ dimension: "s3.tier1Requests", quantity: writes, what: `${n(writes)} PUT/POST/COPY/LIST requests` });
+    if (reads > 0) usage.push({ dimension: "s3.tier2Requests", quantity: reads, what: `${n(reads)} GET/HEAD requests` });
+    return usage.length > 0 ? usage : [{ note: "no objects or requests allocated" }];
+  },
+};
+
 const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_lambda_function: lambdaFunction,
   aws_apigatewayv2_api: httpApi,
@@ -628,7 +645,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_cloudwatch_dashboard: { idle: () => [{ dimension: "cloudwatch.dashboards", quantity: 1, what: "1 dashboard" }] },
   aws_cloudwatch_log_group: logGroup,
   aws_cognito_user_pool: userPool,
-  aws_s3_bucket: usageOnly(["s3.standardStorageGbMonth", "s3.tier1Requests", "s3.tier2Requests"], "empty when created; the load profile has no S3 metric"),
+  aws_s3_bucket: s3Bucket,
   aws_kinesis_stream: kinesisStream,
   aws_rds_cluster: auroraCluster,
   aws_rds_cluster_instance: auroraInstance,
@@ -653,6 +670,9 @@ const TARGETS: Readonly<Partial<Record<LoadMetric, (r: PlanResource, ctx: Omit<C
   tableStorageGb: (r) => r.type === "aws_dynamodb_table",
   snsPublishesPerMonth: (r, ctx) => r.type === "aws_sns_topic" && !ctx.isAlarmTopic(r),
   sqsRequestsPerMonth: (r) => r.type === "aws_sqs_queue",
+  objectStorageGb: (r) => r.type === "aws_s3_bucket",
+  objectWritesPerMonth: (r) => r.type === "aws_s3_bucket",
+  objectReadsPerMonth: (r) => r.type === "aws_s3_bucket",
   logIngestionGbPerMonth: (r) => r.type === "aws_cloudwatch_log_group",
   monthlyActiveUsers: (r) => r.type === "aws_cognito_user_pool",
 };
@@ -664,6 +684,9 @@ const TARGET_NAMES: Readonly<Partial<Record<LoadMetric, string>>> = {
   tableStorageGb: "DynamoDB table",
   snsPublishesPerMonth: "SNS topic other than an alarm topic",
   sqsRequestsPerMonth: "SQS queue",
+  objectStorageGb: "S3 bucket",
+  objectWritesPerMonth: "S3 bucket",
+  objectReadsPerMonth: "S3 bucket",
   logIngestionGbPerMonth: "CloudWatch log group",
   monthlyActiveUsers: "Cognito user pool",
 };

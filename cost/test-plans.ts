@@ -46,6 +46,9 @@ export const NO_LOAD: LoadProfile = {
   tableStorageGb: 0,
   snsPublishesPerMonth: 0,
   sqsRequestsPerMonth: 0,
+  objectStorageGb: 0,
+  objectWritesPerMonth: 0,
+  objectReadsPerMonth: 0,
   logIngestionGbPerMonth: 0,
   monthlyActiveUsers: 0,
 };

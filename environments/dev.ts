@@ -11,6 +11,7 @@ export const dev: EnvironmentInput = {
   tags: { Project: "platform", Environment: "dev", ManagedBy: "cdktf", CostCenter: "engineering" },
   logRetentionDays: 14,
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
+  files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 50, throttlingRateLimit: 20, corsAllowOrigins: ["http://localhost:5173", "https://dev.app.example.com"] },
   auth: {
     callbackUrls: ["http://localhost:5173/auth/callback", "https://dev.app.example.com/auth/callback"],
@@ -28,6 +29,9 @@ export const dev: EnvironmentInput = {
     tableStorageGb: 0.1,
     snsPublishesPerMonth: 10_000,
     sqsRequestsPerMonth: 0,
+    objectStorageGb: 1,
+    objectWritesPerMonth: 5_000,
+    objectReadsPerMonth: 20_000,
     logIngestionGbPerMonth: 0.5,
     monthlyActiveUsers: 20,
   },

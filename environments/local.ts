@@ -16,6 +16,7 @@ export const local: EnvironmentInput = {
   tags: { Project: "platform", Environment: "local", ManagedBy: "cdktf" },
   logRetentionDays: 1,
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
+  files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["http://localhost:5173", "http://localhost:4568"] },
   auth: {
     callbackUrls: ["http://localhost:5173/auth/callback", "http://localhost:4568/auth/callback"],
@@ -34,6 +35,9 @@ export const local: EnvironmentInput = {
     tableStorageGb: 0,
     snsPublishesPerMonth: 0,
     sqsRequestsPerMonth: 0,
+    objectStorageGb: 0.1,
+    objectWritesPerMonth: 1_000,
+    objectReadsPerMonth: 1_000,
     logIngestionGbPerMonth: 0,
     monthlyActiveUsers: 0,
   },

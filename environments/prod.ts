@@ -11,6 +11,7 @@ export const prod: EnvironmentInput = {
   tags: { Project: "platform", Environment: "prod", ManagedBy: "cdktf", CostCenter: "engineering", DataClassification: "personal" },
   logRetentionDays: 90,
   functionDefaults: { memorySize: 512, timeoutSeconds: 10, logLevel: "INFO" },
+  files: { maxFileSizeBytes: 26_214_400, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["https://app.example.com"] },
   auth: {
     callbackUrls: ["https://app.example.com/auth/callback"],
@@ -28,6 +29,9 @@ export const prod: EnvironmentInput = {
     tableStorageGb: 20,
     snsPublishesPerMonth: 5_000_000,
     sqsRequestsPerMonth: 1_000,
+    objectStorageGb: 200,
+    objectWritesPerMonth: 500_000,
+    objectReadsPerMonth: 2_000_000,
     logIngestionGbPerMonth: 40,
     monthlyActiveUsers: 50_000,
   },

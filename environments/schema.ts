@@ -81,6 +81,21 @@ export const environmentSchema = z
         corsAllowOrigins: z.array(httpsUrl).min(1),
       })
       .strict(),
+    /**
+     * The files service: what an upload may declare. S3 refuses anything else at upload (the presigned POST's policy),
+     * and object-metadata deletes what slipped through.
+     */
+    files: z
+      .object({
+        /** Largest upload in bytes, 1 B – 5 GiB (the most one POST upload can carry). */
+        maxFileSizeBytes: z.number().int().min(1).max(5 * 1024 ** 3),
+        /** Media types an upload may declare, lower case `type/subtype` without parameters. */
+        allowedContentTypes: z
+          .array(z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/, "a lower-case media type such as image/png"))
+          .min(1, "at least one media type")
+          .refine((types) => new Set(types).size === types.length, "no duplicates"),
+      })
+      .strict(),
     /** Cognito: SPA callback/logout URLs and MFA. */
     auth: z
       .object({
@@ -109,6 +124,12 @@ export const environmentSchema = z
         tableStorageGb: z.number().min(0),
         snsPublishesPerMonth: count,
         sqsRequestsPerMonth: count,
+        /** GB stored in S3 buckets (every version), spread over the buckets. */
+        objectStorageGb: z.number().min(0),
+        /** S3 PUT/POST/COPY/LIST requests a month (uploads, listings, deletes). */
+        objectWritesPerMonth: count,
+        /** S3 GET/HEAD requests a month (downloads, object-metadata's HeadObject). */
+        objectReadsPerMonth: count,
         logIngestionGbPerMonth: z.number().min(0),
         monthlyActiveUsers: count,
       })

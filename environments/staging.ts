@@ -11,6 +11,7 @@ export const staging: EnvironmentInput = {
   tags: { Project: "platform", Environment: "staging", ManagedBy: "cdktf", CostCenter: "engineering" },
   logRetentionDays: 30,
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "INFO" },
+  files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 100, throttlingRateLimit: 50, corsAllowOrigins: ["https://staging.app.example.com"] },
   auth: {
     callbackUrls: ["https://staging.app.example.com/auth/callback"],
@@ -28,6 +29,9 @@ export const staging: EnvironmentInput = {
     tableStorageGb: 1,
     snsPublishesPerMonth: 100_000,
     sqsRequestsPerMonth: 0,
+    objectStorageGb: 2,
+    objectWritesPerMonth: 10_000,
+    objectReadsPerMonth: 40_000,
     logIngestionGbPerMonth: 2,
     monthlyActiveUsers: 200,
   },

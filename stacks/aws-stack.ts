@@ -42,7 +42,7 @@ export class AwsStack extends TerraformStack {
   constructor(scope: Construct, id: string, o: AwsStackOptions) {
     super(scope, id);
     this.offline = o.offline;
-    Naming.configure(this, { app: o.app, env: o.env });
+    Naming.configure(this, { app: o.app, env: o.env, account: o.allowedAccountIds?.length === 1 ? o.allowedAccountIds[0] : undefined });
     this.provider = new AwsProvider(this, "aws", {
       region: o.region,
       // Offline there is no account to check (skip_requesting_account_id), so the allow-list is left out.

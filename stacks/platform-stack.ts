@@ -18,6 +18,7 @@ import {
   USER_DATA_CHANGE_TOPIC_ARN_ENV,
 } from "../lambdas/profile/schema";
 import { MIGRATIONS_DIR, MIGRATIONS_LOADER, migrationsHash } from "../lambdas/analytics/migrations-dir";
+import { FilesService } from "../services/files";
 import { AwsStack } from "./aws-stack";
 
 const LAMBDAS = join(__dirname, "..", "lambdas");
@@ -38,6 +39,8 @@ export const HANDLERS = {
   activityIngest: { entry: join(LAMBDAS, "analytics", "activity-ingest.ts"), bundling: BUNDLING },
   activityProcessor: { entry: join(LAMBDAS, "analytics", "activity-processor.ts"), bundling: BUNDLING },
   analyticsQuery: { entry: join(LAMBDAS, "analytics", "analytics-query.ts"), bundling: BUNDLING },
+  filesApi: { entry: join(LAMBDAS, "files", "files-api.ts"), bundling: BUNDLING },
+  objectMetadata: { entry: join(LAMBDAS, "files", "object-metadata.ts"), bundling: BUNDLING },
 } satisfies Record<string, { readonly entry: string; readonly bundling?: BundlingOptions }>;
 
 /** Days of automated Aurora backups (point-in-time restore) where the environment keeps point-in-time recovery. */
@@ -72,6 +75,8 @@ export class PlatformStack extends AwsStack {
   public readonly activity: Stream;
   /** Runs analytics-migrate on a deploy whose migrations changed. */
   public readonly migration: LambdaInvocation;
+  /** Uploads and downloads of user files (S3 presigned requests, S3 events → file items). */
+  public readonly files: FilesService;
   /** The validated environment this stack deploys. */
   public readonly config: EnvironmentConfig;
 
@@ -241,6 +246,18 @@ export class PlatformStack extends AwsStack {
     this.api.addRoute("GET /analytics/me/summary", query, { authorizer: jwt });
     this.api.addRoute("GET /analytics/daily-active-users", query, { authorizer: jwt });
 
+    // --- files: presigned uploads/downloads, S3 events → object-metadata → file items
+    this.files = new FilesService(this, "Files", {
+      api: this.api,
+      authorizer: jwt,
+      handlers: { filesApi: HANDLERS.filesApi, objectMetadata: HANDLERS.objectMetadata },
+      functions: (fid, fprops) => this.fn(fid, fprops),
+      webOrigins: env.api.corsAllowOrigins,
+      maxFileSizeBytes: env.files.maxFileSizeBytes,
+      allowedContentTypes: env.files.allowedContentTypes,
+      guards,
+    });
+
     // Migrations on deploy: invoke analytics-migrate once the writer instance exists, and again on every deploy whose
     // migration files changed (a new triggers value replaces the invocation, which invokes the function).
     this.migration = new LambdaInvocation(this, "AnalyticsMigration", {
@@ -256,6 +273,7 @@ export class PlatformStack extends AwsStack {
     this.monitoring.monitorQueue(eventsFailures);
     this.monitoring.monitorQueue(ingestQueue); // its dead-letter queue
     this.monitoring.monitorQueue(activityFailures);
+    this.monitoring.monitorQueue(this.files.events); // its dead-letter queue
     this.monitoring.monitorHttpApi(this.api);
     this.monitoring.monitorEventSourceIteratorAge(events);
     this.monitoring.monitorEventSourceIteratorAge(processor);
@@ -271,6 +289,8 @@ export class PlatformStack extends AwsStack {
     new TerraformOutput(this, "dashboard_name", { value: this.monitoring.dashboardName });
     new TerraformOutput(this, "analytics_cluster_arn", { value: this.analyticsDb.clusterArn });
     new TerraformOutput(this, "activity_stream_name", { value: this.activity.name });
+    new TerraformOutput(this, "files_bucket_name", { value: this.files.bucket.name });
+    new TerraformOutput(this, "files_table_name", { value: this.files.table.name });
   }
 
   /** A function with this environment's defaults (memory, timeout, log level, retention, state guards). */

@@ -3,6 +3,7 @@
  * (workers inherit this process's environment). An endpoint already in DYNAMODB_ENDPOINT is reused as is.
  */
 import { DYNAMODB_ENDPOINT_ENV, DYNAMODB_LOCAL_HANDLE, startDynamoDbLocal, waitForDynamoDb } from "./support/dynamodb-local";
+import { setUpMoto } from "./support/moto";
 import { setUpPostgres } from "./support/postgres";
 
 export default async function globalSetup(): Promise<void> {
@@ -10,6 +11,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? "true";
   // One PostgreSQL for the whole run (local Data API tests), shared through DATABASE_URL; see support/postgres.ts.
   await setUpPostgres();
+  // One moto for the whole run (S3, SQS for the files service tests); see support/moto.ts.
+  await setUpMoto();
   const existing = process.env[DYNAMODB_ENDPOINT_ENV];
   if (existing !== undefined && existing !== "") {
     try {

@@ -1,9 +1,11 @@
 /** jest global teardown: stops the DynamoDB Local that global setup started (never one it only reused). */
 import { DYNAMODB_ENDPOINT_ENV, DYNAMODB_LOCAL_HANDLE, DynamoDbLocal } from "./support/dynamodb-local";
+import { tearDownMoto } from "./support/moto";
 import { tearDownPostgres } from "./support/postgres";
 
 export default async function globalTeardown(): Promise<void> {
   await tearDownPostgres(); // the PostgreSQL global setup started, if any
+  await tearDownMoto();
   const registry = globalThis as Record<symbol, unknown>;
   const local = registry[DYNAMODB_LOCAL_HANDLE] as DynamoDbLocal | undefined;
   if (local === undefined) return;

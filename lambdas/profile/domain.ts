@@ -9,7 +9,10 @@ import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamo
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import * as z from "zod/mini";
+import { Result, fail, ok, parseJsonBody as parseBody } from "../shared/request";
 import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, userIdFromPartitionKey } from "./schema";
+
+export type { Result } from "../shared/request";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Limits
@@ -62,29 +65,11 @@ export interface RequestProblem {
   readonly issues?: readonly FieldIssue[];
 }
 
-export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
-
-const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
-const fail = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Request body
+const PROFILE_BODY_EXAMPLE = '{"displayName":"Ada"}';
 
 /** Parses an HTTP API request body as JSON. A missing or blank body and malformed JSON are distinct problems. */
 export function parseJsonBody(body: string | undefined | null, isBase64Encoded: boolean): Result<unknown, RequestProblem> {
-  if (body === undefined || body === null) {
-    return fail({ code: "MissingBody", message: "body: a JSON object is required, e.g. {\"displayName\":\"Ada\"}" });
-  }
-  const text = isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
-  if (text.trim() === "") {
-    return fail({ code: "MissingBody", message: "body: a JSON object is required, e.g. {\"displayName\":\"Ada\"}" });
-  }
-  try {
-    return ok(JSON.parse(text) as unknown);
-  } catch (err) {
-    const reason = err instanceof SyntaxError ? err.message : "not valid JSON";
-    return fail({ code: "MalformedJson", message: `body: malformed JSON (${reason})` });
-  }
+  return parseBody(body, isBase64Encoded, PROFILE_BODY_EXAMPLE);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -20,6 +20,15 @@ describe("physicalName", () => {
     expect(a).toBe(physicalName(stack, "a-very-long-function-name-that-goes-on-and-on-and-on-forever-1", { maxLength: 64 }));
   });
 
+  it("keeps an optional 12-digit account in the naming context (Naming.accountOf), and rejects any other account value", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    expect(Naming.accountOf(stack)).toBeUndefined();
+    Naming.configure(stack, { app: "shop", env: "prod", account: "123456789012" });
+    expect(Naming.accountOf(stack)).toBe("123456789012");
+    expect(physicalName(stack, "orders")).toBe("shop-prod-orders");
+    expect(() => Naming.configure(stack, { app: "shop", env: "prod", account: "1234" })).toThrow(/Naming: account "1234" must be a 12-digit AWS account id/);
+  });
+
   it("falls back to the stack id when no naming context is set, and rejects bad context values", () => {
     const stack = new TerraformStack(Testing.app(), "Orders-Dev");
     expect(physicalName(stack, "t")).toBe("orders-dev-t");

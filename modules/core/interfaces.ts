@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { IConstruct } from "constructs";
 import { IEnvironmentConsumer, IGrantable } from "./iam";
 
@@ -8,6 +9,24 @@ export interface IFailureDestination extends IConstruct {
   grantSendFailure(grantee: IGrantable): void;
 }
 
+/** Options of `IQueue.allowServiceSend`. */
+export interface ServiceSendOptions {
+  /**
+   * Also limit the service's use of the queue's customer-managed key to `sourceArn`. Turn it off when the source is
+   * encrypted with the same key (a topic using the queue's key): the key policy would then reference the source and
+   * the source the key, a dependency cycle. The key then allows the service for any resource of the key's account.
+   * @default true
+   */
+  readonly scopeKeyToSource?: boolean;
+  /**
+   * The 12-digit id of the account that owns the source: the service's statement also requires `aws:SourceAccount`
+   * (StringEquals). Needed where the source ARN names no account, as S3 bucket ARNs do (`arn:aws:s3:::<name>`): a
+   * bucket of that name in another account could otherwise send.
+   * @default no aws:SourceAccount condition
+   */
+  readonly sourceAccount?: string;
+}
+
 /** An SQS queue, created by the `queue` module or imported. */
 export interface IQueue extends IFailureDestination {
   readonly arn: string;
@@ -15,8 +34,23 @@ export interface IQueue extends IFailureDestination {
   readonly url: string;
   /** Visibility timeout in seconds; undefined when unknown (imported queue). */
   readonly visibilityTimeoutSeconds?: number;
+  /** True for a FIFO queue; undefined when unknown. */
+  readonly fifo?: boolean;
+  /** The queue's KmsMasterKeyId (a key ARN, or `alias/aws/sqs`); undefined for SSE-SQS or when unknown. */
+  readonly kmsMasterKeyId?: string;
+  /**
+   * The resource holding the queue policy, so that a sender whose configuration AWS checks against that policy when it
+   * is written (an S3 event notification) is created after it; undefined when the policy is not managed here (imported).
+   */
+  readonly policyResource?: ITerraformDependable;
   grantConsumeMessages(grantee: IGrantable): void;
   grantSendMessages(grantee: IGrantable): void;
+  /**
+   * Lets an AWS service principal (sns.amazonaws.com, events.amazonaws.com, s3.amazonaws.com) send messages, only on
+   * behalf of `sourceArn` (and `options.sourceAccount`). Returns false when the queue policy is not managed here
+   * (imported queue): its owner must allow the service.
+   */
+  allowServiceSend(servicePrincipal: string, sourceArn: string, options?: ServiceSendOptions): boolean;
 }
 
 /** An SNS topic, created by the `topic` module or imported. */

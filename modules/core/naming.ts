@@ -11,6 +11,13 @@ export interface NamingContext {
   readonly app: string;
   /** Environment name (dev, staging, prod, ...). */
   readonly env: string;
+  /**
+   * The 12-digit id of the AWS account the stack deploys to, when there is exactly one. Modules name it where a
+   * resource policy must pin the source account and cannot read it from an ARN (`Bucket.notify`: S3 bucket ARNs have
+   * no account). AwsStack sets it from `allowedAccountIds` when that lists exactly one account.
+   * @default unknown
+   */
+  readonly account?: string;
 }
 
 export interface PhysicalNameOptions {
@@ -24,18 +31,27 @@ export interface PhysicalNameOptions {
 
 const contexts = new WeakMap<TerraformStack, NamingContext>();
 const SEGMENT = /^[a-z][a-z0-9-]*$/;
+const ACCOUNT = /^\d{12}$/;
 
 export class Naming {
   /** Attach the naming context to a stack. Call before adding modules. */
   public static configure(stack: TerraformStack, context: NamingContext): void {
-    for (const [field, value] of Object.entries(context)) {
+    for (const [field, value] of Object.entries({ app: context.app, env: context.env })) {
       if (!SEGMENT.test(value)) {
         throw new Error(
           `Naming: ${field} "${value}" must start with a lower-case letter and contain only a-z, 0-9 and '-'`,
         );
       }
     }
-    contexts.set(stack, { app: context.app, env: context.env });
+    if (context.account !== undefined && !ACCOUNT.test(context.account)) {
+      throw new Error(`Naming: account "${context.account}" must be a 12-digit AWS account id (or be left unset)`);
+    }
+    contexts.set(stack, { app: context.app, env: context.env, account: context.account });
+  }
+
+  /** The account id of the scope's stack naming context; undefined when not configured. */
+  public static accountOf(scope: IConstruct): string | undefined {
+    return contexts.get(TerraformStack.of(scope))?.account;
   }
 
   /** The naming context of the scope's stack; falls back to the stack id as prefix. */

@@ -283,7 +283,7 @@ describe("HttpApi", () => {
       const exec = out.ref("aws_apigatewayv2_api", "execution_arn");
       const perms = permissionsBySource(out);
       expect(Object.keys(perms).sort()).toEqual(
-        [`${exec}/*/GET/profiles/me`, `${exec}/*/PUT/profiles/{id}`, `${exec}/*/*/analytics/{proxy+}`, `${exec}/*/$default`].sort(),
+        [`${exec}/*/GET/profiles/me`, `${exec}/*/PUT/profiles/*`, `${exec}/*/*/analytics/*`, `${exec}/*/$default`].sort(),
       );
       for (const p of Object.values(perms)) {
         expect(p.principal).toBe("apigateway.amazonaws.com");
@@ -373,6 +373,18 @@ describe("HttpApi", () => {
       });
       expect([...api.routes.keys()]).toEqual(["POST /events"]);
       expect(api.routes.get("POST /events")!.sourceArn).toBe(`${api.executionArn}/*/POST/events`);
+    });
+
+    it("allows any value of a path parameter in the permission's source ARN (API Gateway checks the requested path)", () => {
+      let api!: HttpApi;
+      synthStack((s) => {
+        api = new HttpApi(s, "Api", { name: "api", defaultAuthorizer: JWT });
+        const fn = new LambdaFunction(s, "F", { name: "f", entry: ENTRY });
+        api.addRoute("GET /files/{id}", fn);
+        api.addRoute("ANY /items/{category}/{proxy+}", fn);
+      });
+      expect(api.routes.get("GET /files/{id}")!.sourceArn).toBe(`${api.executionArn}/*/GET/files/*`);
+      expect(api.routes.get("ANY /items/{category}/{proxy+}")!.sourceArn).toBe(`${api.executionArn}/*/*/items/*/*`);
     });
   });
 });

@@ -296,8 +296,10 @@ export class HttpApi extends Construct implements IHttpApi {
       authorizationScopes: authorizer && options.authorizationScopes ? [...options.authorizationScopes] : undefined,
     });
 
-    // $default: <executionArn>/<stage>/$default; others: <executionArn>/<stage>/<METHOD or *>/<path template>
-    const sourceArn = path === undefined ? `${this.executionArn}/*/$default` : `${this.executionArn}/*/${method === "ANY" ? "*" : method}${path}`;
+    // $default: <executionArn>/<stage>/$default; others: <executionArn>/<stage>/<METHOD or *>/<path>. API Gateway checks
+    // the permission against the requested path (`/files/01J…`), so each path parameter (`{id}`, `{proxy+}`) is a `*`.
+    const arnPath = path?.replace(/\{[^}]+\}/g, "*");
+    const sourceArn = arnPath === undefined ? `${this.executionArn}/*/$default` : `${this.executionArn}/*/${method === "ANY" ? "*" : method}${arnPath}`;
     const permissionId = `${this.node.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${slug}`;
     const permission = canAllowInvoke(fn)
       ? fn.allowInvoke(permissionId, API_GATEWAY_PRINCIPAL, sourceArn)

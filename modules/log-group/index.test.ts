@@ -1,5 +1,6 @@
-import { TerraformOutput } from "cdktf";
+import { AnnotationMetadataEntryType, TerraformOutput } from "cdktf";
 import { scope, synthStack } from "../../test/support/synth";
+import { Key } from "../kms-key";
 import { LOG_RETENTION_DAYS, LogGroup } from "./index";
 
 describe("LogGroup", () => {
@@ -12,13 +13,34 @@ describe("LogGroup", () => {
     expect(group.lifecycle).toBeUndefined();
   });
 
-  it("applies retention, KMS key and prevent_destroy from props", () => {
-    const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const out = synthStack((s) => new LogGroup(s, "Logs", { logGroupName: "/aws/apigateway/x/access", retentionDays: 365, kmsKeyArn: key, preventDestroy: true }));
+  it("applies retention, encryptionKey (kms_key_id = the key's ARN) and prevent_destroy from props", () => {
+    let g!: LogGroup;
+    const out = synthStack((s) => {
+      const key = new Key(s, "Key", { name: "logs", accountId: "123456789012", allowServices: ["logs.eu-west-1.amazonaws.com"] });
+      g = new LogGroup(s, "Logs", { logGroupName: "/aws/apigateway/x/access", retentionDays: 365, encryptionKey: key, preventDestroy: true });
+      expect(g.encryptionKey).toBe(key);
+    });
     const group = out.only("aws_cloudwatch_log_group");
     expect(group.retention_in_days).toBe(365);
-    expect(group.kms_key_id).toBe(key);
+    expect(group.kms_key_id).toBe(out.ref("aws_kms_key", "arn"));
     expect(group.lifecycle).toEqual({ prevent_destroy: true });
+    expect(g.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN)).toEqual([]);
+  });
+
+  it("still accepts the deprecated kmsKeyArn with a warning naming encryptionKey, and refuses it together with encryptionKey", () => {
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let g!: LogGroup;
+    const out = synthStack((s) => {
+      g = new LogGroup(s, "Logs", { logGroupName: "/aws/apigateway/x/access", kmsKeyArn: key });
+    });
+    expect(out.only("aws_cloudwatch_log_group").kms_key_id).toBe(key);
+    expect(g.encryptionKey?.arn).toBe(key);
+    const warnings = g.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/^LogGroup "test\/Logs": kmsKeyArn is deprecated\. Fix: pass encryptionKey instead/)]);
+    expect(() => synthStack((s) => new LogGroup(s, "Bad", { logGroupName: "/x", encryptionKey: Key.fromArn(s, "K", key), kmsKeyArn: key }))).toThrow(
+      /LogGroup "test\/Bad": invalid props[\s\S]*kmsKeyArn: .*allowed: unset when encryptionKey is set/,
+    );
+    expect(() => new LogGroup(scope(), "Alias", { logGroupName: "/x", kmsKeyArn: "alias/logs" })).toThrow(/kmsKeyArn: received "alias\/logs"/);
   });
 
   it("exposes name and arn as references to the log group", () => {

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { PropsValidator } from "../core/validation";
+import { IKey } from "../kms-key";
+import { keyFromProps, validateKeyAlias } from "../kms-key/deprecated-arn";
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -10,7 +12,18 @@ export interface LogGroupProps {
   readonly logGroupName: string;
   /** Days to keep events; one of LOG_RETENTION_DAYS. Never infinite. @default 30 */
   readonly retentionDays?: number;
-  /** KMS key ARN to encrypt the log data (its policy must allow logs.<region>.amazonaws.com). @default AWS-owned key */
+  /**
+   * Customer-managed KMS key that encrypts the log data (`kms_key_id`). Its policy must allow
+   * `logs.<region>.amazonaws.com` (Key's `allowServices`), or creating the log group fails.
+   * @default the AWS-owned key of CloudWatch Logs
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * KMS key ARN to encrypt the log data (its policy must allow logs.<region>.amazonaws.com).
+   * @deprecated pass `encryptionKey` (a Key, or `Key.fromArn(scope, id, arn)`); still works, with a synth warning.
+   * Mutually exclusive with `encryptionKey`.
+   * @default AWS-owned key
+   */
   readonly kmsKeyArn?: string;
   /** Keep the log group (and its data) when Terraform would destroy it. @default false */
   readonly preventDestroy?: boolean;
@@ -20,19 +33,23 @@ export interface LogGroupProps {
 export class LogGroup extends Construct {
   public readonly name: string;
   public readonly arn: string;
+  /** The customer-managed key that encrypts the log data; undefined with the AWS-owned key. */
+  public readonly encryptionKey?: IKey;
   public readonly resource: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: LogGroupProps) {
     super(scope, id);
     const retention = props.retentionDays ?? 30;
-    new PropsValidator("LogGroup", this.node.path)
+    const v = new PropsValidator("LogGroup", this.node.path)
       .oneOf("retentionDays", retention, LOG_RETENTION_DAYS as readonly number[], "pick a retention CloudWatch Logs supports, e.g. 30 or 365")
-      .string("logGroupName", props.logGroupName, { min: 1, max: 512, pattern: /^[\w\-./#]+$/, describe: "1–512 characters of [A-Za-z0-9_-./#]" })
-      .throwIfInvalid();
+      .string("logGroupName", props.logGroupName, { min: 1, max: 512, pattern: /^[\w\-./#]+$/, describe: "1–512 characters of [A-Za-z0-9_-./#]" });
+    validateKeyAlias(v, props);
+    v.throwIfInvalid();
+    this.encryptionKey = keyFromProps(this, "LogGroup", props);
     this.resource = new CloudwatchLogGroup(this, "Resource", {
       name: props.logGroupName,
       retentionInDays: retention,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: this.encryptionKey?.arn,
       lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
     });
     this.name = this.resource.name;

@@ -313,6 +313,40 @@ describe("Queue", () => {
     );
   });
 
+  it("allowServiceSend with sourceAccount adds aws:SourceAccount (StringEquals), one statement per service and account, senders without one unchanged", () => {
+    const other = "210987654321";
+    const out = synthStack((s) => {
+      const q = new Queue(s, "Events", { name: "events", deadLetterQueue: false });
+      q.allowServiceSend("s3.amazonaws.com", "arn:aws:s3:::a-bucket", { sourceAccount: ACCOUNT });
+      q.allowServiceSend("s3.amazonaws.com", "arn:aws:s3:::b-bucket", { sourceAccount: ACCOUNT });
+      q.allowServiceSend("s3.amazonaws.com", "arn:aws:s3:::c-bucket", { sourceAccount: other });
+      q.allowServiceSend("sns.amazonaws.com", `arn:aws:sns:eu-west-1:${ACCOUNT}:t`);
+    });
+    const arn = out.ref("aws_sqs_queue", "arn");
+    const send = { Effect: "Allow", Action: "sqs:SendMessage", Resource: arn };
+    expect(queuePolicy(out, "Events_Policy").Statement.slice(1)).toEqual([
+      {
+        Sid: "AllowS3SendMessage",
+        ...send,
+        Principal: { Service: "s3.amazonaws.com" },
+        Condition: { ArnEquals: { "aws:SourceArn": ["arn:aws:s3:::a-bucket", "arn:aws:s3:::b-bucket"] }, StringEquals: { "aws:SourceAccount": ACCOUNT } },
+      },
+      { Sid: "AllowS3SendMessage2", ...send, Principal: { Service: "s3.amazonaws.com" }, Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::c-bucket" }, StringEquals: { "aws:SourceAccount": other } } },
+      { Sid: "AllowSnsSendMessage", ...send, Principal: { Service: "sns.amazonaws.com" }, Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:sns:eu-west-1:${ACCOUNT}:t` } } },
+    ]);
+    expect(() => synthStack((s) => new Queue(s, "Q", { name: "q" }).allowServiceSend("s3.amazonaws.com", "arn:aws:s3:::b", { sourceAccount: "12345" }))).toThrow(
+      /Queue.allowServiceSend "test\/Q"[\s\S]*sourceAccount: received "12345"; allowed: a 12-digit AWS account id/,
+    );
+  });
+
+  it("exposes its queue policy as policyResource (what senders depend on); an imported queue has none", () => {
+    synthStack((s) => {
+      const q = new Queue(s, "Events", { name: "events", deadLetterQueue: false });
+      expect(q.policyResource).toBe(q.policy);
+      expect(Queue.fromArn(s, "Shared", `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared`).policyResource).toBeUndefined();
+    });
+  });
+
   it("addToResourcePolicy adds principal statements on this queue; wildcard actions and an unconditioned '*' Allow are refused", () => {
     const role = `arn:aws:iam::${ACCOUNT}:role/reader`;
     const out = synthStack((s) => {

@@ -1,20 +1,23 @@
-import { Annotations, Lazy } from "cdktf";
+import { Annotations, ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { parseArn } from "../core/arn";
-import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson, PolicyStatement } from "../core/iam";
-import { IQueue } from "../core/interfaces";
+import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson } from "../core/iam";
+import { IQueue, ServiceSendOptions } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
+import { ResourcePolicyStatementBase } from "../core/resource-policy";
 import { PropsValidator } from "../core/validation";
 import { IKey, Key } from "../kms-key";
-import { SERVICE_PRINCIPAL } from "../kms-key/validate-props";
-import { renderResourceStatement, sidPart, sourceArnCondition } from "./policy";
+import { ACCOUNT_ID, SERVICE_PRINCIPAL } from "../kms-key/validate-props";
+import { renderResourceStatement, sidAllocator, sidPart, sourceArnCondition } from "./policy";
 import { QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, QUEUE_SERVICE_SEND_ACTIONS, QUEUE_TLS_DENY_ACTIONS } from "./perms";
 import { isAwsManagedSqsKey, validateQueueProps } from "./validate-props";
 
 export { isAwsManagedSqsKey } from "./validate-props";
+export type { ServiceSendOptions } from "../core/interfaces";
+export type { ResourcePolicyPrincipals } from "../core/resource-policy";
 
 /** Retention of the dead-letter queue a Queue creates for itself: the SQS maximum, 14 days. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
@@ -85,37 +88,8 @@ export interface QueueImportOptions {
   readonly kmsMasterKeyId?: string;
 }
 
-/** Principals of a resource-policy statement. */
-export interface ResourcePolicyPrincipals {
-  /** AWS service principals, e.g. `events.amazonaws.com`. @default none */
-  readonly Service?: string | readonly string[];
-  /** IAM principal ARNs (roles, accounts), or `"*"` (allowed only with conditions). @default none */
-  readonly AWS?: string | readonly string[];
-}
-
 /** A statement of the queue's (or topic's) resource policy; its Resource is always the queue (topic) itself. */
-export interface ResourcePolicyStatement {
-  /** Statement id. @default none */
-  readonly sid?: string;
-  /** @default "Allow" */
-  readonly effect?: "Allow" | "Deny";
-  readonly principals: ResourcePolicyPrincipals | "*";
-  /** Exact actions (an Allow refuses wildcards). */
-  readonly actions: readonly string[];
-  /** IAM condition block, e.g. `{ ArnEquals: { "aws:SourceArn": ruleArn } }`. @default none */
-  readonly conditions?: PolicyStatement["conditions"];
-}
-
-/** Options of `allowServiceSend`. */
-export interface ServiceSendOptions {
-  /**
-   * Also limit the service's use of the queue's customer-managed key to `sourceArn`. Turn it off when the source is
-   * encrypted with the same key (a topic using the queue's key): the key policy would then reference the source and
-   * the source the key, a dependency cycle. The key then allows the service for any resource of the key's account.
-   * @default true
-   */
-  readonly scopeKeyToSource?: boolean;
-}
+export interface ResourcePolicyStatement extends ResourcePolicyStatementBase {}
 
 /** What every queue (created or imported) offers: least-privilege grants and wiring to a function. */
 export abstract class QueueBase extends Construct implements IQueue {
@@ -129,6 +103,8 @@ export abstract class QueueBase extends Construct implements IQueue {
   public abstract readonly encryptionKey?: IKey;
   /** The queue's KmsMasterKeyId (key ARN, or `alias/aws/sqs` for an imported queue); undefined for SSE-SQS. */
   public abstract readonly kmsMasterKeyId?: string;
+  /** The queue policy resource; undefined when the policy is not managed here (imported queue). */
+  public abstract readonly policyResource?: ITerraformDependable;
 
   /** Receive, delete and change visibility of messages (a Lambda SQS event source, a poller); kms:Decrypt with a CMK. */
   public grantConsumeMessages(grantee: IGrantable): void {
@@ -161,8 +137,8 @@ export abstract class QueueBase extends Construct implements IQueue {
 
   /**
    * Lets an AWS service principal (sns.amazonaws.com, events.amazonaws.com, s3.amazonaws.com) send messages, only on
-   * behalf of `sourceArn`. Returns false when the queue policy is not managed here (imported queue): its owner must
-   * allow the service.
+   * behalf of `sourceArn` (and `options.sourceAccount`). Returns false when the queue policy is not managed here
+   * (imported queue): its owner must allow the service.
    */
   public abstract allowServiceSend(servicePrincipal: string, sourceArn: string, options?: ServiceSendOptions): boolean;
 }
@@ -174,6 +150,7 @@ class ImportedQueue extends QueueBase {
   public readonly visibilityTimeoutSeconds?: number;
   public readonly encryptionKey?: IKey;
   public readonly kmsMasterKeyId?: string;
+  public readonly policyResource = undefined;
 
   constructor(scope: Construct, id: string, public readonly arn: string, options: QueueImportOptions) {
     super(scope, id);
@@ -211,7 +188,10 @@ class ImportedQueue extends QueueBase {
   }
 }
 
+/** The sources one service may send for, from one source account (or any, without `sourceAccount`). */
 interface ServiceSenders {
+  readonly service: string;
+  readonly sourceAccount?: string;
   readonly sourceArns: string[];
 }
 
@@ -243,6 +223,7 @@ export class Queue extends QueueBase {
   public readonly kmsMasterKeyId?: string;
   public readonly resource: SqsQueue;
   public readonly policy: SqsQueuePolicy;
+  public readonly policyResource: ITerraformDependable;
   private readonly statements: Record<string, unknown>[] = [];
   private readonly statementKeys = new Set<string>();
   private readonly serviceSenders = new Map<string, ServiceSenders>();
@@ -313,6 +294,7 @@ export class Queue extends QueueBase {
       queueUrl: this.url,
       policy: Lazy.stringValue({ produce: () => this.renderPolicy() }),
     });
+    this.policyResource = this.policy;
   }
 
   /**
@@ -329,17 +311,21 @@ export class Queue extends QueueBase {
 
   /**
    * Lets an AWS service principal send messages (sqs:SendMessage) only on behalf of `sourceArn` (`aws:SourceArn`,
-   * ArnEquals, or ArnLike when it has a wildcard). With a customer-managed key whose policy is managed here, the key
-   * allows the service too; with a key managed elsewhere a warning reminds that its owner must. Always returns true.
+   * ArnEquals, or ArnLike when it has a wildcard) and, with `options.sourceAccount`, only from that account
+   * (`aws:SourceAccount`, StringEquals; one statement per service and source account). With a customer-managed key whose
+   * policy is managed here, the key allows the service too; with a key managed elsewhere a warning reminds that its
+   * owner must. Always returns true.
    */
   public allowServiceSend(servicePrincipal: string, sourceArn: string, options: ServiceSendOptions = {}): boolean {
     new PropsValidator("Queue.allowServiceSend", this.node.path)
       .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: "an AWS service principal such as \"sns.amazonaws.com\"" })
       .string("sourceArn", sourceArn, { pattern: /^arn:aws[a-z-]*:[a-z0-9-]+:/, describe: "the ARN of the resource that sends (a topic, a rule, a bucket)", fix: "pass the sender's ARN so only it can send" })
+      .string("sourceAccount", options.sourceAccount, { pattern: ACCOUNT_ID, describe: "a 12-digit AWS account id", fix: "pass the id of the account that owns the sender" })
       .throwIfInvalid();
-    const senders = this.serviceSenders.get(servicePrincipal) ?? { sourceArns: [] };
+    const key = `${servicePrincipal}|${options.sourceAccount ?? ""}`;
+    const senders = this.serviceSenders.get(key) ?? { service: servicePrincipal, sourceAccount: options.sourceAccount, sourceArns: [] };
     if (!senders.sourceArns.includes(sourceArn)) senders.sourceArns.push(sourceArn);
-    this.serviceSenders.set(servicePrincipal, senders);
+    this.serviceSenders.set(key, senders);
 
     if (this.encryptionKey) {
       const scoped = options.scopeKeyToSource ?? true;
@@ -355,13 +341,17 @@ export class Queue extends QueueBase {
   }
 
   private renderPolicy(): string {
-    const services: Record<string, unknown>[] = [...this.serviceSenders].map(([service, senders]) => ({
-      Sid: `Allow${sidPart(service)}SendMessage`,
+    const sid = sidAllocator();
+    const services: Record<string, unknown>[] = [...this.serviceSenders.values()].map((senders) => ({
+      Sid: sid(`Allow${sidPart(senders.service)}SendMessage`),
       Effect: "Allow",
-      Principal: { Service: service },
+      Principal: { Service: senders.service },
       Action: QUEUE_SERVICE_SEND_ACTIONS.length === 1 ? QUEUE_SERVICE_SEND_ACTIONS[0] : [...QUEUE_SERVICE_SEND_ACTIONS],
       Resource: this.arn,
-      Condition: sourceArnCondition(senders.sourceArns),
+      Condition: {
+        ...sourceArnCondition(senders.sourceArns),
+        ...(senders.sourceAccount !== undefined ? { StringEquals: { "aws:SourceAccount": senders.sourceAccount } } : {}),
+      },
     }));
     return policyJson([...this.statements, ...services]);
   }

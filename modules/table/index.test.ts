@@ -1,8 +1,11 @@
+import { AnnotationMetadataEntryType } from "cdktf";
+import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
 import { asArray, synthStack } from "../../test/support/synth";
 import { Table } from "./index";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 describe("Table", () => {
   it("defaults to on-demand, KMS encryption, PITR and deletion protection, named <app>-<env>-<name>", () => {
@@ -114,5 +117,51 @@ describe("Table", () => {
     });
     expect(JSON.stringify(out.policies())).toContain("arn:aws:dynamodb:eu-west-1:123456789012:table/shared-users/index/*");
     expect(() => synthStack((s) => Table.fromArn(s, "Bad", "arn:aws:s3:::bucket"))).toThrow(/is not an dynamodb ARN/);
+  });
+  it("encrypts with encryptionKey, and grants kms:Decrypt to readers and stream consumers, Encrypt/Decrypt/GenerateDataKey to writers", () => {
+    const out = synthStack((s) => {
+      const key = new Key(s, "Key", { name: "tables", accountId: "123456789012" });
+      const t = new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_IMAGE", encryptionKey: key });
+      expect(t.encryptionKey).toBe(key);
+      t.grantRead(new LambdaFunction(s, "Reader", { name: "reader", entry: ENTRY }));
+      t.grantWrite(new LambdaFunction(s, "Writer", { name: "writer", entry: ENTRY }));
+      t.grantStreamRead(new LambdaFunction(s, "Consumer", { name: "consumer", entry: ENTRY }));
+    });
+    const keyArn = out.ref("aws_kms_key", "arn");
+    expect(out.only("aws_dynamodb_table").server_side_encryption).toEqual({ enabled: true, kms_key_arn: keyArn });
+    const kms = (fn: string) =>
+      out
+        .policies()
+        .find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!
+        .document.Statement.filter((st: any) => asArray<string>(st.Action).some((a) => a.startsWith("kms:")));
+    expect(kms("Reader")).toEqual([{ Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn }]);
+    expect(kms("Consumer")).toEqual([{ Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn }]);
+    expect(kms("Writer")).toEqual([{ Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: keyArn }]);
+  });
+
+  it("grants no KMS action with the AWS-managed key; an imported table with encryptionKey grants on that key", () => {
+    const out = synthStack((s) => {
+      new Table(s, "Plain", { name: "plain", partitionKey: { name: "pk", type: "S" } }).grantReadWrite(new LambdaFunction(s, "Fn", { name: "fn", entry: ENTRY }));
+      Table.fromArn(s, "Ext", "arn:aws:dynamodb:eu-west-1:123456789012:table/shared", { encryptionKey: Key.fromArn(s, "ExtKey", KEY_ARN) }).grantRead(
+        new LambdaFunction(s, "ExtReader", { name: "ext-reader", entry: ENTRY }),
+      );
+    });
+    const doc = (fn: string) => JSON.stringify(out.policies().find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!.document);
+    expect(doc("Fn_")).not.toContain("kms:");
+    expect(doc("ExtReader")).toContain(`"Action":"kms:Decrypt","Resource":"${KEY_ARN}"`);
+  });
+
+  it("still accepts the deprecated kmsKeyArn with a warning naming encryptionKey, and refuses it together with encryptionKey", () => {
+    let t!: Table;
+    const out = synthStack((s) => {
+      t = new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, kmsKeyArn: KEY_ARN });
+    });
+    expect(out.only("aws_dynamodb_table").server_side_encryption).toEqual({ enabled: true, kms_key_arn: KEY_ARN });
+    expect(t.encryptionKey?.arn).toBe(KEY_ARN);
+    const warnings = t.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/^Table "test\/Profiles": kmsKeyArn is deprecated\. Fix: pass encryptionKey instead/)]);
+    expect(() =>
+      synthStack((s) => new Table(s, "Bad", { name: "t", partitionKey: { name: "pk", type: "S" }, encryptionKey: Key.fromArn(s, "K", KEY_ARN), kmsKeyArn: KEY_ARN })),
+    ).toThrow(/Table "test\/Bad": invalid props[\s\S]*kmsKeyArn: .*allowed: unset when encryptionKey is set\. Fix: pass the key once, as encryptionKey/);
   });
 });

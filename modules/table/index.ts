@@ -4,6 +4,8 @@ import { IEnvironmentConsumer, IGrantable } from "../core/iam";
 import { ITable } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
 import { lastArnSegment, parseArn } from "../core/arn";
+import { IKey } from "../kms-key";
+import { keyFromProps } from "../kms-key/deprecated-arn";
 import { STREAM_READ_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "./perms";
 import { validateTableProps } from "./validate-props";
 
@@ -46,7 +48,18 @@ export interface TableProps {
   readonly deletionProtection?: boolean;
   /** Terraform lifecycle `prevent_destroy` (plan fails before a destroy/replace). @default false */
   readonly preventDestroy?: boolean;
-  /** Customer-managed KMS key ARN for encryption at rest. @default AWS-managed key (alias/aws/dynamodb) */
+  /**
+   * Customer-managed KMS key for encryption at rest. Readers and stream consumers are granted kms:Decrypt on it, writers
+   * kms:Encrypt/Decrypt/GenerateDataKey (on that key only).
+   * @default the AWS-managed key (alias/aws/dynamodb); no KMS grant is needed
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * Customer-managed KMS key ARN for encryption at rest.
+   * @deprecated pass `encryptionKey` (a Key, or `Key.fromArn(scope, id, arn)`); still works, with a synth warning.
+   * Mutually exclusive with `encryptionKey`.
+   * @default AWS-managed key (alias/aws/dynamodb)
+   */
   readonly kmsKeyArn?: string;
   /** Table class. @default "STANDARD" */
   readonly tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
@@ -55,21 +68,27 @@ export interface TableProps {
 export interface TableImportOptions {
   /** The table's stream ARN, when stream consumers are wired to the imported table. @default none */
   readonly streamArn?: string;
+  /** The table's customer-managed key, so grants include the KMS actions. @default none (AWS-managed key) */
+  readonly encryptionKey?: IKey;
 }
 
 abstract class TableBase extends Construct implements ITable {
   public abstract readonly arn: string;
   public abstract readonly name: string;
   public abstract readonly streamArn?: string;
+  /** The customer-managed key that encrypts the table; undefined with the AWS-managed key. */
+  public abstract readonly encryptionKey?: IKey;
 
-  /** Item reads and queries on the table and its indexes. */
+  /** Item reads and queries on the table and its indexes; with a customer-managed key also kms:Decrypt on it. */
   public grantRead(grantee: IGrantable): void {
     grantee.addToPrincipalPolicy({ actions: [...TABLE_READ_ACTIONS], resources: [this.arn, `${this.arn}/index/*`] });
+    this.encryptionKey?.grantDecrypt(grantee);
   }
 
-  /** Item writes on the table. */
+  /** Item writes on the table; with a customer-managed key also kms:Encrypt/Decrypt/GenerateDataKey on it. */
   public grantWrite(grantee: IGrantable): void {
     grantee.addToPrincipalPolicy({ actions: [...TABLE_WRITE_ACTIONS], resources: [this.arn] });
+    this.encryptionKey?.grantEncryptDecrypt(grantee);
   }
 
   public grantReadWrite(grantee: IGrantable): void {
@@ -77,12 +96,13 @@ abstract class TableBase extends Construct implements ITable {
     this.grantWrite(grantee);
   }
 
-  /** What a stream event source needs, on this table's streams only. */
+  /** What a stream event source needs, on this table's streams only; with a customer-managed key also kms:Decrypt on it. */
   public grantStreamRead(grantee: IGrantable): void {
     if (this.streamArn === undefined) {
       throw new Error(`Table "${this.node.path}": grantStreamRead needs a stream. Fix: set stream on the Table (or streamArn on the import).`);
     }
     grantee.addToPrincipalPolicy({ actions: [...STREAM_READ_ACTIONS], resources: [`${this.arn}/stream/*`] });
+    this.encryptionKey?.grantDecrypt(grantee);
   }
 
   /**
@@ -100,11 +120,15 @@ abstract class TableBase extends Construct implements ITable {
 
 class ImportedTable extends TableBase {
   public readonly name: string;
-  constructor(scope: Construct, id: string, public readonly arn: string, public readonly streamArn?: string) {
+  public readonly streamArn?: string;
+  public readonly encryptionKey?: IKey;
+  constructor(scope: Construct, id: string, public readonly arn: string, options: TableImportOptions) {
     super(scope, id);
     parseArn(`Table.fromArn("${id}")`, arn, "dynamodb");
     this.name = lastArnSegment(`Table.fromArn("${id}")`, arn, "dynamodb");
-    if (streamArn !== undefined) parseArn(`Table.fromArn("${id}").streamArn`, streamArn, "dynamodb");
+    if (options.streamArn !== undefined) parseArn(`Table.fromArn("${id}").streamArn`, options.streamArn, "dynamodb");
+    this.streamArn = options.streamArn;
+    this.encryptionKey = options.encryptionKey;
   }
 }
 
@@ -115,12 +139,13 @@ class ImportedTable extends TableBase {
 export class Table extends TableBase {
   /** Imports an existing table by ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
   public static fromArn(scope: Construct, id: string, arn: string, options: TableImportOptions = {}): Table | ITable {
-    return new ImportedTable(scope, id, arn, options.streamArn);
+    return new ImportedTable(scope, id, arn, options);
   }
 
   public readonly arn: string;
   public readonly name: string;
   public readonly streamArn?: string;
+  public readonly encryptionKey?: IKey;
   public readonly partitionKey: Attribute;
   public readonly sortKey?: Attribute;
   public readonly resource: DynamodbTable;
@@ -128,6 +153,7 @@ export class Table extends TableBase {
   constructor(scope: Construct, id: string, props: TableProps) {
     super(scope, id);
     validateTableProps(this.node.path, props);
+    this.encryptionKey = keyFromProps(this, "Table", props);
     this.partitionKey = props.partitionKey;
     this.sortKey = props.sortKey;
 
@@ -163,7 +189,7 @@ export class Table extends TableBase {
       ttl: props.ttlAttribute ? { enabled: true, attributeName: props.ttlAttribute } : undefined,
       pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
       deletionProtectionEnabled: props.deletionProtection ?? true,
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+      serverSideEncryption: { enabled: true, kmsKeyArn: this.encryptionKey?.arn },
       tableClass: props.tableClass ?? "STANDARD",
       lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
     });

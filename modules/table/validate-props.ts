@@ -1,4 +1,5 @@
 import { PropsValidator } from "../core/validation";
+import { validateKeyAlias } from "../kms-key/deprecated-arn";
 import type { TableProps } from "./index";
 
 const ATTR = /^[A-Za-z0-9_.-]{1,255}$/;
@@ -55,5 +56,6 @@ export function validateTableProps(path: string, props: TableProps): void {
       });
     }
   });
+  validateKeyAlias(v, props);
   v.throwIfInvalid();
 }

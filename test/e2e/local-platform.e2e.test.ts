@@ -98,7 +98,18 @@ describe("local platform, end to end over HTTP", () => {
   it("deploys platform-local with Terraform through the local endpoint and serves what was deployed", () => {
     expect(platform.deployment.httpApis).toHaveLength(1);
     const routes = platform.deployment.httpApis[0].routes.map((r) => r.routeKey).sort();
-    expect(routes).toEqual(["DELETE /profiles/me", "GET /analytics/daily-active-users", "GET /analytics/me/summary", "GET /profiles/me", "POST /events", "PUT /profiles/me"]);
+    expect(routes).toEqual([
+      "DELETE /files/{id}",
+      "DELETE /profiles/me",
+      "GET /analytics/daily-active-users",
+      "GET /analytics/me/summary",
+      "GET /files",
+      "GET /files/{id}",
+      "GET /profiles/me",
+      "POST /events",
+      "POST /files",
+      "PUT /profiles/me",
+    ]);
     expect(platform.userPoolId).toMatch(/^us-east-1_/);
   });
 
@@ -123,6 +134,39 @@ describe("local platform, end to end over HTTP", () => {
     const stale = await api("/profiles/me", { method: "PUT", token, headers: { "content-type": "application/json", "if-match": '"1"' }, body: JSON.stringify({ displayName: "Stale" }) });
     expect(stale.status).toBe(412);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBeDefined();
+  });
+
+  it("uploads a file with the presigned POST, lists it once S3's event is processed, downloads the same bytes and deletes it", async () => {
+    const content = Buffer.from(`local upload ${randomUUID()} – é`, "utf8");
+    const created = await api("/files", { method: "POST", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ fileName: "e2e notes.txt", contentType: "text/plain", size: content.length }) });
+    expect(created.status).toBe(201);
+    const { file, upload } = (await created.json()) as { file: { fileId: string }; upload: { url: string; fields: Record<string, string>; fileField: string } };
+    const form = new FormData();
+    for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
+    form.append(upload.fileField, new Blob([new Uint8Array(content)]), "e2e notes.txt");
+    const posted = await fetch(upload.url, { method: "POST", body: form });
+    expect(posted.status).toBe(204);
+
+    // S3 ObjectCreated → SQS → object-metadata (the local runtime's SQS event source) → the file is ready.
+    const listed = await eventually("the uploaded file in GET /files", async () => {
+      const res = await api("/files", { token });
+      const body = (await res.json()) as { files: Array<{ fileId: string; status: string; size: number }> };
+      return body.files.find((f) => f.fileId === file.fileId);
+    });
+    expect(listed).toMatchObject({ status: "ready", size: content.length });
+    const described = await api(`/files/${file.fileId}`, { token });
+    expect(described.status).toBe(200);
+    const { download } = (await described.json()) as { download: { url: string } };
+    const downloaded = await fetch(download.url);
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.from(await downloaded.arrayBuffer()).equals(content)).toBe(true);
+
+    const deleted = await api(`/files/${file.fileId}`, { method: "DELETE", token });
+    expect(deleted.status).toBe(204);
+    expect((await api(`/files/${file.fileId}`, { token })).status).toBe(404);
+    expect((await fetch(download.url)).status).toBe(404);
+    const after = (await (await api("/files", { token })).json()) as { files: Array<{ fileId: string }> };
+    expect(after.files.map((f) => f.fileId)).not.toContain(file.fileId);
   });
 
   it("carries the change through stream → profile-events → SNS → SQS → analytics-ingest into PostgreSQL", async () => {

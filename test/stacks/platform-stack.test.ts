@@ -25,6 +25,8 @@ const FUNCTIONS = [
   "activity-ingest",
   "activity-processor",
   "analytics-query",
+  "files-api",
+  "object-metadata",
 ] as const;
 const ROUTES = [
   "DELETE /profiles/me",
@@ -33,6 +35,10 @@ const ROUTES = [
   "POST /events",
   "GET /analytics/me/summary",
   "GET /analytics/daily-active-users",
+  "POST /files",
+  "GET /files",
+  "GET /files/{id}",
+  "DELETE /files/{id}",
 ];
 /** [logical id, config] of the function whose name ends with `-<suffix>`. */
 const fnByName = (s: any, suffix: string): [string, any] => {
@@ -93,13 +99,21 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     for (const g of Object.values<any>(groups)) expect(g.retention_in_days).toBe(config.logRetentionDays);
   });
 
-  it("encrypts every table, queue and topic, and keeps the profiles stream", () => {
+  it("encrypts every table, bucket, queue and topic, keeps the profiles stream and expires file items by TTL", () => {
     const s = platform(env);
-    for (const t of resourcesOf(s, "aws_dynamodb_table")) {
+    const tables = resourcesOf(s, "aws_dynamodb_table");
+    expect(tables.map((t) => t.name).sort()).toEqual([`platform-${env}-files`, `platform-${env}-profiles`]);
+    for (const t of tables) {
       expect(t.server_side_encryption.enabled).toBe(true);
       expect(t.billing_mode).toBe("PAY_PER_REQUEST");
-      expect(t.stream_enabled).toBe(true);
-      expect(t.stream_view_type).toBe("NEW_AND_OLD_IMAGES");
+    }
+    const profiles = tables.find((t) => t.name.endsWith("-profiles"));
+    expect(profiles).toMatchObject({ stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
+    expect(tables.find((t) => t.name.endsWith("-files"))?.ttl).toEqual({ attribute_name: "expiresAt", enabled: true });
+    const buckets = resourcesOf(s, "aws_s3_bucket");
+    expect(buckets.map((b) => b.bucket)).toEqual([`platform-${env}-files`]);
+    for (const e of resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")) {
+      expect(e.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
     }
     const queues = resourcesOf(s, "aws_sqs_queue");
     expect(queues.length).toBeGreaterThan(0);
@@ -163,7 +177,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(JSON.parse(stage.access_log_settings.format)).toHaveProperty("requestId");
     for (const i of resourcesOf(s, "aws_apigatewayv2_integration")) expect(i.payload_format_version).toBe("2.0");
     for (const p of resourcesOf(s, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com")) {
-      expect(p.source_arn).toMatch(/\/\*\/((GET|PUT|DELETE)\/profiles\/me|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users)$/);
+      expect(p.source_arn).toMatch(/\/\*\/((GET|PUT|DELETE)\/profiles\/me|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users|(GET|POST)\/files|(GET|DELETE)\/files\/\*)$/);
     }
   });
 
@@ -202,15 +216,17 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(metric("IteratorAge").map((a) => a.dimensions.FunctionName).sort()).toEqual(
       [`\${aws_lambda_function.${eventsId}.function_name}`, `\${aws_lambda_function.${processorId}.function_name}`].sort(),
     );
-    // failed work waits in: the profile-events failure queue, analytics-ingest's DLQ, the activity-processor failure queue
+    // failed work waits in: the profile-events failure queue, analytics-ingest's DLQ, the activity-processor failure
+    // queue, and the DLQ of the files service's S3 event queue
     const [dlqId] = byPath(s, "aws_sqs_queue", "AnalyticsIngest/DeadLetterQueue/Resource");
     const [activityFailuresId] = byPath(s, "aws_sqs_queue", "ActivityProcessorFailures/Resource");
     const [eventsFailuresId] = byPath(s, "aws_sqs_queue", "ProfileEventsFailures/Resource");
+    const [fileEventsDlqId] = byPath(s, "aws_sqs_queue", "Files/Events/DeadLetterQueue/Resource");
     expect(metric("ApproximateNumberOfMessagesVisible").map((a) => a.dimensions.QueueName).sort()).toEqual(
-      [dlqId, activityFailuresId, eventsFailuresId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort(),
+      [dlqId, activityFailuresId, eventsFailuresId, fileEventsDlqId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort(),
     );
     const dashboard = resourcesOf(s, "aws_cloudwatch_dashboard")[0].dashboard_body as string;
-    for (const id of [...fnIds, dlqId, activityFailuresId]) expect(dashboard).toContain(id);
+    for (const id of [...fnIds, dlqId, activityFailuresId, fileEventsDlqId]) expect(dashboard).toContain(id);
     expect(dashboard.match(/"IteratorAge"/g)).toHaveLength(2);
     for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\./)]);
     expect(resourcesOf(s, "aws_cloudwatch_dashboard")).toHaveLength(1);
@@ -340,6 +356,8 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
         "analytics_cluster_arn",
         "api_url",
         "dashboard_name",
+        "files_bucket_name",
+        "files_table_name",
         "profiles_table_name",
         "user_data_change_topic_arn",
         "user_pool_client_id",

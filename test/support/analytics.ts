@@ -3,9 +3,8 @@
  * the local Data API endpoint over it (Serverless v2 error model), and the environment the analytics handlers read
  * (ANALYTICS_DB_* and AWS_ENDPOINT_URL_RDS_DATA), so the handlers' own unmodified RDSDataClient talks to it.
  */
-import { randomUUID } from "node:crypto";
 import { RDSDataClient } from "@aws-sdk/client-rds-data";
-import type { KinesisStreamEvent, SQSEvent } from "aws-lambda";
+import type { KinesisStreamEvent } from "aws-lambda";
 import { Client } from "pg";
 import { LocalDataApi, startLocalDataApi } from "../../local/data-api";
 import { DataApi, DataApiTarget } from "../../lambdas/shared/data-api";
@@ -69,26 +68,7 @@ export async function startAnalyticsDb(prefix: string): Promise<AnalyticsTestDb>
 }
 
 /** An SQS event of raw SNS deliveries (raw_message_delivery = true): each body is the published message. */
-export function sqsEvent(bodies: ReadonlyArray<{ messageId?: string; body: string }>): SQSEvent {
-  return {
-    Records: bodies.map(({ messageId, body }) => ({
-      messageId: messageId ?? randomUUID(),
-      receiptHandle: `rh-${randomUUID()}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: "1",
-        SentTimestamp: String(Date.now()),
-        SenderId: "AIDAEXAMPLE",
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: "",
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:platform-test-analytics-ingest",
-      awsRegion: LOCAL_REGION,
-    })),
-  };
-}
+export { sqsEvent } from "./events";
 
 /** A Kinesis event whose records carry the given data (objects are JSON-encoded, strings taken as raw text). */
 export function kinesisEvent(items: ReadonlyArray<unknown>, firstSequence = 1000): KinesisStreamEvent {

@@ -1,6 +1,7 @@
 /** Realistic Lambda events and contexts for the profile handlers, shaped as AWS delivers them. */
 import { randomUUID } from "node:crypto";
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context, PostConfirmationTriggerEvent } from "aws-lambda";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context, PostConfirmationTriggerEvent, SQSEvent } from "aws-lambda";
+import { LOCAL_REGION } from "./dynamodb-local";
 
 export const TEST_ACCOUNT = "123456789012";
 export const TEST_REGION = "us-east-1";
@@ -133,4 +134,26 @@ export function postConfirmationEvent(
     request: { userAttributes },
     response: {},
   } as PostConfirmationTriggerEvent;
+}
+
+/** An SQS event (what Lambda's SQS event source hands a function) with the given bodies. */
+export function sqsEvent(bodies: ReadonlyArray<{ messageId?: string; body: string }>): SQSEvent {
+  return {
+    Records: bodies.map(({ messageId, body }) => ({
+      messageId: messageId ?? randomUUID(),
+      receiptHandle: `rh-${randomUUID()}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: "1",
+        SentTimestamp: String(Date.now()),
+        SenderId: "AIDAEXAMPLE",
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:platform-test-analytics-ingest",
+      awsRegion: LOCAL_REGION,
+    })),
+  };
 }

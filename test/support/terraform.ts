@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Testing, TerraformStack } from "cdktf";
 import { terraformEnv } from "../../scripts/terraform-cli";
 
 export interface TerraformRun {
@@ -47,6 +49,17 @@ export async function validateAndPlan(stackDir: string): Promise<StackPlan> {
   await mustRun(stackDir, ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=tfplan"]);
   const show = await mustRun(stackDir, ["show", "-json", "-no-color", "tfplan"]);
   return { validate, plan: JSON.parse(show.stdout) };
+}
+
+/** Synthesizes one stack into a temporary folder, then `validateAndPlan` it; the folder is removed afterwards. */
+export async function validateAndPlanStack(stack: TerraformStack): Promise<StackPlan> {
+  const dir = mkdtempSync(join(tmpdir(), `${stack.node.id}-tf-`));
+  try {
+    writeFileSync(join(dir, "cdk.tf.json"), Testing.synth(stack));
+    return await validateAndPlan(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Planned resource changes as `type -> count` for the given actions (default: create). */

@@ -40,8 +40,8 @@ describe.each(PLATFORM)("%s plan", (id) => {
   it("creates the profile and analytics slices: resource types and exact counts", () => {
     const counts = countByType(planOf(id));
     // profile: profile-api, profile-bootstrap, profile-events; analytics: analytics-migrate, analytics-ingest,
-    // activity-ingest, activity-processor, analytics-query
-    const functions = 3 + 5;
+    // activity-ingest, activity-processor, analytics-query; files: files-api, object-metadata
+    const functions = 3 + 5 + 2;
     expect(counts).toEqual({
       aws_lambda_function: functions,
       aws_lambda_function_event_invoke_config: functions,
@@ -49,34 +49,47 @@ describe.each(PLATFORM)("%s plan", (id) => {
       aws_iam_role_policy: functions,
       // one log group per function + API access logs
       aws_cloudwatch_log_group: functions + 1,
-      aws_dynamodb_table: 1,
-      // profiles stream → profile-events, SQS analytics-ingest → analytics-ingest, Kinesis activity → activity-processor
-      aws_lambda_event_source_mapping: 3,
+      // profiles, files
+      aws_dynamodb_table: 2,
+      // profiles stream → profile-events, SQS analytics-ingest → analytics-ingest, Kinesis activity → activity-processor,
+      // SQS file-events → object-metadata
+      aws_lambda_event_source_mapping: 4,
       aws_apigatewayv2_api: 1,
       aws_apigatewayv2_stage: 1,
       aws_apigatewayv2_authorizer: 1,
-      // GET/PUT/DELETE /profiles/me, POST /events, GET /analytics/me/summary, GET /analytics/daily-active-users
-      aws_apigatewayv2_route: 6,
-      // one per function behind the API: profile-api, activity-ingest, analytics-query
-      aws_apigatewayv2_integration: 3,
+      // GET/PUT/DELETE /profiles/me, POST /events, GET /analytics/me/summary, GET /analytics/daily-active-users,
+      // POST /files, GET /files, GET /files/{id}, DELETE /files/{id}
+      aws_apigatewayv2_route: 10,
+      // one per function behind the API: profile-api, activity-ingest, analytics-query, files-api
+      aws_apigatewayv2_integration: 4,
       // one per route + Cognito → profile-bootstrap
-      aws_lambda_permission: 6 + 1,
+      aws_lambda_permission: 10 + 1,
       aws_cognito_user_pool: 1,
       aws_cognito_user_pool_client: 1,
       aws_sns_topic: 2,
       aws_sns_topic_policy: 2,
       // alarm e-mail + user-data-change → analytics-ingest queue
       aws_sns_topic_subscription: 2,
-      // profile-events failures, analytics-ingest + its DLQ, activity-processor failures
-      aws_sqs_queue: 4,
-      aws_sqs_queue_policy: 4,
-      aws_sqs_queue_redrive_allow_policy: 1,
+      // profile-events failures, analytics-ingest + its DLQ, activity-processor failures, file-events + its DLQ
+      aws_sqs_queue: 6,
+      aws_sqs_queue_policy: 6,
+      aws_sqs_queue_redrive_allow_policy: 2,
       aws_kinesis_stream: 1,
       aws_rds_cluster: 1,
       aws_rds_cluster_instance: 1 + READERS[id],
       aws_lambda_invocation: 1,
-      // Errors + Throttles per function, API 5xx, iterator age of both stream consumers, depth of the 3 failure/dead-letter queues
-      aws_cloudwatch_metric_alarm: functions * 2 + 1 + 2 + 3,
+      // the files bucket and its configuration
+      aws_s3_bucket: 1,
+      aws_s3_bucket_public_access_block: 1,
+      aws_s3_bucket_ownership_controls: 1,
+      aws_s3_bucket_server_side_encryption_configuration: 1,
+      aws_s3_bucket_versioning: 1,
+      aws_s3_bucket_lifecycle_configuration: 1,
+      aws_s3_bucket_cors_configuration: 1,
+      aws_s3_bucket_policy: 1,
+      aws_s3_bucket_notification: 1,
+      // Errors + Throttles per function, API 5xx, iterator age of both stream consumers, depth of the 4 failure/dead-letter queues
+      aws_cloudwatch_metric_alarm: functions * 2 + 1 + 2 + 4,
       aws_cloudwatch_dashboard: 1,
       aws_kms_key: 1,
       aws_kms_alias: 1,
@@ -101,22 +114,27 @@ describe.each(PLATFORM)("%s plan", (id) => {
     expect(invocation).toMatchObject({ lifecycle_scope: "CREATE_ONLY", triggers: { migrations: migrationsHash() } });
   });
 
-  it("plans the functions on nodejs22.x arm64 with X-Ray and the table with SSE, streams and on-demand billing", () => {
+  it("plans the functions on nodejs22.x arm64 with X-Ray and the tables with SSE and on-demand billing, profiles with its stream", () => {
     const plan = planOf(id);
     for (const fn of plannedValues(plan, "aws_lambda_function")) {
       expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
     }
-    const [table] = plannedValues(plan, "aws_dynamodb_table");
-    expect(table).toMatchObject({ billing_mode: "PAY_PER_REQUEST", stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES", server_side_encryption: [{ enabled: true }] });
+    const tables = plannedValues(plan, "aws_dynamodb_table");
+    for (const table of tables) expect(table).toMatchObject({ billing_mode: "PAY_PER_REQUEST", server_side_encryption: [{ enabled: true }] });
+    expect(tables.find((t) => t.name.endsWith("-profiles"))).toMatchObject({ stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
+    expect(tables.find((t) => t.name.endsWith("-files"))).toMatchObject({ ttl: [{ attribute_name: "expiresAt", enabled: true }] });
   });
 });
 
 describe("prod guards in the plan", () => {
   it("prod: table deletion protection and PITR, user pool deletion protection, prevent_destroy in the configuration", () => {
     const plan = planOf("platform-prod");
-    const [table] = plannedValues(plan, "aws_dynamodb_table");
-    expect(table.deletion_protection_enabled).toBe(true);
-    expect(table.point_in_time_recovery[0].enabled).toBe(true);
+    for (const table of plannedValues(plan, "aws_dynamodb_table")) {
+      expect(table.deletion_protection_enabled).toBe(true);
+      expect(table.point_in_time_recovery[0].enabled).toBe(true);
+    }
+    // prod keeps its uploads: a non-empty bucket is never deleted by a destroy
+    expect(plannedValues(plan, "aws_s3_bucket")[0].force_destroy).toBe(false);
     const [pool] = plannedValues(plan, "aws_cognito_user_pool");
     expect(pool.deletion_protection).toBe("ACTIVE");
     // prevent_destroy is a meta-argument: terraform's JSON plan does not carry it, the configuration does.
@@ -124,7 +142,7 @@ describe("prod guards in the plan", () => {
     const prevented = Object.entries<any>(config.resource)
       .flatMap(([type, byId]) => Object.values<any>(byId).filter((r) => r.lifecycle?.prevent_destroy === true).map(() => type))
       .sort();
-    expect(new Set(prevented)).toEqual(new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_rds_cluster", "aws_kinesis_stream"]));
+    expect(new Set(prevented)).toEqual(new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_rds_cluster", "aws_kinesis_stream", "aws_s3_bucket"]));
     const [cluster] = plannedValues(plan, "aws_rds_cluster");
     expect(cluster).toMatchObject({
       deletion_protection: true,
@@ -137,7 +155,9 @@ describe("prod guards in the plan", () => {
 
   it("dev: the same resources without deletion protection, so dev can be torn down", () => {
     const plan = planOf("platform-dev");
-    expect(plannedValues(plan, "aws_dynamodb_table")[0].deletion_protection_enabled).toBe(false);
+    for (const table of plannedValues(plan, "aws_dynamodb_table")) expect(table.deletion_protection_enabled).toBe(false);
+    // a throw-away environment is destroyed with its uploads
+    expect(plannedValues(plan, "aws_s3_bucket")[0].force_destroy).toBe(true);
     expect(plannedValues(plan, "aws_cognito_user_pool")[0].deletion_protection).toBe("INACTIVE");
     const [cluster] = plannedValues(plan, "aws_rds_cluster");
     expect(cluster).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
