@@ -91,6 +91,13 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto 5.2.1 does not model RedriveAllowPolicy: Terraform waits for the attribute forever. Only restricts which " +
       "queues may use a DLQ; the redrive itself (RedrivePolicy on the source queue) is applied and works.",
   },
+  {
+    resourceType: "aws_s3_bucket_policy",
+    reason:
+      "moto 5.2.1 evaluates a bucket policy on object requests and treats a statement whose Condition it cannot match as " +
+      "a Deny (moto/iam/access_control.py, IAMPolicyStatement), so the TLS-only Deny (aws:SecureTransport false) refuses " +
+      "every GetObject and HeadObject; the local endpoint speaks plain HTTP anyway. Public access stays blocked.",
+  },
 ];
 
 /**

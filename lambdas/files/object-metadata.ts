@@ -50,7 +50,15 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       counts.test += 1;
       return;
     }
-    for (const e of message.value.events) counts[await applyEvent(e, new Date())] += 1;
+    for (const e of message.value.events) {
+      try {
+        counts[await applyEvent(e, new Date())] += 1;
+      } catch (err) {
+        // The message stays in the queue (retried, then dead-lettered); the log says why.
+        logger.error("Could not apply an S3 event", { messageId: record.messageId, key: e.key, eventName: e.eventName, error: err instanceof Error ? err : new Error(String(err)) });
+        throw err;
+      }
+    }
   };
   const response = await processPartialResponse(event, processRecord, processor, { context, processInParallel: false });
   if (counts.rejected > 0) emitCount(FILES_METRICS_NAMESPACE, REJECTED_OBJECTS_METRIC, counts.rejected, "object-metadata");

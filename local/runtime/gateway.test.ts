@@ -58,6 +58,28 @@ describe("local AWS endpoint: which emulator serves a request", () => {
   });
 });
 
+describe("HEAD through the endpoint", () => {
+  it("keeps the upstream Content-Length of a HEAD answer (S3 HeadObject reads the object's size from it)", async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { "content-length": "11", etag: '"abc"' });
+      res.end(req.method === "HEAD" ? undefined : "hello world");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const a = server.address();
+    const moto = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`;
+    const gw = await startGateway({ upstreams: { moto, dynamodb: moto, rdsData: moto } });
+    try {
+      const head = await fetch(`${gw.endpoint}/bucket/key.txt`, { method: "HEAD", headers: { authorization: scope("s3") } });
+      expect([head.status, head.headers.get("content-length"), head.headers.get("etag")]).toEqual([200, "11", '"abc"']);
+      const get = await fetch(`${gw.endpoint}/bucket/key.txt`, { headers: { authorization: scope("s3") } });
+      expect([get.headers.get("content-length"), await get.text()]).toEqual(["11", "hello world"]);
+    } finally {
+      await gw.close();
+      server.close();
+    }
+  });
+});
+
 describe("DynamoDB Local's missing table metadata, kept by the endpoint", () => {
   const dir = mkdtempSync(join(tmpdir(), "ddb-meta-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -130,6 +130,8 @@ export function forwardTo(base: string, req: Pick<GatewayRequest, "method" | "ur
       res.on("end", () => {
         const resHeaders: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(res.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) resHeaders[name] = value;
+        // A HEAD answer has no body, but its Content-Length is the size of what a GET would return (S3 HeadObject).
+        if (req.method === "HEAD" && res.headers["content-length"] !== undefined) resHeaders["content-length"] = res.headers["content-length"];
         resolveResponse({ status: res.statusCode ?? 502, headers: resHeaders, body: Buffer.concat(chunks) });
       });
       res.on("error", reject);
@@ -192,7 +194,10 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (answer !== undefined) break;
     }
     answer ??= await forward();
-    res.writeHead(answer.status, { ...answer.headers, "content-length": String(answer.body.length) });
+    // A HEAD answer has no body but keeps the length of what a GET would return (S3 HeadObject's ContentLength).
+    const upstreamLength = answer.headers["content-length"];
+    const length = greq.method === "HEAD" && typeof upstreamLength === "string" ? upstreamLength : String(answer.body.length);
+    res.writeHead(answer.status, { ...answer.headers, "content-length": length });
     res.end(answer.body);
   };
 
