@@ -1,5 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -8,6 +9,7 @@ import { Bucket } from "../modules/bucket";
 import { assertLeastPrivilege, policyJson } from "../modules/core/iam";
 import { EnvironmentConfig, stateBackend } from "../environments";
 import { AwsStack } from "./aws-stack";
+import { boundaryPolicyName, boundaryStatements, partitionOf } from "./permissions-boundary-policy";
 
 export interface BootstrapStackProps {
   /** The environment whose account and backend bucket this stack prepares. */
@@ -35,12 +37,7 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
  */
 export const CI_ROLE_PATH = "/ci/";
 
-/** AWS partition of a region (`arn:<partition>:...`). */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
+export { partitionOf };
 
 /**
  * Data-plane reads the plan role is denied although AWS's ReadOnlyAccess grants some of them: a pull request's
@@ -89,7 +86,6 @@ export const PLAN_DENIED_DATA_READS = [
 
 /** What the deploy role may do to the environment's own roles (`role/<app>-<env>-*`), e.g. Lambda execution roles. */
 export const DEPLOY_ROLE_ACTIONS = [
-  "iam:CreateRole",
   "iam:DeleteRole",
   "iam:GetRole",
   "iam:UpdateRole",
@@ -98,13 +94,29 @@ export const DEPLOY_ROLE_ACTIONS = [
   "iam:TagRole",
   "iam:UntagRole",
   "iam:ListRoleTags",
-  "iam:PutRolePolicy",
   "iam:GetRolePolicy",
   "iam:DeleteRolePolicy",
   "iam:ListRolePolicies",
   "iam:DetachRolePolicy",
   "iam:ListAttachedRolePolicies",
   "iam:ListInstanceProfilesForRole",
+] as const;
+
+/**
+ * What the deploy role may do to the environment's roles only while the request carries the environment's boundary
+ * (`iam:PermissionsBoundary`): a role is created with it, and a role's permissions only grow (inline policy, attached
+ * policy, new boundary) when it already has it. AWS evaluates the key for these four actions.
+ */
+export const DEPLOY_BOUNDED_ROLE_ACTIONS = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:AttachRolePolicy"] as const;
+
+/** Changes to the environment's boundary policy (`policy/<app>-<env>-boundary`) that no deploy may make. */
+export const BOUNDARY_PROTECTED_ACTIONS = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:TagPolicy",
+  "iam:UntagPolicy",
 ] as const;
 
 /** What the deploy role may do to the environment's own customer-managed policies (`policy/<app>-<env>-*`). */
@@ -206,15 +218,17 @@ export interface GitHubActionsAccessProps {
  *   of the environment's own policies), and denies that protect the state bucket and the CI roles.
  *
  * Trade-off: a hand-written action list per service would be tighter than PowerUserAccess but breaks each time a
- * module adds a resource type. The remaining escalation path is a role `<app>-<env>-*` with a broad inline policy
- * handed to Lambda; closing it takes a permissions boundary on every platform role (PlatformStack) and an
- * `iam:PermissionsBoundary` condition here. Until then the deploy role is as strong as an account admin in its
- * environment's account, which is why only the reviewed GitHub environment can assume it, and why each environment
- * has its own account.
+ * module adds a resource type. The path to administrator through IAM (a role `<app>-<env>-*` with a broad inline
+ * policy handed to Lambda) is closed by the environment's permissions boundary (`<app>-<env>-boundary`, created
+ * here): the deploy role may create a role, put or attach a policy, or set a boundary only with that boundary on the
+ * role (`iam:PermissionsBoundary`), may never delete a role's boundary or edit the boundary policy, and PlatformStack
+ * attaches it to every role. test/iam evaluates each step with an IAM simulator.
  */
 export class GitHubActionsAccess extends Construct {
   public readonly planRole: IamRole;
   public readonly deployRole: IamRole;
+  /** The environment's permissions boundary (`<app>-<env>-boundary`). */
+  public readonly boundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: GitHubActionsAccessProps) {
     super(scope, id);
@@ -230,6 +244,15 @@ export class GitHubActionsAccess extends Construct {
     const lockArn = `${stateArn}.tflock`;
     const iamArns = (kind: "role" | "policy", pattern: string): string[] =>
       env.allowedAccountIds.map((account) => `arn:${partition}:iam::${account}:${kind}/${pattern}`);
+
+    // The environment's permissions boundary: the ceiling of every role the platform creates (PlatformStack applies
+    // it to each), and the condition on which the deploy role may create or widen a role.
+    this.boundary = new IamPolicy(this, "Boundary", {
+      name: boundaryPolicyName(env),
+      description: `Permissions boundary of every role of ${prefix}: the environment's own resources, no IAM, Organizations, account or billing`,
+      policy: policyJson(boundaryStatements(env)),
+    });
+    const boundaryArns = iamArns("policy", boundaryPolicyName(env));
 
     this.planRole = new IamRole(this, "PlanRole", {
       name: `${prefix}-plan`,
@@ -274,11 +297,18 @@ export class GitHubActionsAccess extends Construct {
         { Sid: "ListStateBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
         { Sid: "ManageEnvironmentRoles", Effect: "Allow", Action: [...DEPLOY_ROLE_ACTIONS], Resource: iamArns("role", `${prefix}-*`) },
         {
+          Sid: "CreateOrGrowRolesOnlyWithBoundary",
+          Effect: "Allow",
+          Action: DEPLOY_BOUNDED_ROLE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"),
+          Resource: iamArns("role", `${prefix}-*`),
+          Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArns } },
+        },
+        {
           Sid: "AttachEnvironmentPolicies",
           Effect: "Allow",
           Action: "iam:AttachRolePolicy",
           Resource: iamArns("role", `${prefix}-*`),
-          Condition: { ArnLike: { "iam:PolicyARN": iamArns("policy", `${prefix}-*`) } },
+          Condition: { ArnLike: { "iam:PolicyARN": iamArns("policy", `${prefix}-*`) }, StringEquals: { "iam:PermissionsBoundary": boundaryArns } },
         },
         { Sid: "ManageEnvironmentPolicies", Effect: "Allow", Action: [...DEPLOY_POLICY_ACTIONS], Resource: iamArns("policy", `${prefix}-*`) },
         {
@@ -289,6 +319,15 @@ export class GitHubActionsAccess extends Construct {
           Condition: { StringEquals: { "iam:PassedToService": [...DEPLOY_PASS_ROLE_SERVICES] } },
         },
         { Sid: "ProtectStateBucket", Effect: "Deny", Action: [...STATE_BUCKET_PROTECTED_ACTIONS], Resource: [bucketArn, `${bucketArn}/*`] },
+        {
+          Sid: "NoRoleWithoutBoundary",
+          Effect: "Deny",
+          Action: [...DEPLOY_BOUNDED_ROLE_ACTIONS],
+          Resource: "*",
+          Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArns } },
+        },
+        { Sid: "NoBoundaryRemoval", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+        { Sid: "ProtectBoundaryPolicy", Effect: "Deny", Action: [...BOUNDARY_PROTECTED_ACTIONS], Resource: boundaryArns },
         { Sid: "ProtectCiRoles", Effect: "Deny", Action: [...CI_ROLE_PROTECTED_ACTIONS], Resource: iamArns("role", `${CI_ROLE_PATH.slice(1)}*`) },
       ]),
     });

@@ -19,7 +19,9 @@ import {
 } from "../lambdas/profile/schema";
 import { MIGRATIONS_DIR, MIGRATIONS_LOADER, migrationsHash } from "../lambdas/analytics/migrations-dir";
 import { FilesService } from "../services/files";
+import { PermissionsBoundary } from "../modules/core/permissions-boundary";
 import { AwsStack } from "./aws-stack";
+import { boundaryPolicyArn } from "./permissions-boundary-policy";
 
 const LAMBDAS = join(__dirname, "..", "lambdas");
 
@@ -94,6 +96,9 @@ export class PlatformStack extends AwsStack {
     });
     this.config = env;
     const guards = env.guards;
+    // Every role of the environment carries its boundary (created by the bootstrap stack). A local environment has
+    // no bootstrap stack, so no boundary policy to attach.
+    if (env.backend !== undefined) PermissionsBoundary.of(this).apply(boundaryPolicyArn(env));
 
     this.monitoring = new Monitoring(this, "Monitoring", { accountId: env.allowedAccountIds[0], alarmEmail: env.alarmEmail });
 

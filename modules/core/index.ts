@@ -3,3 +3,4 @@ export * from "./validation";
 export * from "./iam";
 export * from "./interfaces";
 export * from "./arn";
+export * from "./permissions-boundary";

@@ -1,6 +1,9 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { join } from "node:path";
+import { Construct } from "constructs";
 import { Naming } from "../core/naming";
+import { PermissionsBoundary } from "../core/permissions-boundary";
 import { Table } from "../table";
 import { asArray, synthStack } from "../../test/support/synth";
 import { bundle, bundleStats, LambdaFunction } from "./index";
@@ -164,5 +167,53 @@ describe("LambdaFunction", () => {
       expect(fn.invokeArn).toBe("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:other/invocations");
       expect(() => fn.addToPrincipalPolicy({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] })).toThrow(/cannot add permissions to an imported function's role/);
     });
+  });
+});
+
+describe("LambdaFunction permissions boundary (PermissionsBoundary.of)", () => {
+  const synthRoles = (setup: (stack: any) => void): any[] => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    Naming.configure(stack, { app: "app", env: "dev" });
+    setup(stack);
+    return Object.values(JSON.parse(Testing.synth(stack)).resource.aws_iam_role);
+  };
+  const entry = join(__dirname, "..", "..", "lambdas", "profile", "profile-bootstrap.ts");
+  const ARN = "arn:aws:iam::111111111111:policy/app-dev-boundary";
+
+  it("gives the execution role the boundary set on the stack, without a prop", () => {
+    const roles = synthRoles((stack) => {
+      PermissionsBoundary.of(stack).apply(ARN);
+      new LambdaFunction(stack, "Fn", { name: "fn", entry });
+    });
+    expect(roles.map((r) => r.permissions_boundary)).toEqual([ARN]);
+  });
+
+  it("gives a role created after apply() the boundary too (applied at synth)", () => {
+    const roles = synthRoles((stack) => {
+      new LambdaFunction(stack, "Fn", { name: "fn", entry });
+      PermissionsBoundary.of(stack).apply(ARN);
+    });
+    expect(roles.map((r) => r.permissions_boundary)).toEqual([ARN]);
+  });
+
+  it("sets no boundary when none is set on the stack", () => {
+    const roles = synthRoles((stack) => new LambdaFunction(stack, "Fn", { name: "fn", entry }));
+    expect(roles.map((r) => r.permissions_boundary)).toEqual([undefined]);
+  });
+
+  it("clear() on a child scope removes the inherited boundary there only", () => {
+    const roles = synthRoles((stack) => {
+      PermissionsBoundary.of(stack).apply(ARN);
+      const team = new Construct(stack, "Team");
+      PermissionsBoundary.of(team).clear();
+      new LambdaFunction(team, "Free", { name: "free", entry });
+      new LambdaFunction(stack, "Bound", { name: "bound", entry });
+    });
+    expect(roles.map((r) => r.permissions_boundary ?? null).sort()).toEqual([ARN, null].sort());
+  });
+
+  it("refuses something that is not a managed policy ARN, naming the fix", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    expect(() => PermissionsBoundary.of(stack).apply("app-dev-boundary")).toThrow(/not a managed policy ARN.*Fix: pass arn:<partition>:iam::<account>:policy\/<name>/);
   });
 });

@@ -530,9 +530,11 @@ describe("bootstrap stack", () => {
 
   it.each(ENVS)("%s: no wildcard action in any policy and no scoped action allowed on \"*\"", (env) => {
     const docs = policyDocuments(bootstrap(env)).filter((d) => d.address.startsWith("aws_iam_"));
-    expect(docs.length).toBe(4); // 2 trust policies + 2 inline policies
+    expect(docs.length).toBe(5); // 2 trust policies + 2 inline policies + the environment's permissions boundary
     for (const { address, document } of docs) {
-      for (const st of asArray<any>(document.Statement)) {
+      // The boundary's Deny of whole services (iam:*, organizations:* ...) denies, it grants nothing: its Allows are checked.
+      const isBoundary = address.startsWith("aws_iam_policy.");
+      for (const st of asArray<any>(document.Statement).filter((x) => !isBoundary || x.Effect === "Allow")) {
         const actions = asArray<string>(st.Action);
         for (const a of actions) expect({ address, action: a, wildcard: a === "*" || /:\*$/.test(a) }).toEqual({ address, action: a, wildcard: false });
         expect(st.NotAction).toBeUndefined();
@@ -584,8 +586,25 @@ describe("bootstrap stack", () => {
     for (const st of asArray<any>(doc.Statement).filter((x) => x.Effect === "Allow" && asArray<string>(x.Action).some((a) => a.startsWith("iam:")))) {
       expect(asArray<string>(st.Resource).every((r) => roles.includes(r) || policies.includes(r))).toBe(true);
     }
-    expect(statement(doc, "ManageEnvironmentRoles").Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRole"]));
-    expect(statement(doc, "AttachEnvironmentPolicies")).toMatchObject({ Action: "iam:AttachRolePolicy", Resource: roles, Condition: { ArnLike: { "iam:PolicyARN": policies } } });
+    const boundary = [`arn:aws:iam::${account}:policy/platform-${env}-boundary`];
+    expect(statement(doc, "ManageEnvironmentRoles").Action).toEqual(expect.arrayContaining(["iam:DeleteRole", "iam:GetRole"]));
+    // Roles are created or widened only with the environment's boundary attached (test/iam evaluates it).
+    expect(statement(doc, "ManageEnvironmentRoles").Action).not.toEqual(expect.arrayContaining(["iam:CreateRole"]));
+    expect(statement(doc, "ManageEnvironmentRoles").Action).not.toEqual(expect.arrayContaining(["iam:PutRolePolicy"]));
+    expect(statement(doc, "CreateOrGrowRolesOnlyWithBoundary")).toMatchObject({
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
+      Resource: roles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+    });
+    expect(statement(doc, "AttachEnvironmentPolicies")).toMatchObject({
+      Action: "iam:AttachRolePolicy",
+      Resource: roles,
+      Condition: { ArnLike: { "iam:PolicyARN": policies }, StringEquals: { "iam:PermissionsBoundary": boundary } },
+    });
+    expect(statement(doc, "NoRoleWithoutBoundary")).toMatchObject({ Effect: "Deny", Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } } });
+    expect(statement(doc, "NoBoundaryRemoval")).toMatchObject({ Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary" });
+    expect(statement(doc, "ProtectBoundaryPolicy")).toMatchObject({ Effect: "Deny", Resource: boundary });
+    expect(statement(doc, "ProtectBoundaryPolicy").Action).toEqual(expect.arrayContaining(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]));
     expect(statement(doc, "PassEnvironmentRoles")).toMatchObject({
       Action: "iam:PassRole",
       Resource: roles,

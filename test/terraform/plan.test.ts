@@ -177,6 +177,7 @@ describe("bootstrap plan", () => {
       aws_s3_bucket_policy: 1,
       aws_iam_openid_connect_provider: 1,
       aws_iam_role: 2,
+      aws_iam_policy: 1, // the environment's permissions boundary
       aws_iam_role_policy: 2,
       aws_iam_role_policy_attachment: 2,
     });
