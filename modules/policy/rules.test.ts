@@ -20,6 +20,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { S3AccountPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-account-public-access-block";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -189,6 +190,19 @@ const CASES: readonly RuleCase[] = [
     fail: (s) => bucket(s, { policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::test-bucket/*" }] } }),
     address: "aws_s3_bucket.B",
     says: "no Deny for principal \"*\" on s3:*",
+  },
+  {
+    rule: "PLT-S3-004",
+    pass: (s) => {
+      const b = bucket(s);
+      new S3BucketCorsConfiguration(s, "Cors", { bucket: b.id, corsRule: [{ allowedMethods: ["GET", "POST"], allowedOrigins: ["https://app.example.com", "http://localhost:5173"] }] });
+    },
+    fail: (s) => {
+      const b = bucket(s);
+      new S3BucketCorsConfiguration(s, "Cors", { bucket: b.id, corsRule: [{ allowedMethods: ["GET"], allowedOrigins: ["*", "http://app.example.com"] }] });
+    },
+    address: "aws_s3_bucket.B",
+    says: 'CORS allows "*", "http://app.example.com"',
   },
   {
     rule: "PLT-SQS-001",

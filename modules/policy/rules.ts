@@ -341,6 +341,20 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     },
   },
   {
+    id: "PLT-S3-004",
+    severity: "error",
+    title: "S3 CORS rules name the web origins they serve",
+    why: "Direct uploads and downloads (presigned POST/GET) are meant for the platform's own web app; a CORS rule for every origin (\"*\") or a plain-HTTP origin lets any site script requests against the bucket.",
+    fix: "List the web app's https:// origins (http:// only for localhost) in the Bucket module's cors.allowedOrigins, or in aws_s3_bucket_cors_configuration's allowed_origins.",
+    resourceTypes: ["aws_s3_bucket"],
+    check(r, ctx) {
+      const rules = [...blocks(r.config.cors_rule), ...ctx.resources("aws_s3_bucket_cors_configuration").filter(bucketPointer(r)).flatMap((c) => blocks(c.config.cors_rule))];
+      const origins = rules.flatMap((rule) => (Array.isArray(rule.allowed_origins) ? (rule.allowed_origins as unknown[]) : []));
+      const bad = origins.filter((o) => typeof o === "string" && !isExpression(o) && (o.includes("*") || !/^(https:\/\/[^\s/]+|http:\/\/localhost(:\d+)?)$/.test(o)));
+      return bad.length > 0 ? [violation(`Bucket ${display(r, "bucket")}: CORS allows ${bad.map((o) => JSON.stringify(o)).join(", ")}.`)] : [];
+    },
+  },
+  {
     id: "PLT-SQS-001",
     severity: "error",
     title: "SQS queues are encrypted at rest",
