@@ -2,7 +2,7 @@
 // simulator, which tests use to cross-check this): Allow statements of its identity policies, expanded to exact
 // actions, cut down to what its permissions boundary allows, minus explicit Denies. Then the difference of two such
 // sets: grants gained and lost, where a grant already covered by a broader one counts as nothing new.
-import { normalize, Statement } from "./iam-diff";
+import { Statement, statementsOf } from "./iam-diff";
 
 /** One effective grant: an action on a resource, under conditions. */
 export interface Grant {
@@ -84,12 +84,19 @@ export function actionSpace(documents: Iterable<unknown>, catalogue?: ActionCata
   return { actions, catalogued, spelling };
 }
 
+function isJson(doc: unknown): boolean {
+  try {
+    statementsOf(doc);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The statements of a document, [] when it is not one (callers report unreadable documents themselves). */
 export function statementsSafe(doc: unknown): Statement[] {
   try {
-    const parsed = typeof doc === "string" ? (doc === "" ? {} : JSON.parse(doc)) : doc;
-    const raw = (parsed as any)?.Statement;
-    return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: any) => normalize(s));
+    return statementsOf(doc);
   } catch {
     return [];
   }
@@ -307,9 +314,11 @@ export interface EffectiveGrants {
 export function effectiveGrants(role: RolePolicies, space: ActionSpace): EffectiveGrants {
   const allows: Grant[] = [];
   const denies: Statement[] = [];
+  const unreadable = (p: PolicySource): string | undefined => (isJson(p.document) ? undefined : `policy document of ${p.source} is not valid JSON`);
   for (const p of role.identity) {
-    if (p.opaque !== undefined) {
-      allows.push({ action: `(${p.opaque})`, resource: "(not in this plan)", conditions: [], limits: [], inexact: p.opaque, from: [p.source] });
+    const opaque = p.opaque ?? unreadable(p);
+    if (opaque !== undefined) {
+      allows.push({ action: `(${opaque})`, resource: "(not in this plan)", conditions: [], limits: [], inexact: opaque, from: [p.source] });
       continue;
     }
     for (const s of statementsSafe(p.document)) {
@@ -319,7 +328,8 @@ export function effectiveGrants(role: RolePolicies, space: ActionSpace): Effecti
   }
   let grants = allows;
   let boundaryUnknown: string | undefined;
-  if (role.boundary?.opaque !== undefined) boundaryUnknown = role.boundary.opaque;
+  const boundaryOpaque = role.boundary && (role.boundary.opaque ?? unreadable(role.boundary));
+  if (boundaryOpaque !== undefined) boundaryUnknown = boundaryOpaque;
   else if (role.boundary) {
     const statements = statementsSafe(role.boundary.document);
     denies.push(...statements.filter((s) => s.effect === "Deny"));

@@ -1,7 +1,11 @@
 // The plan report: data (JSON) and Markdown (a PR comment, found again by its hidden marker), and the exit code.
 import { costMarkdown, costTotals, StackCost } from "./cost";
 import { AttributeDiff, ChangeKind, Counts, diffPlan, OutputDiff, ResourceDiff, SENSITIVE, UNKNOWN, addCounts, emptyCounts } from "./diff";
+import type { ActionCatalogue } from "./effective-permissions";
+import { renderEffective } from "./effective-report";
 import { iamDiffs, isWidening, PolicyDiff, POLICY_ATTRIBUTES, Statement, StatementChange } from "./iam-diff";
+import type { ManagedPolicy } from "./role-policies";
+import { EffectivePermissions, effectivePermissionChanges, NO_CATALOGUE } from "./role-permission-changes";
 import type { PolicyReport } from "./policy-report";
 import type { Baseline } from "./stack-plan";
 import type { PlanJson } from "./types";
@@ -25,6 +29,8 @@ export interface StackReport {
   /** Destroys and replacements of stateful resources (a subset of `resources`). */
   readonly stateful: readonly ResourceDiff[];
   readonly iam: readonly PolicyDiff[];
+  /** Each role's change in effective permissions (grants gained and lost), which the statement diff explains. */
+  readonly effective: EffectivePermissions;
   readonly policy: PolicyReport;
   readonly cost?: StackCost;
   readonly configIdentical?: boolean;
@@ -77,6 +83,10 @@ export interface StackReportInput {
   readonly cost?: StackCost;
   /** Planned attributes with unknowns resolved (IAM documents known only after apply). */
   readonly resolved?: ReadonlyMap<string, Record<string, any>>;
+  /** AWS action catalogue for wildcards. @default none: wildcards expand against the actions the plan names */
+  readonly catalogue?: ActionCatalogue;
+  /** Managed policies of the environment's other stacks (the boundary is in the bootstrap stack), per side. */
+  readonly external?: { readonly before: readonly ManagedPolicy[]; readonly after: readonly ManagedPolicy[] };
   readonly configIdentical?: boolean;
   readonly residual?: readonly string[];
   readonly notes?: readonly string[];
@@ -90,6 +100,10 @@ export function buildStackReport(input: StackReportInput): StackReport {
     : { counts: emptyCounts(), resources: [], outputs: [] };
   // A stateful resource that is destroyed or replaced; without replacement detection, also one that changes at all.
   const stateful = diff.resources.filter((r) => r.stateful && (r.kind === "delete" || r.kind === "replace" || (r.uncertain !== undefined && r.kind === "update")));
+  const iam = input.plan ? iamDiffs(input.plan, { resolved: input.resolved }) : [];
+  const effective = input.plan
+    ? effectivePermissionChanges(input.plan, { resolved: input.resolved, catalogue: input.catalogue, external: input.external, statementDiffs: iam })
+    : { roles: [], catalogue: input.catalogue?.source ?? NO_CATALOGUE };
   const partial: Omit<StackReport, "exitCode"> = {
     stack: input.stack,
     env: input.env,
@@ -99,7 +113,8 @@ export function buildStackReport(input: StackReportInput): StackReport {
     resources: diff.resources,
     outputs: diff.outputs,
     stateful,
-    iam: input.plan ? iamDiffs(input.plan, { resolved: input.resolved }) : [],
+    iam,
+    effective,
     policy: input.policy,
     ...(input.cost ? { cost: input.cost } : {}),
     ...(input.configIdentical !== undefined ? { configIdentical: input.configIdentical } : {}),
@@ -175,16 +190,18 @@ function render(report: PlanReport, detail: Detail): string {
         : `offline: from empty state (no --base), head ${head}`;
   out.push(`## Terraform plan: ${report.envs.map((e) => e.env).join(", ")}`, "", `${statusLine(report)} · ${baseline}`, "");
 
-  out.push("| Env | Stack | Add | Change | Replace | Destroy | Stateful destroy/replace | IAM widened | Policy findings | Cost Δ/month (idle · at load) |");
+  out.push("| Env | Stack | Add | Change | Replace | Destroy | Stateful destroy/replace | Role grants gained/lost (statements widened) | Policy findings | Cost Δ/month (idle · at load) |");
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const env of report.envs) {
     for (const s of env.stacks) {
       const widened = s.iam.reduce((n, d) => n + d.changes.filter(isWidening).length, 0);
+      const gained = s.effective.roles.reduce((n, r) => n + r.counts.gained, 0);
+      const lost = s.effective.roles.reduce((n, r) => n + r.counts.lost, 0);
       const findings = s.policy.available ? `${s.policy.findings.length}${s.policy.suppressions.length ? ` (+${s.policy.suppressions.length} suppressed)` : ""}` : "n/a";
       const c = s.counts;
       const status = s.error !== undefined ? " ❌ error" : "";
       out.push(
-        `| ${env.env} | \`${s.stack}\`${status} | ${c.add} | ${c.change} | ${c.replace} | ${c.destroy} | ${s.stateful.length ? `**${s.stateful.length}** 🛑` : "0"} | ${widened ? `**${widened}**` : "0"} | ${findings} | ${costCell(s.cost)} |`,
+        `| ${env.env} | \`${s.stack}\`${status} | ${c.add} | ${c.change} | ${c.replace} | ${c.destroy} | ${s.stateful.length ? `**${s.stateful.length}** 🛑` : "0"} | ${gained ? `**+${gained}**` : "+0"}/−${lost} (${widened}) | ${findings} | ${costCell(s.cost)} |`,
       );
     }
   }
@@ -289,6 +306,7 @@ function renderStack(s: StackReport, detail: Detail, mode: PlanReport["mode"]): 
     for (const o of s.outputs) out.push(`- \`${o.name}\`: ${value(o.before)} → ${value(o.after)}`);
     out.push("", "</details>", "");
   }
+  out.push(...renderEffective(s.effective, detail));
   out.push(...renderIam(s.iam, detail));
   out.push(...renderPolicy(s.policy));
   return out;

@@ -1,7 +1,7 @@
 // Changes in the effective permissions of every IAM role of a plan: the grants each role gains and loses between
 // before and after (effective-permissions.ts), so that a statement that restates what a role could already do is
 // no change, and a boundary or Deny that takes away is a loss.
-import { actionSpace, ActionCatalogue, ActionSpace, compareGrants, effectiveGrants, Grant, PolicySource } from "./effective-permissions";
+import { actionSpace, ActionCatalogue, ActionSpace, compareGrants, covers, effectiveGrants, Grant, PolicySource } from "./effective-permissions";
 import type { PolicyDiff } from "./iam-diff";
 import { ManagedPolicy, RoleOfPlan, rolesOf } from "./role-policies";
 import type { PlanJson } from "./types";
@@ -25,6 +25,9 @@ export interface RolePermissionChange {
   /** Effective grants (action on resource) gained and lost, grouped by resource; counts are of single grants. */
   readonly gained: readonly GrantGroup[];
   readonly lost: readonly GrantGroup[];
+  /** Lost grants of which a narrower one remains (more conditions or Denies): the remaining grants, grouped. */
+  readonly narrowed: readonly GrantGroup[];
+  /** Single grants: gained, lost (narrowed ones included). */
   readonly counts: { readonly gained: number; readonly lost: number };
   /** permissions_boundary ARN before and after (undefined: none). */
   readonly boundary: { readonly before?: string; readonly after?: string };
@@ -51,7 +54,7 @@ export interface EffectivePermissionsOptions {
   readonly statementDiffs?: readonly PolicyDiff[];
 }
 
-export const NO_CATALOGUE = "no action catalogue: wildcards expanded against the actions this plan names, each wildcard also kept as a grant of its own";
+export const NO_CATALOGUE = "the actions this plan names (no action catalogue installed), each wildcard also kept as a grant of its own";
 
 /** Every role whose effective permissions change in the plan, or whose policies change without effect. */
 export function effectivePermissionChanges(plan: PlanJson, options: EffectivePermissionsOptions = {}): EffectivePermissions {
@@ -69,6 +72,12 @@ export function effectivePermissionChanges(plan: PlanJson, options: EffectivePer
     const eb = b ? effectiveGrants(b, space) : { grants: [] };
     const ea = a ? effectiveGrants(a, space) : { grants: [] };
     const { gained, lost } = compareGrants(eb.grants, ea.grants);
+    // A lost grant of which the after side keeps the same action on the same resource, under more conditions or Denies.
+    const remains = new Map<Grant, Grant[]>();
+    for (const l of lost) {
+      const kept = ea.grants.filter((g) => g.action.toLowerCase() === l.action.toLowerCase() && g.resource === l.resource && covers(l, g));
+      if (kept.length) remains.set(l, kept);
+    }
     const addresses = new Set([...addressesOf(b), ...addressesOf(a)]);
     const statementChanges = countFor(addresses);
     const boundary = { ...(b?.boundaryArn ? { before: b.boundaryArn } : {}), ...(a?.boundaryArn ? { after: a.boundaryArn } : {}) };
@@ -83,7 +92,8 @@ export function effectivePermissionChanges(plan: PlanJson, options: EffectivePer
       ...((a ?? b)?.address ? { address: (a ?? b)!.address } : {}),
       roleChange: !b ? "created" : !a ? "destroyed" : "changed",
       gained: groupGrants(gained, space),
-      lost: groupGrants(lost, space),
+      lost: groupGrants(lost.filter((l) => !remains.has(l)), space),
+      narrowed: groupGrants([...new Set([...remains.values()].flat())], space),
       counts: { gained: gained.length, lost: lost.length },
       boundary,
       statementChanges,

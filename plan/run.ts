@@ -4,10 +4,13 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EnvironmentConfig, loadEnvironments, stateBackend } from "../environments";
 import { terraformEnv } from "../scripts/terraform-cli";
+import { loadActionCatalogue } from "./action-catalogue";
 import { estimateStackCost, idleProfile } from "./cost";
+import type { ActionCatalogue } from "./effective-permissions";
 import { Limiter } from "./exec";
 import { readPolicyReport } from "./policy-report";
 import { assembleReport, buildStackReport, EnvReport, PlanReport, StackReport } from "./report";
+import { ManagedPolicy, managedPoliciesOf } from "./role-policies";
 import { backendOf, Baseline, planStack, StackPlanResult } from "./stack-plan";
 import { headInfo, resolveRef, stackDir, stackIds, stacksOfEnv, synthesize, withWorktree } from "./synth";
 import { TerraformCli } from "./terraform";
@@ -88,17 +91,26 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
         const headDir = headIds.includes(id) ? stackDir(headOut, id) : undefined;
         const baseDir = baseIds.includes(id) ? stackDir(baseOut, id) : undefined;
         const baseline: Baseline = mode === "online" ? onlineBaseline(repo, id, headDir, baseDir, env) : baseCommit ? "base-ref" : "empty-state";
-        const input = { id, baseline, headDir, baseDir };
+        const input = { id, baseline, headDir, baseDir, account: e.allowedAccountIds[0] };
         jobs.push({ env: e, id, promise: planStack(tf, input).then((r) => (log(`${id}: planned (${secondsSince(started)})`), r)) });
       }
     }
     const results = await Promise.all(jobs.map((j) => j.promise));
 
-    const envs: EnvReport[] = selected.map((e) => ({
-      env: e.name,
-      region: e.region,
-      stacks: jobs.flatMap((j, i) => (j.env === e ? [stackReport(e, results[i], headIds.includes(j.id) ? stackDir(headOut, j.id) : undefined)] : [])),
-    }));
+    const catalogue = loadActionCatalogue();
+    const envs: EnvReport[] = selected.map((e) => {
+      const own = jobs.flatMap((j, i) => (j.env === e ? [{ job: j, result: results[i] }] : []));
+      return {
+        env: e.name,
+        region: e.region,
+        stacks: own.map(({ job, result }) => {
+          // A role's boundary lives in the environment's bootstrap stack: the other stacks' managed policies, per side.
+          const others = own.filter((o) => o.result !== result && o.result.plan);
+          const external = (side: "before" | "after"): ManagedPolicy[] => others.flatMap((o) => managedPoliciesOf(o.result.plan!, side, side === "after" ? o.result.resolved : undefined));
+          return stackReport(e, result, headIds.includes(job.id) ? stackDir(headOut, job.id) : undefined, { catalogue, external: { before: external("before"), after: external("after") } });
+        }),
+      };
+    });
     const info = await headInfo(repo);
     const head = { ...(info.sha ? { commit: info.sha } : {}), dirty: info.dirty };
     const report = assembleReport({
@@ -115,7 +127,12 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
   }
 }
 
-function stackReport(env: EnvironmentConfig, result: StackPlanResult, headDir: string | undefined): StackReport {
+interface IamContext {
+  readonly catalogue?: ActionCatalogue;
+  readonly external: { readonly before: readonly ManagedPolicy[]; readonly after: readonly ManagedPolicy[] };
+}
+
+function stackReport(env: EnvironmentConfig, result: StackPlanResult, headDir: string | undefined, iam: IamContext): StackReport {
   const bootstrap = result.id.startsWith("platform-bootstrap-");
   const cost = result.plan
     ? estimateStackCost({
@@ -134,6 +151,8 @@ function stackReport(env: EnvironmentConfig, result: StackPlanResult, headDir: s
     policy: headDir ? readPolicyReport(headDir) : { available: false, reason: "policy report not available (the stack is not in the head)" },
     cost,
     resolved: result.resolved,
+    catalogue: iam.catalogue,
+    external: iam.external,
     configIdentical: result.configIdentical,
     residual: result.residual,
     notes: result.notes,

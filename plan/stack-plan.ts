@@ -22,6 +22,11 @@ export interface StackPlanInput {
   readonly headDir?: string;
   /** Synthesized base stack folder (base-ref only); undefined when the base has no such stack. */
   readonly baseDir?: string;
+  /**
+   * Account of placeholder ARNs (values known only after apply): the environment's own, so that they match the ARNs
+   * the configuration writes out, such as a permissions boundary confined to that account. @default 123456789012
+   */
+  readonly account?: string;
 }
 
 export interface StackPlanResult {
@@ -59,7 +64,7 @@ export async function planStack(tf: TerraformCli, input: StackPlanInput, options
   if (!result.plan || !input.headDir || !needsResolution(result.plan)) return result;
   try {
     const schemas = await tf.resourceSchemas(input.headDir);
-    return { ...result, resolved: plannedAttributes(result.plan, { schemas, config: readJson(join(input.headDir, "cdk.tf.json")) }) };
+    return { ...result, resolved: plannedAttributes(result.plan, { schemas, config: readJson(join(input.headDir, "cdk.tf.json")), account: input.account }) };
   } catch {
     return result;
   }
@@ -81,7 +86,7 @@ async function planStackRaw(tf: TerraformCli, input: StackPlanInput, options: Pl
       const notes = input.baseline === "base-ref" ? [`\`${input.id}\` is new: it does not exist in the base, so it is planned from empty state.`] : [];
       return { ...base, plan, classification: "terraform", notes };
     }
-    return { ...base, ...(await planAgainstBase(tf, input.id, input.baseDir, input.headDir, options.reuseIdenticalConfig ?? true)) };
+    return { ...base, ...(await planAgainstBase(tf, input.id, input.baseDir, input.headDir, options.reuseIdenticalConfig ?? true, input.account)) };
   } catch (err) {
     return { ...base, classification: "none", notes: [], error: (err as Error).message };
   }
@@ -137,7 +142,7 @@ async function planWithoutPreventDestroy(tf: TerraformCli, dir: string, err: Err
   }
 }
 
-async function planAgainstBase(tf: TerraformCli, id: string, baseDir: string, headDir: string | undefined, reuse: boolean): Promise<Omit<StackPlanResult, "id" | "baseline">> {
+async function planAgainstBase(tf: TerraformCli, id: string, baseDir: string, headDir: string | undefined, reuse: boolean, account: string | undefined): Promise<Omit<StackPlanResult, "id" | "baseline">> {
   const notes: string[] = [];
   const baseConfig = readJson(join(baseDir, "cdk.tf.json"));
   const headConfig = headDir ? readJson(join(headDir, "cdk.tf.json")) : undefined;
@@ -146,7 +151,7 @@ async function planAgainstBase(tf: TerraformCli, id: string, baseDir: string, he
   await Promise.all([tf.init(baseDir), headDir && !reuseBase ? tf.init(headDir) : Promise.resolve(undefined)]);
   const fromEmpty = await planAndShow(tf, baseDir, "base-empty.tfplan");
   const schemas: ResourceSchemas = await tf.resourceSchemas(baseDir);
-  let state: StateV4 = stateFromPlan(fromEmpty, { schemas, config: baseConfig });
+  let state: StateV4 = stateFromPlan(fromEmpty, { schemas, config: baseConfig, account });
 
   if (!headDir) {
     // The head dropped the stack: everything of the base would be destroyed.
@@ -180,7 +185,7 @@ async function planAgainstBase(tf: TerraformCli, id: string, baseDir: string, he
       converged = true;
       break;
     }
-    const refined = refineState(state, verify, { schemas });
+    const refined = refineState(state, verify, { schemas, account });
     if (refined.changed === 0 && stableStringify(refined.state.outputs) === stableStringify(state.outputs)) break;
     state = refined.state;
   }

@@ -23,7 +23,8 @@ import {
   parseLimit,
   validateUploadRequest,
 } from "./domain";
-import { FilesBucket, createS3Client, deleteAllVersions, presignDownload, presignUpload } from "./objects";
+import { FilesBucket, createS3Client, deleteAllVersions } from "./objects";
+import { presignDownload, presignUpload } from "./presign";
 import { FileStore, getFile, listReadyFiles, markDeletedByOwner, putPending } from "./repository";
 import { FILES_BUCKET_NAME_ENV, FILES_CONTENT_TYPES_ENV, FILES_MAX_SIZE_ENV, FILES_TABLE_NAME_ENV, PRESIGNED_URL_SECONDS } from "./schema";
 

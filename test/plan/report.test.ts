@@ -5,7 +5,7 @@ import type { PolicyReport } from "../../plan/policy-report";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { API_KEY, MIXED_PLAN, NEW_SECRET, NOOP_PLAN, SECRET } from "./fixtures/plans";
+import { API_KEY, MIXED_PLAN, NEW_SECRET, NOOP_PLAN, SECRET, TABLE_ARN } from "./fixtures/plans";
 
 const POLICY: PolicyReport = {
   available: true,
@@ -95,6 +95,33 @@ describe("markdown", () => {
     expect(md).toContain('# aws_iam_role_policy.worker (worker) policy: statement "Table" widened');
     expect(md).toContain("+ Action: dynamodb:DeleteItem");
     expect(md).toContain("⚠️ wildcard grants:");
+  });
+
+  it("leads the IAM section with each role's effective change, before the statement diff that explains it", () => {
+    expect(md).toContain("| Role grants gained/lost (statements widened) |");
+    expect(md).toContain("| **+4**/−0 (4) |");
+    expect(md).toContain("##### IAM effective permissions: 1 role change: +4 grants gained, −0 lost");
+    expect(md.indexOf("##### IAM effective permissions")).toBeLessThan(md.indexOf("##### IAM:"));
+    expect(md).toContain("**role `worker`**: +4 / −0 effective grants (2 statement changes below)");
+    expect(md).toContain(`+ dynamodb:DeleteItem on ${TABLE_ARN} · from aws_iam_role_policy.worker`);
+    expect(md).toContain(`+ dynamodb:DeleteItem, dynamodb:GetItem on ${TABLE_ARN}/index/* · from aws_iam_role_policy.worker`);
+    expect(md).toMatch(/\+ s3:\* on \* · not exact: no action catalogue for s3/);
+    expect(md).toContain("_the role itself is not in this plan: only the policies the plan attaches to it are counted, and no boundary_");
+    expect(md).toContain("Wildcards expanded against the actions this plan names (no action catalogue installed)");
+  });
+
+  it("says 'no change in effective permissions' when statements change but grant nothing new", () => {
+    const doc = (...Statement: object[]): string => JSON.stringify({ Version: "2012-10-17", Statement });
+    const before = doc({ Sid: "Read", Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE_ARN }, { Sid: "Write", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN });
+    const after = doc({ Sid: "Read", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN }, { Sid: "Write", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN });
+    const policy = MIXED_PLAN.resource_changes!.find((r) => r.address === "aws_iam_role_policy.worker")!;
+    const plan = { ...NOOP_PLAN, resource_changes: [{ ...policy, change: { ...policy.change, before: { ...policy.change.before, policy: before }, after: { ...policy.change.after, policy: after } } }] };
+    const text = renderMarkdown(report([stack({ plan })]));
+    expect(text).toContain("##### IAM effective permissions: no change in effective permissions");
+    expect(text).toContain("No change in effective permissions: `worker` (1 statement change below)");
+    expect(text).toContain("| +0/−0 (1) |");
+    expect(text).toContain('# aws_iam_role_policy.worker (worker) policy: statement "Read" widened');
+    expect(renderMarkdown(report([stack({ plan })]), { detail: "minimal" })).toContain("no change in effective permissions");
   });
 
   it("shows policy findings and suppressions, or says the policy report is not available", () => {
