@@ -13,7 +13,10 @@ type Ref = "profiles" | "profilesStream" | "topic" | "eventsFailures" | "cluster
  * One row per client call of each handler (lambdas/<service>/*.ts), as [IAM action, resource]. Event source
  * mappings poll with the function's role, so their reads are rows too.
  */
-const CALLS: Record<string, ReadonlyArray<readonly [string, Ref]>> = {
+/** ListBucketVersions is evaluated with the prefix the handler lists (`uploads/<owner>/<fileId>/`). */
+const LIST_UPLOAD_VERSIONS = { "s3:prefix": "uploads/u-1/f-1/" };
+
+const CALLS: Record<string, ReadonlyArray<readonly [string, Ref] | readonly [string, Ref, Record<string, string>]>> = {
   // repository.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand on the profiles table
   "profile-api": [["dynamodb:GetItem", "profiles"], ["dynamodb:PutItem", "profiles"], ["dynamodb:UpdateItem", "profiles"], ["dynamodb:DeleteItem", "profiles"]],
   // createProfileIfAbsent: PutCommand with a condition
@@ -49,8 +52,8 @@ const CALLS: Record<string, ReadonlyArray<readonly [string, Ref]>> = {
     ["kinesis:ListShards", "stream"],
     ["sqs:SendMessage", "activityFailures"],
   ],
-  // files/repository.ts: Put/Get/Query/Update; objects.ts: presigned POST (PutObject) and GET (GetObject),
-  // ListObjectVersions, DeleteObjects (DeleteObject + DeleteObjectVersion)
+  // files/repository.ts: Put/Get/Query/Update; presign.ts: presigned POST (PutObject) and GET of one version
+  // (GetObjectVersion); objects.ts: ListObjectVersions, DeleteObjects of every version (DeleteObjectVersion)
   "files-api": [
     ["dynamodb:PutItem", "filesTable"],
     ["dynamodb:GetItem", "filesTable"],
@@ -58,15 +61,20 @@ const CALLS: Record<string, ReadonlyArray<readonly [string, Ref]>> = {
     ["dynamodb:UpdateItem", "filesTable"],
     ["s3:PutObject", "filesObject"],
     ["s3:GetObject", "filesObject"],
+    ["s3:GetObjectVersion", "filesObject"],
+    ["s3:ListBucketVersions", "filesBucket", LIST_UPLOAD_VERSIONS],
     ["s3:DeleteObject", "filesObject"],
     ["s3:DeleteObjectVersion", "filesObject"],
   ],
-  // object-metadata.ts: HeadObject (s3:GetObject), Get/Update file items, DeleteObjects of rejected uploads; SQS mapping
+  // object-metadata.ts: HeadObject (s3:GetObject), Get/Update file items, ListObjectVersions + DeleteObjects of every
+  // version of a rejected upload; SQS mapping
   "object-metadata": [
     ["s3:GetObject", "filesObject"],
     ["dynamodb:GetItem", "filesTable"],
     ["dynamodb:UpdateItem", "filesTable"],
+    ["s3:ListBucketVersions", "filesBucket", LIST_UPLOAD_VERSIONS],
     ["s3:DeleteObject", "filesObject"],
+    ["s3:DeleteObjectVersion", "filesObject"],
     ["sqs:ReceiveMessage", "filesQueue"],
     ["sqs:DeleteMessage", "filesQueue"],
   ],
@@ -107,24 +115,32 @@ function environment(env: string) {
 
 const envs = Object.fromEntries(ENVS.map((e) => [e, environment(e)]));
 const otherEnv = (env: string): string => (env === "prod" ? "staging" : "prod");
-const rows = ENVS.flatMap((env) => Object.entries(CALLS).flatMap(([fn, calls]) => calls.map(([action, ref]) => [env, fn, action, ref] as const)));
+const rows = ENVS.flatMap((env) => Object.entries(CALLS).flatMap(([fn, calls]) => calls.map(([action, ref, context]) => [env, fn, action, ref, context ?? {}] as const)));
 
 describe("function roles, evaluated with their boundary", () => {
   it.each(ENVS)("%s: every function has a row table (no function left unproven)", (env) => {
     expect(Object.keys(envs[env].roles).sort()).toEqual(Object.keys(CALLS).sort());
   });
 
-  it.each(rows)("%s %s: %s on its %s is allowed", async (env, fn, action, ref) => {
+  it.each(rows)("%s %s: %s on its %s is allowed", async (env, fn, action, ref, context) => {
     const e = envs[env];
     const role = e.roles[fn];
-    expect(await decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action, resource: e.refs[ref] })).toBe("Allowed");
+    expect(await decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action, resource: e.refs[ref], context })).toBe("Allowed");
   });
 
-  it.each(rows)("%s %s: %s on another environment's %s is denied", async (env, fn, action, ref) => {
+  it.each(rows)("%s %s: %s on another environment's %s is denied", async (env, fn, action, ref, context) => {
     const e = envs[env];
     const role = e.roles[fn];
     const other = envs[otherEnv(env)].refs[ref];
-    expect(await decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action, resource: other })).not.toBe("Allowed");
+    expect(await decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action, resource: other, context })).not.toBe("Allowed");
+  });
+
+  it.each(ENVS)("%s files-api: listing versions is allowed under uploads/ only", async (env) => {
+    const e = envs[env];
+    const role = e.roles["files-api"];
+    const list = (prefix: string) => decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action: "s3:ListBucketVersions", resource: e.refs.filesBucket, context: { "s3:prefix": prefix } });
+    expect(await list("uploads/u-1/f-1/")).toBe("Allowed");
+    expect(await list("exports/")).not.toBe("Allowed");
   });
 
   it.each(ENVS.flatMap((env) => Object.keys(CALLS).map((fn) => [env, fn] as const)))("%s %s: grants no action beyond its rows (plus logs and X-Ray)", (env, fn) => {
