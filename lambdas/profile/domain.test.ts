@@ -14,7 +14,7 @@ import {
   uuidV5,
   validateProfileInput,
 } from "./domain";
-import { PROFILE_SORT_KEY, profileKey, userIdFromPartitionKey } from "./schema";
+import { PROFILE_SORT_KEY, VERSION_FLOOR_SORT_KEY, profileKey, userIdFromPartitionKey } from "./schema";
 
 function expectInvalid(input: unknown): string {
   const result = validateProfileInput(input);
@@ -168,11 +168,10 @@ describe("initial profile", () => {
     expect(validateProfileInput({ displayName }).ok).toBe(true);
   });
 
-  it("creates version 1 with createdAt equal to updatedAt", () => {
+  it("creates a profile without a version (the repository sets it above the floor) with createdAt equal to updatedAt", () => {
     expect(initialProfile({ sub: "u-1", email: "ada@example.com" }, "2024-05-01T10:00:00.000Z")).toEqual({
       userId: "u-1",
       displayName: "ada",
-      version: 1,
       createdAt: "2024-05-01T10:00:00.000Z",
       updatedAt: "2024-05-01T10:00:00.000Z",
     });
@@ -324,6 +323,13 @@ describe("mapStreamRecord", () => {
     const fileKeys = { pk: S("USER#u-1"), sk: S("FILE#report.pdf") };
     const mapped = mapStreamRecord(record("INSERT", { new: { ...fileKeys, size: N(10) } }, { dynamodb: { Keys: fileKeys, SequenceNumber: "5" } }));
     expect(mapped.kind).toBe("skip");
+  });
+
+  it.each(["INSERT", "MODIFY", "REMOVE"] as const)("skips the %s of the user's version floor item (it is not a profile)", (eventName) => {
+    const floorKeys = { pk: S("USER#u-1"), sk: S(VERSION_FLOOR_SORT_KEY) };
+    const images = { old: { ...floorKeys, version: N(2) }, new: { ...floorKeys, version: N(5) } };
+    const mapped = mapStreamRecord(record(eventName, images, { dynamodb: { Keys: floorKeys, OldImage: images.old, NewImage: images.new, SequenceNumber: "7", ApproximateCreationDateTime: 1 } }));
+    expect(mapped).toEqual({ kind: "skip", reason: `item ${VERSION_FLOOR_SORT_KEY} is not a profile` });
   });
 
   it.each([

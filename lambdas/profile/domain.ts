@@ -44,7 +44,10 @@ export interface ProfileInput {
 /** A stored profile, without the table keys. */
 export interface Profile extends ProfileInput {
   readonly userId: string;
-  /** Starts at 1 on creation, +1 on every write. */
+  /**
+   * +1 on every write. A creation starts one above the user's version floor (the version of the user's last
+   * deleted profile; 1 when none was), so a user's versions never repeat, even across delete and re-creation.
+   */
   readonly version: number;
   /** ISO 8601. */
   readonly createdAt: string;
@@ -305,13 +308,16 @@ export function initialDisplayName(attributes: Readonly<Record<string, string | 
   return "user";
 }
 
-/** The profile created when a user confirms sign-up: version 1, created now. */
-export function initialProfile(attributes: Readonly<Record<string, string | undefined>>, now: string): Profile {
+/** A profile about to be created: the repository gives it its version (one above the user's version floor). */
+export type NewProfile = Omit<Profile, "version">;
+
+/** The profile created when a user confirms sign-up, created now (its version is set when it is stored). */
+export function initialProfile(attributes: Readonly<Record<string, string | undefined>>, now: string): NewProfile {
   const userId = attributes.sub;
   if (userId === undefined || userId.trim() === "") {
     throw new Error("Cognito post-confirmation event has no `sub` user attribute: cannot create the user's profile.");
   }
-  return { userId, displayName: initialDisplayName(attributes), version: 1, createdAt: now, updatedAt: now };
+  return { userId, displayName: initialDisplayName(attributes), createdAt: now, updatedAt: now };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -384,7 +390,7 @@ export function changedFields(oldImage: Readonly<Record<string, unknown>>, newIm
 
 /**
  * Maps one DynamoDB stream record of the profiles table to a profile event.
- * Items other than profiles (sort key not `PROFILE`) are skipped; records that cannot be read are errors,
+ * Items other than profiles (sort key not `PROFILE`, such as the user's version floor) are skipped; records that cannot be read are errors,
  * which the handler reports as batch item failures.
  */
 export function mapStreamRecord(record: DynamoDBRecord): StreamRecordMapping {

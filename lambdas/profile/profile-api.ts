@@ -118,9 +118,8 @@ async function putMyProfile(event: ProfileApiEvent, identity: Identity): Promise
   const body = valueOrBadRequest(parseJsonBody(event.body, event.isBase64Encoded));
   const input = valueOrBadRequest(validateProfileInput(body));
   try {
-    const profile = await saveProfile(store, identity.userId, input, ifMatch, new Date().toISOString());
-    // version 1 exists only right after creation: every later write increments it.
-    return profileResponse(profile.version === 1 ? 201 : 200, profile, identity);
+    const { profile, created } = await saveProfile(store, identity.userId, input, ifMatch, new Date().toISOString());
+    return profileResponse(created ? 201 : 200, profile, identity);
   } catch (err) {
     if (err instanceof VersionConflictError) throw preconditionFailed(err);
     throw err;

@@ -1,5 +1,6 @@
 /**
- * profile-bootstrap: Cognito post-confirmation trigger that gives every confirmed user a profile (version 1).
+ * profile-bootstrap: Cognito post-confirmation trigger that gives every confirmed user a profile (version 1, or one
+ * above the user's version floor should a profile of this user id have been deleted before).
  * Idempotent: Cognito may retry the trigger, and a retry neither fails nor overwrites the profile.
  */
 import type { Context, PostConfirmationTriggerEvent } from "aws-lambda";
@@ -21,7 +22,8 @@ export const handler = async (event: PostConfirmationTriggerEvent, context: Cont
   try {
     const profile = initialProfile(event.request.userAttributes, new Date().toISOString());
     const created = await createProfileIfAbsent(store, profile);
-    logger.info(created ? "Profile created" : "Profile already exists; left unchanged", { userId: profile.userId });
+    if (created !== undefined) logger.info("Profile created", { userId: created.userId, version: created.version });
+    else logger.info("Profile already exists; left unchanged", { userId: profile.userId });
     return event;
   } catch (err) {
     // Cognito turns a failed trigger into an error for the client: log what failed, with the request id.

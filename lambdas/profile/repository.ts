@@ -1,11 +1,13 @@
 /**
- * Profile items in DynamoDB. Every write is a single conditional request, so concurrent writers never lose
- * an update: the version is incremented by DynamoDB itself, and `If-Match` becomes a condition on it.
+ * Profile items in DynamoDB. Every write is one conditional request or one transaction, so concurrent writers
+ * never lose an update: an update increments the version in DynamoDB itself, and `If-Match` becomes a condition
+ * on it. Versions never go back for a user: a delete stores the deleted version as the user's version floor in the
+ * same transaction, and a creation starts one above the floor, checked in its own transaction.
  * Only the DynamoDB client is imported here, never SNS: changes leave through the table's stream.
  */
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { IfMatch, Profile, ProfileInput, profileFromItem } from "./domain";
-import { PARTITION_KEY, profileKey } from "./schema";
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { IfMatch, NewProfile, Profile, ProfileInput, profileFromItem } from "./domain";
+import { PARTITION_KEY, profileKey, versionFloorKey } from "./schema";
 
 /** A conditional write found the profile at another version than `If-Match` asked for (or absent). */
 export class VersionConflictError extends Error {
@@ -31,6 +33,25 @@ export class CorruptProfileError extends Error {
   }
 }
 
+/** A stored version floor that is not a number, or a floor not below the profile being deleted: a bug or a manual edit. */
+export class CorruptVersionFloorError extends Error {
+  public constructor(userId: string, detail: string) {
+    super(`The version floor item of user ${userId} is inconsistent: ${detail}`);
+    this.name = "CorruptVersionFloorError";
+  }
+}
+
+/** Concurrent writers kept winning the races of a write for all its attempts: a server error; the client may retry. */
+export class WriteContentionError extends Error {
+  public constructor(userId: string, attempts: number) {
+    super(`The profile of user ${userId} could not be written: other writes won ${attempts} attempts in a row`);
+    this.name = "WriteContentionError";
+  }
+}
+
+/** How many times a write that lost a race (a transaction conflict, or a profile created or deleted meanwhile) runs again. */
+export const MAX_WRITE_ATTEMPTS = 8;
+
 export interface ProfileStore {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
@@ -40,6 +61,30 @@ export interface ProfileStore {
 function conditionalCheckFailure(err: unknown): { Item?: Record<string, unknown> } | undefined {
   if (err instanceof Error && err.name === "ConditionalCheckFailedException") return err as { Item?: Record<string, unknown> };
   return undefined;
+}
+
+interface CancellationReason {
+  readonly Code?: string;
+  readonly Item?: Record<string, unknown>;
+}
+
+/** The per-item reasons of a cancelled transaction, or undefined for any other error. */
+function cancellationReasons(err: unknown): readonly CancellationReason[] | undefined {
+  if (err instanceof Error && err.name === "TransactionCanceledException") {
+    return (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+  }
+  return undefined;
+}
+
+/** A write that collided with a transaction in progress on the same item: worth another attempt. */
+function isTransactionConflict(err: unknown): boolean {
+  if (err instanceof Error && err.name === "TransactionConflictException") return true;
+  return cancellationReasons(err)?.some((r) => r.Code === "TransactionConflict") === true;
+}
+
+/** A short random pause that grows with the attempt, so racing writers stop colliding. */
+async function backOff(attempt: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 }
 
 function versionOf(item: Record<string, unknown> | undefined): number | undefined {
@@ -80,8 +125,9 @@ export async function getProfile(store: ProfileStore, userId: string): Promise<P
 }
 
 /**
- * Creates or replaces the user's profile in one atomic update: fields absent from `input` are removed,
- * `version` goes up by one (1 on creation), `createdAt` is set only on creation.
+ * Creates or replaces the user's profile: fields absent from `input` are removed, `version` goes up by one,
+ * `createdAt` is kept. Without `If-Match`, a missing profile is created one above the user's version floor
+ * (`created: true`); with `If-Match`, the profile must exist.
  * @throws VersionConflictError when `ifMatch` does not hold.
  */
 export async function saveProfile(
@@ -90,29 +136,41 @@ export async function saveProfile(
   input: ProfileInput,
   ifMatch: IfMatch,
   now: string,
+): Promise<{ readonly profile: Profile; readonly created: boolean }> {
+  if (ifMatch.kind !== "none") return { profile: await updateProfile(store, userId, input, ifMatch, now), created: false };
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    try {
+      return { profile: await updateProfile(store, userId, input, { kind: "any" }, now), created: false };
+    } catch (err) {
+      if (isTransactionConflict(err)) {
+        await backOff(attempt);
+        continue;
+      }
+      if (!(err instanceof VersionConflictError)) throw err;
+    }
+    // No profile: create it. Should another writer create it first, the next attempt updates it.
+    const created = await createAboveFloor(store, { userId, ...input, createdAt: now, updatedAt: now });
+    if (created !== undefined) return { profile: created, created: true };
+  }
+  throw new WriteContentionError(userId, MAX_WRITE_ATTEMPTS);
+}
+
+/** Replaces an existing profile in one conditional update (`If-Match` *, or a version). */
+async function updateProfile(
+  store: ProfileStore,
+  userId: string,
+  input: ProfileInput,
+  ifMatch: Exclude<IfMatch, { kind: "none" }>,
+  now: string,
 ): Promise<Profile> {
   const names: Record<string, string> = {
-    "#pk": PARTITION_KEY,
     "#userId": "userId",
     "#displayName": "displayName",
     "#version": "version",
-    "#createdAt": "createdAt",
     "#updatedAt": "updatedAt",
   };
-  const values: Record<string, unknown> = {
-    ":userId": userId,
-    ":displayName": input.displayName,
-    ":now": now,
-    ":zero": 0,
-    ":one": 1,
-  };
-  const set = [
-    "#userId = :userId",
-    "#displayName = :displayName",
-    "#updatedAt = :now",
-    "#createdAt = if_not_exists(#createdAt, :now)",
-    "#version = if_not_exists(#version, :zero) + :one",
-  ];
+  const values: Record<string, unknown> = { ":userId": userId, ":displayName": input.displayName, ":now": now, ":one": 1 };
+  const set = ["#userId = :userId", "#displayName = :displayName", "#updatedAt = :now", "#version = #version + :one"];
   const remove: string[] = [];
   for (const field of ["locale", "bio"] as const) {
     names[`#${field}`] = field;
@@ -125,7 +183,6 @@ export async function saveProfile(
     }
   }
   const condition = conditionFor(ifMatch);
-  const usedNames = condition.expression?.includes("#pk") === true ? names : withoutKey(names, "#pk");
   try {
     const out = await store.client.send(
       new UpdateCommand({
@@ -133,7 +190,7 @@ export async function saveProfile(
         Key: profileKey(userId),
         UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
         ConditionExpression: condition.expression,
-        ExpressionAttributeNames: usedNames,
+        ExpressionAttributeNames: condition.expression?.includes("#pk") === true ? { ...names, "#pk": PARTITION_KEY } : names,
         ExpressionAttributeValues: { ...values, ...condition.values },
         ReturnValues: "ALL_NEW",
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
@@ -150,57 +207,135 @@ export async function saveProfile(
 }
 
 /**
- * Deletes the user's profile. Without `If-Match` it is idempotent (deleting nothing succeeds).
+ * Deletes the user's profile and, in the same transaction, stores its version as the user's version floor (the
+ * stream still carries the profile's REMOVE, so profile.deleted is published at that version). Without `If-Match`
+ * it is idempotent (deleting nothing succeeds and writes nothing).
  * @throws VersionConflictError when `ifMatch` does not hold.
  */
 export async function deleteProfile(store: ProfileStore, userId: string, ifMatch: IfMatch): Promise<void> {
-  const condition = conditionFor(ifMatch);
-  try {
-    await store.client.send(
-      new DeleteCommand({
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const current = await store.client.send(
+      new GetCommand({
         TableName: store.tableName,
         Key: profileKey(userId),
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames:
-          condition.expression === undefined
-            ? undefined
-            : condition.expression.includes("#pk")
-              ? { "#pk": PARTITION_KEY }
-              : { "#version": "version" },
-        ExpressionAttributeValues: Object.keys(condition.values).length > 0 ? condition.values : undefined,
-        ReturnValuesOnConditionCheckFailure: condition.expression === undefined ? undefined : "ALL_OLD",
+        ConsistentRead: true,
+        ProjectionExpression: "#pk, #version",
+        ExpressionAttributeNames: { "#pk": PARTITION_KEY, "#version": "version" },
       }),
     );
-  } catch (err) {
-    const failed = conditionalCheckFailure(err);
-    if (failed !== undefined) throw new VersionConflictError(ifMatch, versionOf(failed.Item));
-    throw err;
+    const version = versionOf(current.Item);
+    if (current.Item !== undefined && version === undefined) throw new CorruptProfileError(userId);
+    if (version === undefined) {
+      if (ifMatch.kind === "none") return;
+      throw new VersionConflictError(ifMatch, undefined);
+    }
+    if (ifMatch.kind === "version" && ifMatch.version !== version) throw new VersionConflictError(ifMatch, version);
+    try {
+      await store.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // The version just read: the If-Match check above holds for exactly this item.
+              Delete: {
+                TableName: store.tableName,
+                Key: profileKey(userId),
+                ConditionExpression: "#version = :version",
+                ExpressionAttributeNames: { "#version": "version" },
+                ExpressionAttributeValues: { ":version": version },
+              },
+            },
+            {
+              Put: {
+                TableName: store.tableName,
+                Item: { ...versionFloorKey(userId), version },
+                ConditionExpression: "attribute_not_exists(#pk) OR #version < :version",
+                ExpressionAttributeNames: { "#pk": PARTITION_KEY, "#version": "version" },
+                ExpressionAttributeValues: { ":version": version },
+              },
+            },
+          ],
+        }),
+      );
+      return;
+    } catch (err) {
+      const reasons = cancellationReasons(err);
+      if (reasons === undefined) throw err;
+      // The profile changed or vanished since it was read: read it again (and check If-Match against it).
+      if (reasons[0]?.Code === "ConditionalCheckFailed") continue;
+      if (reasons[1]?.Code === "ConditionalCheckFailed") {
+        throw new CorruptVersionFloorError(userId, `the floor is not below the profile version ${version} being deleted`);
+      }
+      if (!isTransactionConflict(err)) throw err;
+      await backOff(attempt);
+    }
   }
+  throw new WriteContentionError(userId, MAX_WRITE_ATTEMPTS);
 }
 
 /**
- * Creates the profile unless one exists (conditional put on the key). Returns false when it already existed:
- * a retried Cognito trigger changes nothing and does not fail.
+ * Creates the profile unless one exists, one above the user's version floor (version 1 for a user who never
+ * deleted a profile). Returns the stored profile, or undefined when one already existed: a retried Cognito trigger
+ * changes nothing and does not fail.
  */
-export async function createProfileIfAbsent(store: ProfileStore, profile: Profile): Promise<boolean> {
-  try {
-    await store.client.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: { ...profileKey(profile.userId), ...profile },
-        ConditionExpression: "attribute_not_exists(#pk)",
-        ExpressionAttributeNames: { "#pk": PARTITION_KEY },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (conditionalCheckFailure(err) !== undefined) return false;
-    throw err;
-  }
+export async function createProfileIfAbsent(store: ProfileStore, profile: NewProfile): Promise<Profile | undefined> {
+  return createAboveFloor(store, profile);
 }
 
-function withoutKey(record: Record<string, string>, key: string): Record<string, string> {
-  const copy = { ...record };
-  delete copy[key];
-  return copy;
+/**
+ * Puts the new profile item and checks, in the same transaction, that the user's version floor is the one its version
+ * was computed from. The first attempt assumes no floor (no read, so the Cognito trigger needs no read access); a
+ * failed floor check returns the stored floor, and the next attempt starts above it. A lost race with a delete (the
+ * floor moved) runs again, bounded; a profile that exists ends it.
+ */
+async function createAboveFloor(store: ProfileStore, fields: NewProfile): Promise<Profile | undefined> {
+  let floor: number | undefined;
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const profile: Profile = { ...fields, version: (floor ?? 0) + 1 };
+    try {
+      await store.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: store.tableName,
+                Item: { ...profileKey(profile.userId), ...profile },
+                ConditionExpression: "attribute_not_exists(#pk)",
+                ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: store.tableName,
+                Key: versionFloorKey(profile.userId),
+                ...(floor === undefined
+                  ? { ConditionExpression: "attribute_not_exists(#pk)", ExpressionAttributeNames: { "#pk": PARTITION_KEY } }
+                  : {
+                      ConditionExpression: "#version = :floor",
+                      ExpressionAttributeNames: { "#version": "version" },
+                      ExpressionAttributeValues: { ":floor": floor },
+                    }),
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
+          ],
+        }),
+      );
+      return profile;
+    } catch (err) {
+      const reasons = cancellationReasons(err);
+      if (reasons === undefined) throw err;
+      if (reasons[0]?.Code === "ConditionalCheckFailed") return undefined;
+      if (reasons[1]?.Code === "ConditionalCheckFailed") {
+        const stored = reasons[1].Item;
+        floor = versionOf(stored);
+        if (stored !== undefined && floor === undefined) {
+          throw new CorruptVersionFloorError(profile.userId, "its version is not a number");
+        }
+        continue;
+      }
+      if (!isTransactionConflict(err)) throw err;
+      await backOff(attempt);
+    }
+  }
+  throw new WriteContentionError(fields.userId, MAX_WRITE_ATTEMPTS);
 }

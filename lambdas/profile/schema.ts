@@ -11,6 +11,12 @@ export const SORT_KEY = "sk";
 export const KEY_ATTRIBUTE_TYPE = "S";
 /** Sort key value of a user's profile item. */
 export const PROFILE_SORT_KEY = "PROFILE";
+/**
+ * Sort key value of a user's version floor: the version of the user's last deleted profile. It is written in the
+ * same transaction as the delete, and a re-created profile starts one above it, so a user's profile versions
+ * never go back (analytics orders a user's changes by version). Not a profile: profile-events skips its records.
+ */
+export const VERSION_FLOOR_SORT_KEY = "PROFILE_VERSION_FLOOR";
 /** Prefix of the partition key value; the rest is the user id (the JWT `sub`). */
 export const USER_PARTITION_PREFIX = "USER#";
 /** What the table's stream carries; profile-events needs both images to compute changed fields. */
@@ -39,6 +45,11 @@ export function userPartitionKey(userId: string): string {
 /** Primary key of a user's profile item. */
 export function profileKey(userId: string): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
   return { [PARTITION_KEY]: userPartitionKey(userId), [SORT_KEY]: PROFILE_SORT_KEY };
+}
+
+/** Primary key of a user's version floor item. */
+export function versionFloorKey(userId: string): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
+  return { [PARTITION_KEY]: userPartitionKey(userId), [SORT_KEY]: VERSION_FLOOR_SORT_KEY };
 }
 
 /** The user id inside a partition key value, or undefined when the value is not a user partition. */

@@ -17,10 +17,17 @@ type Ref = "profiles" | "profilesStream" | "topic" | "eventsFailures" | "cluster
 const LIST_UPLOAD_VERSIONS = { "s3:prefix": "uploads/u-1/f-1/" };
 
 const CALLS: Record<string, ReadonlyArray<readonly [string, Ref] | readonly [string, Ref, Record<string, string>]>> = {
-  // repository.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand on the profiles table
-  "profile-api": [["dynamodb:GetItem", "profiles"], ["dynamodb:PutItem", "profiles"], ["dynamodb:UpdateItem", "profiles"], ["dynamodb:DeleteItem", "profiles"]],
-  // createProfileIfAbsent: PutCommand with a condition
-  "profile-bootstrap": [["dynamodb:PutItem", "profiles"]],
+  // repository.ts: GetCommand, UpdateCommand, TransactWriteCommand (Put/Delete/ConditionCheck: the profile and the
+  // user's version floor) on the profiles table
+  "profile-api": [
+    ["dynamodb:GetItem", "profiles"],
+    ["dynamodb:UpdateItem", "profiles"],
+    ["dynamodb:PutItem", "profiles"],
+    ["dynamodb:DeleteItem", "profiles"],
+    ["dynamodb:ConditionCheckItem", "profiles"],
+  ],
+  // createProfileIfAbsent: TransactWriteCommand (Put of the profile + ConditionCheck of the version floor)
+  "profile-bootstrap": [["dynamodb:PutItem", "profiles"], ["dynamodb:ConditionCheckItem", "profiles"]],
   // publish.ts: PublishBatchCommand (authorized as sns:Publish); stream mapping; failure destination
   "profile-events": [
     ["sns:Publish", "topic"],

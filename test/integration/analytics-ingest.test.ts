@@ -93,6 +93,51 @@ describe("analytics-ingest", () => {
     expect(await users()).toEqual([{ user_id: "d", display_name: null, locale: null, version: "3", deleted: true, email: null }]);
   });
 
+  describe("a profile deleted and re-created under the same user id (versions continue above the deleted one)", () => {
+    // What profile-events publishes for: create, 2 updates, delete at 3, re-create at 4 (one above the floor), update.
+    const history = (): ProfileEvent[] => [
+      profileEvent("re", 1, "profile.created", "first life"),
+      profileEvent("re", 2, "profile.updated", "first life v2"),
+      profileEvent("re", 3, "profile.updated", "first life v3"),
+      profileEvent("re", 3, "profile.deleted"),
+      profileEvent("re", 4, "profile.created", "second life"),
+      profileEvent("re", 5, "profile.updated", "second life v5"),
+    ];
+    const expected = [{ user_id: "re", display_name: "second life v5", locale: "en-GB", version: "5", deleted: false, email: null }];
+
+    it("in delivery order, one message per batch: the row comes back un-deleted with the new profile's data", async () => {
+      const rows: UserRowDb[][] = [];
+      for (const event of history()) {
+        expect(await handler(sqsEvent([message(event)]), context)).toEqual({ batchItemFailures: [] });
+        rows.push(await users());
+      }
+      expect(rows[3]).toEqual([{ user_id: "re", display_name: null, locale: null, version: "3", deleted: true, email: null }]);
+      expect(rows[4]).toEqual([{ user_id: "re", display_name: "second life", locale: "en-GB", version: "4", deleted: false, email: null }]);
+      expect(rows[5]).toEqual(expected);
+    });
+
+    it("in reverse delivery order, one message per batch: the same row", async () => {
+      for (const event of history().reverse()) expect(await handler(sqsEvent([message(event)]), context)).toEqual({ batchItemFailures: [] });
+      expect(await users()).toEqual(expected);
+    });
+
+    it("all in one batch, shuffled, and then replayed: the same row", async () => {
+      const events = history();
+      const shuffled = [events[4], events[0], events[3], events[5], events[2], events[1]];
+      const batch = sqsEvent(shuffled.map((e) => message(e)));
+      expect(await handler(batch, context)).toEqual({ batchItemFailures: [] });
+      expect(await users()).toEqual(expected);
+      expect(await handler(batch, context)).toEqual({ batchItemFailures: [] });
+      expect(await users()).toEqual(expected);
+    });
+
+    it("the deletion delivered last (after the re-created profile) does not delete the row again", async () => {
+      const events = history();
+      for (const event of [...events.slice(0, 3), ...events.slice(4), events[3]]) await handler(sqsEvent([message(event)]), context);
+      expect(await users()).toEqual(expected);
+    });
+  });
+
   it("a poison message is reported as a batch item failure while the rest commit", async () => {
     const poisonNotJson = message("{not json", "poison-1");
     const poisonBadShape = message({ ...profileEvent("p", 1), version: "one" }, "poison-2");

@@ -8,7 +8,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient, _Record as StreamsRecord } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { PARTITION_KEY, SORT_KEY, userPartitionKey } from "../../lambdas/profile/schema";
+import { supersedes } from "../../lambdas/analytics/user-events";
+import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, VERSION_FLOOR_SORT_KEY, userPartitionKey } from "../../lambdas/profile/schema";
 import { partitionKeyOf, testStreamsClient, toStreamEvent, waitForStreamRecords } from "../support/dynamodb-streams";
 import { cognitoClaims, httpApiEvent, lambdaContext, postConfirmationEvent } from "../support/events";
 import { createProfilesTable, deleteTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
@@ -98,6 +99,8 @@ async function runEvents(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
 }
 
 const sequenceNumber = (record: StreamsRecord): string => record.dynamodb?.SequenceNumber ?? "missing";
+const sortKeyOf = (record: StreamsRecord): string | undefined => record.dynamodb?.Keys?.[SORT_KEY]?.S;
+const isProfileRecord = (record: StreamsRecord): boolean => sortKeyOf(record) === PROFILE_SORT_KEY;
 
 describe("profile-events fed from the table's stream", () => {
   it("publishes created, updated and deleted events with the type attribute and every event field", async () => {
@@ -109,8 +112,11 @@ describe("profile-events fed from the table's stream", () => {
     // No dual write: profile-api and profile-bootstrap never called SNS (any action), although AWS_ENDPOINT_URL_SNS is set.
     expect(sns.requests).toHaveLength(0);
 
-    const records = await streamRecordsOf([userId], 3);
-    expect(records.map((r) => r.eventName)).toEqual(["INSERT", "MODIFY", "REMOVE"]);
+    // The delete also wrote the user's version floor (same transaction): its INSERT is in the stream, and skipped.
+    const records = await streamRecordsOf([userId], 4);
+    expect(records.filter((r) => !isProfileRecord(r)).map((r) => [r.eventName, sortKeyOf(r)])).toEqual([["INSERT", VERSION_FLOOR_SORT_KEY]]);
+    const profileRecords = records.filter(isProfileRecord);
+    expect(profileRecords.map((r) => r.eventName)).toEqual(["INSERT", "MODIFY", "REMOVE"]);
     const result = await runEvents(toStreamEvent(records, streamArn));
 
     expect(result).toEqual({ batchItemFailures: [] });
@@ -124,7 +130,7 @@ describe("profile-events fed from the table's stream", () => {
     const [created, updated, deleted] = sns.published.map(parse);
 
     expect(created).toMatchObject({
-      eventId: domain.eventIdFor(records[0].eventID ?? ""),
+      eventId: domain.eventIdFor(profileRecords[0].eventID ?? ""),
       type: "profile.created",
       userId,
       version: 1,
@@ -144,7 +150,7 @@ describe("profile-events fed from the table's stream", () => {
 
     for (const [index, event] of [created, updated, deleted].entries()) {
       expect(event.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      const approximate = records[index].dynamodb?.ApproximateCreationDateTime;
+      const approximate = profileRecords[index].dynamodb?.ApproximateCreationDateTime;
       expect(event.occurredAt).toBe(new Date(Math.floor((approximate?.getTime() ?? 0) / 1000) * 1000).toISOString());
     }
     expect(new Set([created.eventId, updated.eventId, deleted.eventId]).size).toBe(3);
@@ -218,6 +224,38 @@ describe("profile-events fed from the table's stream", () => {
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(sns.requests).toHaveLength(0);
+  });
+
+  it("after a delete, the re-created profile is published as profile.created one above the deleted version; floor records publish nothing", async () => {
+    const userId = randomUUID();
+    expect(await apiCall(userId, "PUT", { displayName: "first life" })).toBe(201);
+    expect(await apiCall(userId, "PUT", { displayName: "first life v2" })).toBe(200);
+    expect(await apiCall(userId, "DELETE")).toBe(204); // floor INSERT at 2
+    expect(await apiCall(userId, "PUT", { displayName: "second life" })).toBe(201);
+    expect(await apiCall(userId, "DELETE")).toBe(204); // floor MODIFY to 3
+    await bootstrap.handler(postConfirmationEvent({ sub: userId, email: `${userId}@example.com`, name: "third life" }), lambdaContext("profile-bootstrap"));
+
+    const records = await streamRecordsOf([userId], 8);
+    expect(records.filter((r) => !isProfileRecord(r)).map((r) => [r.eventName, sortKeyOf(r)])).toEqual([
+      ["INSERT", VERSION_FLOOR_SORT_KEY],
+      ["MODIFY", VERSION_FLOOR_SORT_KEY],
+    ]);
+    const result = await runEvents(toStreamEvent(records, streamArn));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    const published = sns.published.map(parse);
+    expect(published.map((e) => [e.type, e.version, e.profile?.displayName])).toEqual([
+      ["profile.created", 1, "first life"],
+      ["profile.updated", 2, "first life v2"],
+      ["profile.deleted", 2, undefined],
+      ["profile.created", 3, "second life"],
+      ["profile.deleted", 3, undefined],
+      ["profile.created", 4, "third life"],
+    ]);
+    expect(published.every((e) => e.userId === userId)).toBe(true);
+    // analytics-ingest's ordering: every event supersedes the one before it, so none of them is ignored.
+    const rank = (e: PublishedEvent) => ({ version: e.version, deleted: e.type === "profile.deleted" });
+    expect(published.slice(1).map((e, i) => supersedes(rank(e), rank(published[i])))).toEqual(published.slice(1).map(() => true));
   });
 
   it("reports a record that cannot be mapped and publishes the others", async () => {

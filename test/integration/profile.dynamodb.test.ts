@@ -7,18 +7,20 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import type { HttpResponse } from "../../lambdas/shared/http";
-import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, profileKey, userPartitionKey } from "../../lambdas/profile/schema";
+import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, VERSION_FLOOR_SORT_KEY, profileKey, userPartitionKey, versionFloorKey } from "../../lambdas/profile/schema";
 import { HttpRequest, cognitoClaims, httpApiEvent, lambdaContext, postConfirmationEvent } from "../support/events";
 import { createProfilesTable, deleteTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
 
 type ApiModule = typeof import("../../lambdas/profile/profile-api");
 type BootstrapModule = typeof import("../../lambdas/profile/profile-bootstrap");
+type RepositoryModule = typeof import("../../lambdas/profile/repository");
 
 const tableName = uniqueTableName("profiles-api-it");
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let api: ApiModule;
 let bootstrap: BootstrapModule;
+let repository: RepositoryModule;
 
 beforeAll(async () => {
   useLocalAws({ PROFILES_TABLE_NAME: tableName });
@@ -28,6 +30,7 @@ beforeAll(async () => {
   // Loaded after the environment is set: the handlers read it at cold start.
   api = await import("../../lambdas/profile/profile-api");
   bootstrap = await import("../../lambdas/profile/profile-bootstrap");
+  repository = await import("../../lambdas/profile/repository");
 });
 
 afterAll(async () => {
@@ -70,6 +73,22 @@ async function put(user: TestUser, body: unknown, headers: Record<string, string
 
 async function storedItem(userId: string): Promise<Record<string, unknown> | undefined> {
   return (await doc.send(new GetCommand({ TableName: tableName, Key: profileKey(userId), ConsistentRead: true }))).Item;
+}
+
+async function storedFloor(userId: string): Promise<Record<string, unknown> | undefined> {
+  return (await doc.send(new GetCommand({ TableName: tableName, Key: versionFloorKey(userId), ConsistentRead: true }))).Item;
+}
+
+async function del(user: TestUser, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  return call(request(user, { method: "DELETE", headers }));
+}
+
+/** A user whose profile reached `version` and was then deleted (so the version floor is `version`). */
+async function deletedAt(version: number): Promise<TestUser> {
+  const user = newUser();
+  for (let v = 1; v <= version; v++) expect(json(await put(user, { displayName: `first life v${v}` })).version).toBe(v);
+  expect((await del(user)).statusCode).toBe(204);
+  return user;
 }
 
 describe("GET /profiles/me", () => {
@@ -305,17 +324,115 @@ describe("DELETE /profiles/me", () => {
         ExpressionAttributeValues: { ":pk": userPartitionKey(user.userId) },
       }),
     );
-    expect(left.Items?.map((i) => i[SORT_KEY])).toEqual(["FILE#a.pdf"]);
+    expect(left.Items?.map((i) => i[SORT_KEY])).toEqual(["FILE#a.pdf", VERSION_FLOOR_SORT_KEY]);
+  });
+});
+
+describe("versions stay monotonic across delete and re-creation (the user's version floor)", () => {
+  it("a delete stores the deleted version as the floor item, holding nothing but its keys and the version", async () => {
+    const user = await deletedAt(3);
+    expect(await storedItem(user.userId)).toBeUndefined();
+    expect(await storedFloor(user.userId)).toEqual({ [PARTITION_KEY]: userPartitionKey(user.userId), [SORT_KEY]: VERSION_FLOOR_SORT_KEY, version: 3 });
   });
 
-  it("lets a client re-create the profile after deleting it (version starts again at 1)", async () => {
+  it("PUT after a delete at version 3 creates the profile at version 4: 201, ETag \"4\", new createdAt; the next PUT is 200 at 5", async () => {
+    const user = await deletedAt(3);
+    const before = Date.now();
+    const created = await put(user, { displayName: "second life" });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.etag).toBe('"4"');
+    const body = json(created);
+    expect(body).toMatchObject({ displayName: "second life", version: 4, locale: null, bio: null });
+    expect(body.createdAt).toBe(body.updatedAt);
+    expect(Date.parse(String(body.createdAt))).toBeGreaterThanOrEqual(before - 1000);
+    const updated = await put(user, { displayName: "second life v5" }, { "if-match": '"4"' });
+    expect(updated.statusCode).toBe(200);
+    expect(json(updated)).toMatchObject({ version: 5, createdAt: body.createdAt });
+    expect((await call(request(user, { method: "GET" }))).headers.etag).toBe('"5"');
+  });
+
+  it("each further delete raises the floor to the deleted version: 2, then 4, then 6", async () => {
     const user = newUser();
-    await put(user, { displayName: "Before" });
-    await put(user, { displayName: "Before 2" });
-    await call(request(user, { method: "DELETE" }));
-    const response = await put(user, { displayName: "After" });
-    expect(response.statusCode).toBe(201);
-    expect(json(response).version).toBe(1);
+    const floors: unknown[] = [];
+    for (let life = 0; life < 3; life++) {
+      expect((await put(user, { displayName: `life ${life}` })).statusCode).toBe(201);
+      expect((await put(user, { displayName: `life ${life} updated` })).statusCode).toBe(200);
+      expect((await del(user)).statusCode).toBe(204);
+      floors.push((await storedFloor(user.userId))?.version);
+    }
+    expect(floors).toEqual([2, 4, 6]);
+  });
+
+  it("a delete with If-Match names the deleted version in the floor", async () => {
+    const user = newUser();
+    await put(user, { displayName: "v1" });
+    await put(user, { displayName: "v2" });
+    expect((await del(user, { "if-match": '"2"' })).statusCode).toBe(204);
+    expect((await storedFloor(user.userId))?.version).toBe(2);
+  });
+
+  it("a delete refused for a stale If-Match writes no floor (the floor is part of the delete's transaction)", async () => {
+    const user = newUser();
+    await put(user, { displayName: "v1" });
+    await put(user, { displayName: "v2" });
+    expect((await del(user, { "if-match": '"1"' })).statusCode).toBe(412);
+    expect(await storedFloor(user.userId)).toBeUndefined();
+    expect(await storedItem(user.userId)).toMatchObject({ version: 2 });
+    // and after a refused delete, a later floor still comes from the real delete
+    expect((await del(user)).statusCode).toBe(204);
+    expect((await storedFloor(user.userId))?.version).toBe(2);
+  });
+
+  it("deleting a missing profile writes no floor, and a second delete leaves the floor as it was", async () => {
+    const never = newUser();
+    expect((await del(never)).statusCode).toBe(204);
+    expect(await storedFloor(never.userId)).toBeUndefined();
+    const user = await deletedAt(2);
+    expect((await del(user)).statusCode).toBe(204);
+    expect((await storedFloor(user.userId))?.version).toBe(2);
+  });
+
+  it("If-Match on a deleted profile is 412 and creates nothing, floor or not", async () => {
+    const user = await deletedAt(2);
+    expect((await put(user, { displayName: "x" }, { "if-match": '"2"' })).statusCode).toBe(412);
+    expect((await put(user, { displayName: "x" }, { "if-match": "*" })).statusCode).toBe(412);
+    expect(await storedItem(user.userId)).toBeUndefined();
+  });
+
+  it("8 concurrent PUTs after a delete at 3: exactly one creates (201, version 4), the others update; versions 4..11, each once", async () => {
+    const user = await deletedAt(3);
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => put(user, { displayName: `racer ${i}` })));
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(json(responses.find((r) => r.statusCode === 201) as HttpResponse).version).toBe(4);
+    expect(responses.map((r) => json(r).version as number).sort((a, b) => a - b)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(new Set(responses.map((r) => json(r).createdAt)).size).toBe(1);
+    expect((await storedItem(user.userId))?.version).toBe(11);
+  });
+
+  it("concurrent creations after a delete (repository): exactly one wins at floor + 1, the others find it and change nothing", async () => {
+    const user = await deletedAt(3);
+    const store = { client: doc, tableName };
+    const now = new Date().toISOString();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => repository.createProfileIfAbsent(store, { userId: user.userId, displayName: `racer ${i}`, createdAt: now, updatedAt: now })),
+    );
+    const winners = results.filter((r) => r !== undefined);
+    expect(winners).toHaveLength(1);
+    expect(winners[0]?.version).toBe(4);
+    expect(await storedItem(user.userId)).toMatchObject({ version: 4, displayName: winners[0]?.displayName });
+  });
+
+  it("a re-created profile races its own delete: versions still never repeat (each life starts above the last deleted)", async () => {
+    const user = newUser();
+    const seen: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const writes = await Promise.all([put(user, { displayName: `a${round}` }), put(user, { displayName: `b${round}` }), del(user)]);
+      for (const r of writes) if (r.statusCode !== 204) seen.push(json(r).version as number);
+      const floor = (await storedFloor(user.userId))?.version as number | undefined;
+      const current = (await storedItem(user.userId))?.version as number | undefined;
+      if (floor !== undefined && current !== undefined) expect(current).toBeGreaterThan(floor);
+    }
+    expect(new Set(seen).size).toBe(seen.length);
   });
 });
 
@@ -414,6 +531,13 @@ describe("profile-bootstrap (Cognito post-confirmation)", () => {
     expect(got.statusCode).toBe(200);
     expect(got.headers.etag).toBe('"1"');
     expect((await put(user, { displayName: "Next" }, { "if-match": String(got.headers.etag) })).statusCode).toBe(200);
+  });
+
+  it("after a delete of the same user id at version 3, creates the profile at version 4", async () => {
+    const user = await deletedAt(3);
+    await bootstrap.handler(postConfirmationEvent({ sub: user.userId, email: user.email, name: "Back again" }), lambdaContext("profile-bootstrap"));
+    expect(await storedItem(user.userId)).toMatchObject({ displayName: "Back again", version: 4 });
+    expect((await storedFloor(user.userId))?.version).toBe(3);
   });
 
   it("ignores other post-confirmation triggers (forgot password) and writes nothing", async () => {
