@@ -95,4 +95,25 @@ describe("environments", () => {
     bad.auth.callbackUrls = ["http://evil.example.com/cb"];
     expect(() => loadEnvironment("dev", bad)).toThrow(/auth\.callbackUrls\.0: received "http:\/\/evil\.example\.com\/cb"; expected an https:\/\/ URL/);
   });
+
+  it("files: every environment declares its upload limits; bad sizes and media types are named", () => {
+    for (const env of loadEnvironments()) {
+      expect(env.files.maxFileSizeBytes).toBeGreaterThan(0);
+      expect(env.files.allowedContentTypes.length).toBeGreaterThan(0);
+    }
+    const bad = clone(ENVIRONMENT_INPUTS.dev) as any;
+    bad.files = { maxFileSizeBytes: 6 * 1024 ** 3, allowedContentTypes: ["Image/PNG", "image/png", "image/png; charset=x"] };
+    let msg = "";
+    try {
+      loadEnvironment("dev", bad);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain("files.maxFileSizeBytes: received 6442450944; expected ≤ 5368709120");
+    expect(msg).toContain('files.allowedContentTypes.0: received "Image/PNG"; expected a lower-case media type such as image/png');
+    expect(msg).toContain('files.allowedContentTypes.2: received "image/png; charset=x"');
+    const duplicate = clone(ENVIRONMENT_INPUTS.dev) as any;
+    duplicate.files.allowedContentTypes = ["image/png", "image/png"];
+    expect(() => loadEnvironment("dev", duplicate)).toThrow(/files\.allowedContentTypes: .*no duplicates/);
+  });
 });
