@@ -50,7 +50,8 @@ export class EventValidationError extends HttpError {
     problem: string,
     public readonly index?: number,
   ) {
-    super(400, "ValidationFailed", `${field}: ${problem}`);
+    // A field name can be a client's key of any length: quote at most 200 characters of it, never echo it whole.
+    super(400, "ValidationFailed", `${field.length > 200 ? `${field.slice(0, 200)}…` : field}: ${problem}`);
   }
 }
 

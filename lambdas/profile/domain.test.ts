@@ -325,6 +325,12 @@ describe("mapStreamRecord", () => {
     expect(mapped.kind).toBe("skip");
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("reports an eventName %s that only an object's prototype knows as an error", (name) => {
+    const r = record("INSERT", { new: {} });
+    const mapped = mapStreamRecord({ ...r, eventName: name as never, dynamodb: { ...r.dynamodb, Keys: { pk: { S: "USER#u" }, sk: { S: "PROFILE" } } } });
+    expect(mapped).toEqual({ kind: "error", reason: `unknown eventName ${JSON.stringify(name)}` });
+  });
+
   it.each(["INSERT", "MODIFY", "REMOVE"] as const)("skips the %s of the user's version floor item (it is not a profile)", (eventName) => {
     const floorKeys = { pk: S("USER#u-1"), sk: S(VERSION_FLOOR_SORT_KEY) };
     const images = { old: { ...floorKeys, version: N(2) }, new: { ...floorKeys, version: N(5) } };

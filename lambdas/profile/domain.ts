@@ -148,7 +148,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
     switch (issue.code) {
       case "unrecognized_keys":
         for (const key of issue.keys) {
-          out.push({ field: fieldName([...issue.path, key]), message: "unknown field (allowed: displayName, locale, bio)" });
+          // A client's key can be of any length: quote at most 200 characters of it, never echo it whole.
+          const name = fieldName([...issue.path, key]);
+          out.push({ field: name.length > 200 ? `${name.slice(0, 200)}…` : name, message: "unknown field (allowed: displayName, locale, bio)" });
         }
         break;
       case "invalid_type": {
@@ -406,7 +408,7 @@ export function mapStreamRecord(record: DynamoDBRecord): StreamRecordMapping {
   const userId = userIdFromPartitionKey(pk);
   if (userId === undefined) return { kind: "error", reason: `partition key ${JSON.stringify(pk)} is not a user partition` };
   const eventName = record.eventName;
-  if (eventName === undefined || !(eventName in EVENT_TYPES)) {
+  if (eventName === undefined || !Object.hasOwn(EVENT_TYPES, eventName)) {
     return { kind: "error", reason: `unknown eventName ${JSON.stringify(eventName)}` };
   }
   const type = EVENT_TYPES[eventName];
@@ -414,6 +416,10 @@ export function mapStreamRecord(record: DynamoDBRecord): StreamRecordMapping {
   const seconds = stream?.ApproximateCreationDateTime;
   if (seconds === undefined || !Number.isFinite(seconds)) {
     return { kind: "error", reason: "record has no ApproximateCreationDateTime" };
+  }
+  // A finite number can still be outside the Date range (toISOString would throw and fail the whole batch).
+  if (Number.isNaN(new Date(seconds * 1000).getTime())) {
+    return { kind: "error", reason: `ApproximateCreationDateTime ${seconds} is not a representable time` };
   }
 
   let oldImage: Record<string, unknown>;
