@@ -37,6 +37,8 @@ export interface FilesServiceProps {
 const NONCURRENT_VERSION_DAYS = 30;
 /** An upload interrupted mid-way (multipart) is cleaned up after a day. */
 const ABORT_MULTIPART_DAYS = 1;
+/** What the functions may touch: the uploads, nothing else of the bucket. */
+const UPLOADS_PATTERN = `${UPLOADS_PREFIX}*`;
 /** Events of a handful of objects per batch: each needs a HeadObject and a conditional write. */
 const OBJECT_EVENTS_BATCH_SIZE = 10;
 
@@ -94,7 +96,8 @@ export class FilesService extends Construct {
       },
     });
     this.table.connect(this.api, "readWrite", FILES_TABLE_NAME_ENV);
-    this.grantUploads(this.api, ["read", "put", "delete"]);
+    // Signing a POST needs s3:PutObject, a download URL s3:GetObject(Version), DELETE every version: under uploads/ only.
+    this.bucket.connect(this.api, "full", FILES_BUCKET_NAME_ENV, UPLOADS_PATTERN);
     for (const route of ["POST /files", "GET /files", "GET /files/{id}", "DELETE /files/{id}"]) {
       props.api.addRoute(route, this.api, { authorizer: props.authorizer });
     }
@@ -105,7 +108,9 @@ export class FilesService extends Construct {
       description: "S3 events of uploads/ (via SQS) → file items; deletes objects that break the upload rules",
     });
     this.table.connect(this.objectMetadata, "readWrite", FILES_TABLE_NAME_ENV);
-    this.grantUploads(this.objectMetadata, ["read", "delete"]);
+    // HeadObject of every event's object; deleting every version of an upload that broke a rule.
+    this.bucket.connect(this.objectMetadata, "read", FILES_BUCKET_NAME_ENV, UPLOADS_PATTERN);
+    this.bucket.grantDelete(this.objectMetadata, UPLOADS_PATTERN);
     this.events = new Queue(this, "Events", {
       name: "file-events",
       // Lambda needs ≥ 6 × the consumer's timeout, so a batch in flight is never handed to a second consumer.
@@ -113,14 +118,5 @@ export class FilesService extends Construct {
     });
     this.bucket.notify(this.events, { events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"], prefix: UPLOADS_PREFIX });
     this.objectMetadata.addSqsEventSource(this.events, { batchSize: OBJECT_EVENTS_BATCH_SIZE, reportBatchItemFailures: true });
-  }
-
-  /** Access to `uploads/` only, and the variable naming the bucket. */
-  private grantUploads(fn: LambdaFunction, access: ReadonlyArray<"read" | "put" | "delete">): void {
-    const pattern = `${UPLOADS_PREFIX}*`;
-    if (access.includes("read")) this.bucket.grantRead(fn, pattern);
-    if (access.includes("put")) this.bucket.grantPut(fn, pattern);
-    if (access.includes("delete")) this.bucket.grantDelete(fn, pattern);
-    fn.addEnvironment(FILES_BUCKET_NAME_ENV, this.bucket.name);
   }
 }
