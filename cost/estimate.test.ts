@@ -275,6 +275,46 @@ describe("estimateMonthlyCost: traffic at load", () => {
     expect(line(e.load, "aws_cognito_user_pool.plus").usd).toBeCloseTo(50_000 * 0.02, 8);
   });
 
+  it("prices Standard state machines per state transition ($0.025 per 1,000, $0 idle), split evenly; Express gets none", () => {
+    const plan = planOf(
+      { address: "aws_sfn_state_machine.a", values: { type: "STANDARD" } },
+      { address: "aws_sfn_state_machine.b", values: {} },
+      { address: "aws_sfn_state_machine.x", values: { type: "EXPRESS" } },
+    );
+    const e = estimate(plan, load({ stateTransitionsPerMonth: 200_000 }));
+    expect(e.idle.total).toBe(0);
+    expect(line(e.idle, "aws_sfn_state_machine.a").basis).toMatch(/Standard: no charge without executions/);
+    expect(line(e.load, "aws_sfn_state_machine.a")).toMatchObject({ usd: expect.closeTo(100_000 * (0.025 / 1000), 10), basis: expect.stringMatching(/100,000 state transitions/) });
+    expect(line(e.load, "aws_sfn_state_machine.b").usd).toBeCloseTo(2.5, 10);
+    expect(line(e.load, "aws_sfn_state_machine.x")).toMatchObject({ usd: 0, basis: expect.stringMatching(/Express workflows .* have no load-profile metric/) });
+    expect(e.load.total).toBeCloseTo(5, 10);
+    expect(e.unallocated).toEqual([]);
+    expect(estimate(plan, load({ stateTransitionsPerMonth: 4_000 }), { freeTier: true }).load.total).toBe(0);
+    expect(estimate(planOf(), load({ stateTransitionsPerMonth: 10 })).unallocated).toEqual([
+      { metric: "stateTransitionsPerMonth", amount: 10, reason: "no Step Functions Standard state machine in the plan" },
+    ]);
+  });
+
+  it("prices device messages on IoT topic rules: one message, one rule triggered and one action per action block each ($0 idle); thing types and IoT policies are free", () => {
+    const plan = planOf(
+      { address: "aws_iot_topic_rule.r", values: { kinesis: [{ role_arn: "arn", stream_name: "s" }], error_action: [{ sqs: [{ role_arn: "arn", queue_url: "u" }] }] } },
+      { address: "aws_iot_thing_type.t", values: {} },
+      { address: "aws_iot_policy.p", values: {} },
+    );
+    const e = estimate(plan, load({ deviceMessagesPerMonth: 2_000_000 }));
+    expect(e.idle.total).toBe(0);
+    expect(e.freeResources).toBe(2);
+    expect(e.unpriced).toEqual([]);
+    expect(line(e.idle, "aws_iot_topic_rule.r").basis).toMatch(/no charge without messages/);
+    // $1.00 per million messages, $0.15 per million rules triggered, $0.15 per million actions (the error action not counted)
+    expect(line(e.load, "aws_iot_topic_rule.r")).toMatchObject({ usd: expect.closeTo(2 * 1.0 + 2 * 0.15 + 2 * 0.15, 10), basis: expect.stringMatching(/2,000,000 device messages/) });
+    const twoActions = planOf({ address: "aws_iot_topic_rule.r", values: { kinesis: [{ role_arn: "a", stream_name: "s" }], sqs: [{ role_arn: "a", queue_url: "u" }] } });
+    expect(line(estimate(twoActions, load({ deviceMessagesPerMonth: 1_000_000 })).load, "aws_iot_topic_rule.r").usd).toBeCloseTo(1.0 + 0.15 + 2 * 0.15, 10);
+    expect(estimate(planOf(), load({ deviceMessagesPerMonth: 10 })).unallocated).toEqual([
+      { metric: "deviceMessagesPerMonth", amount: 10, reason: "no IoT topic rule in the plan" },
+    ]);
+  });
+
   it("applies the Cognito Lite volume tiers and, when asked, the free 10,000 MAU", () => {
     const plan = planOf({ address: "aws_cognito_user_pool.lite", values: { user_pool_tier: "LITE" } });
     const list = estimate(plan, load({ monthlyActiveUsers: 150_000 }));

@@ -133,6 +133,22 @@ export const ALLOCATION_RULES: ReadonlyArray<{ readonly metric: LoadMetric; read
     rule: "split evenly; storage at steady state = monthly ingestion × retention in months (12 months when logs never expire), uncompressed (an upper bound)",
   },
   { metric: "monthlyActiveUsers", over: "Cognito user pools (aws_cognito_user_pool)", rule: "split evenly; priced by the pool's feature plan (user_pool_tier, Essentials when unset)" },
+  {
+    metric: "stateTransitionsPerMonth",
+    over: "Step Functions Standard state machines (aws_sfn_state_machine, type STANDARD or unset)",
+    rule: "split evenly; each transition at the Standard rate (Express workflows are billed per request and duration, not by transition: not allocated)",
+  },
+  {
+    metric: "lakeIngestGbPerMonth",
+    over: "Firehose delivery streams (aws_kinesis_firehose_delivery_stream)",
+    rule: "split evenly; GB ingested at the first-band rate (the objects it writes are S3 storage and requests, which objectStorageGb/objectWritesPerMonth cover)",
+  },
+  { metric: "athenaTbScannedPerMonth", over: "Athena workgroups (aws_athena_workgroup)", rule: "split evenly; TB scanned (Athena bills at least 10 MB per query)" },
+  {
+    metric: "deviceMessagesPerMonth",
+    over: "AWS IoT topic rules (aws_iot_topic_rule)",
+    rule: "split evenly; each message ≤ 5 KB: one IoT Core message (the device's publish), one rule triggered and one action executed per action of the rule (the error action only on failure: not counted); device connection minutes not modelled",
+  },
 ];
 
 /**
@@ -631,6 +647,70 @@ const s3Bucket: Pricer = {
   },
 };
 
+const firehoseDeliveryStream: Pricer = {
+  idle: () => [{ note: "no charge without records" }],
+  load: (r, ctx) => {
+    const gb = ctx.share("lakeIngestGbPerMonth", r);
+    return gb > 0 ? [{ dimension: "firehose.ingestedGb", quantity: gb, what: `${n(gb)} GB ingested` }] : [{ note: "no ingestion allocated" }];
+  },
+};
+
+const athenaWorkgroup: Pricer = {
+  idle: () => [{ note: "no charge without queries" }],
+  load: (r, ctx) => {
+    const tb = ctx.share("athenaTbScannedPerMonth", r);
+    return tb > 0 ? [{ dimension: "athena.scannedTb", quantity: tb, what: `${n(tb)} TB scanned` }] : [{ note: "no queries allocated" }];
+  },
+};
+
+/** A Glue Data Catalog database or table: one stored object (partition projection stores no partitions). */
+function glueCatalogObject(kind: string): Pricer {
+  return {
+    idle: () => [{ dimension: "glue.catalogObjectMonths", quantity: 1, what: `1 catalog object (${kind})` }],
+    load: () => [{ note: "catalog requests (Athena reads the table per query) not modelled: no load-profile metric" }],
+  };
+}
+
+/** Actions a topic rule executes per message: every action block of the rule (the error action runs only on failure). */
+function iotRuleActionCount(r: PlanResource): number {
+  let count = 0;
+  for (const [key, value] of Object.entries(r.values)) {
+    if (key === "error_action" || !Array.isArray(value)) continue;
+    if (value.length > 0 && typeof value[0] === "object" && value[0] !== null && "role_arn" in (value[0] as Attrs)) count += value.length;
+  }
+  return count;
+}
+
+const iotTopicRule: Pricer = {
+  idle: () => [{ note: "no charge without messages" }],
+  load: (r, ctx) => {
+    const messages = ctx.share("deviceMessagesPerMonth", r);
+    if (messages === 0) return [{ note: "no device messages allocated" }];
+    const actions = iotRuleActionCount(r);
+    const usage: Usage[] = [
+      { dimension: "iot.messages", quantity: messages, what: `${n(messages)} device messages` },
+      { dimension: "iot.rulesTriggered", quantity: messages, what: `${n(messages)} rule triggers` },
+    ];
+    if (actions > 0) usage.push({ dimension: "iot.actionsExecuted", quantity: messages * actions, what: `${n(messages * actions)} actions (${actions} per message)` });
+    return usage;
+  },
+};
+
+const isExpress = (r: PlanResource): boolean => r.values.type === "EXPRESS";
+
+const stateMachine: Pricer = {
+  idle: (r) => [{ note: isExpress(r) ? "Express: no charge without executions" : "Standard: no charge without executions (billed per state transition)" }],
+  load: (r, ctx) => {
+    if (isExpress(r)) {
+      return [{ note: `Express workflows (${DIMENSIONS["stepfunctions.expressRequests"]} at ${rateText(ctx.prices["stepfunctions.expressRequests"])}, plus duration) have no load-profile metric` }];
+    }
+    const transitions = ctx.share("stateTransitionsPerMonth", r);
+    return transitions > 0
+      ? [{ dimension: "stepfunctions.standardTransitions", quantity: transitions, what: `${n(transitions)} state transitions` }]
+      : [{ note: "no state transitions allocated" }];
+  },
+};
+
 const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_lambda_function: lambdaFunction,
   aws_apigatewayv2_api: httpApi,
@@ -650,12 +730,13 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_rds_cluster: auroraCluster,
   aws_rds_cluster_instance: auroraInstance,
   aws_secretsmanager_secret: secret,
-  aws_sfn_state_machine: usageOnly(["stepfunctions.standardTransitions", "stepfunctions.expressRequests"], "the load profile has no workflow metric"),
+  aws_sfn_state_machine: stateMachine,
   aws_cloudfront_distribution: usageOnly(["cloudfront.dataTransferOutGb", "cloudfront.httpsRequests"], "the load profile has no CDN metric"),
-  aws_kinesis_firehose_delivery_stream: usageOnly(["firehose.ingestedGb"], "the load profile has no delivery-stream metric"),
-  aws_athena_workgroup: usageOnly(["athena.scannedTb"], "the load profile has no query metric"),
-  aws_glue_catalog_database: usageOnly(["glue.catalogObjectMonths", "glue.catalogRequests"], "the load profile has no catalog metric"),
-  aws_glue_catalog_table: usageOnly(["glue.catalogObjectMonths", "glue.catalogRequests"], "the load profile has no catalog metric"),
+  aws_kinesis_firehose_delivery_stream: firehoseDeliveryStream,
+  aws_athena_workgroup: athenaWorkgroup,
+  aws_iot_topic_rule: iotTopicRule,
+  aws_glue_catalog_database: glueCatalogObject("database"),
+  aws_glue_catalog_table: glueCatalogObject("table"),
 };
 
 /** Resource types the estimate prices (idle and/or at load). */
@@ -675,6 +756,10 @@ const TARGETS: Readonly<Partial<Record<LoadMetric, (r: PlanResource, ctx: Omit<C
   objectReadsPerMonth: (r) => r.type === "aws_s3_bucket",
   logIngestionGbPerMonth: (r) => r.type === "aws_cloudwatch_log_group",
   monthlyActiveUsers: (r) => r.type === "aws_cognito_user_pool",
+  stateTransitionsPerMonth: (r) => r.type === "aws_sfn_state_machine" && !isExpress(r),
+  lakeIngestGbPerMonth: (r) => r.type === "aws_kinesis_firehose_delivery_stream",
+  athenaTbScannedPerMonth: (r) => r.type === "aws_athena_workgroup",
+  deviceMessagesPerMonth: (r) => r.type === "aws_iot_topic_rule",
 };
 const TARGET_NAMES: Readonly<Partial<Record<LoadMetric, string>>> = {
   apiRequestsPerMonth: "HTTP API",
@@ -689,6 +774,10 @@ const TARGET_NAMES: Readonly<Partial<Record<LoadMetric, string>>> = {
   objectReadsPerMonth: "S3 bucket",
   logIngestionGbPerMonth: "CloudWatch log group",
   monthlyActiveUsers: "Cognito user pool",
+  stateTransitionsPerMonth: "Step Functions Standard state machine",
+  lakeIngestGbPerMonth: "Firehose delivery stream",
+  athenaTbScannedPerMonth: "Athena workgroup",
+  deviceMessagesPerMonth: "IoT topic rule",
 };
 
 // ---------------------------------------------------------------------------------------------------------

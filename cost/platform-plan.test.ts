@@ -35,7 +35,8 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
   it("idle: the alarm key, every alarm, the dashboard, the on-demand stream, SQS polling and the RDS-managed secret; nothing traffic-priced", () => {
     const e = estimateOf(name);
     const idleTypes = new Set(e.idle.lines.filter((l) => l.usd > 0).map((l) => l.type));
-    const expected = ["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_kinesis_stream", "aws_lambda_event_source_mapping", "aws_rds_cluster"];
+    // (the lake's Glue database and table are two catalog objects at list price: $0.00002 a month, within the free million)
+    const expected = ["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_kinesis_stream", "aws_lambda_event_source_mapping", "aws_rds_cluster", "aws_glue_catalog_database", "aws_glue_catalog_table"];
     // dev scales the analytics cluster to zero (auto-pause): no ACU charge idle; prod keeps its minimum ACUs
     if (name === "prod") expected.push("aws_rds_cluster_instance");
     expect(idleTypes).toEqual(new Set(expected));
@@ -61,12 +62,16 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
 });
 
 describe("platform environments compared", () => {
-  it("prod at load costs more than dev at load; idle they differ only by prod's warm analytics instances (dev pauses)", () => {
+  it("prod at load costs more than dev at load; idle they differ only by prod's warm analytics instances (dev pauses) and the activity stream's capacity mode", () => {
     expect(estimateOf("prod").load.total).toBeGreaterThan(estimateOf("dev").load.total * 10);
-    const acu = (name: string) => estimateOf(name).idle.lines.filter((l) => l.type === "aws_rds_cluster_instance").reduce((n, l) => n + l.usd, 0);
+    const idleOf = (name: string, type: string) => estimateOf(name).idle.lines.filter((l) => l.type === type).reduce((n, l) => n + l.usd, 0);
+    const acu = (name: string) => idleOf(name, "aws_rds_cluster_instance");
     expect(acu("dev")).toBe(0);
     expect(acu("prod")).toBeGreaterThan(0);
-    expect(estimateOf("prod").idle.total - acu("prod")).toBeCloseTo(estimateOf("dev").idle.total, 6);
+    // dev: one provisioned shard; prod: an on-demand stream (per stream-hour), both environment config
+    const stream = (name: string) => idleOf(name, "aws_kinesis_stream");
+    expect(stream("dev")).toBeLessThan(stream("prod"));
+    expect(estimateOf("prod").idle.total - acu("prod") - stream("prod")).toBeCloseTo(estimateOf("dev").idle.total - stream("dev"), 6);
   });
 
   it("renders a PR section for both environments", () => {

@@ -109,6 +109,9 @@ export const DIMENSIONS = {
   "athena.scannedTb": "Athena SQL queries, data scanned",
   "glue.catalogObjectMonths": "Glue Data Catalog objects stored (tables, partitions, ...)",
   "glue.catalogRequests": "Glue Data Catalog requests",
+  "iot.messages": "AWS IoT Core messages published by devices (metered in 5 KB increments)",
+  "iot.rulesTriggered": "AWS IoT Core rules triggered (metered in 5 KB increments)",
+  "iot.actionsExecuted": "AWS IoT Core rule actions executed (metered in 5 KB increments)",
 } as const;
 
 export type Dimension = keyof typeof DIMENSIONS;
@@ -164,6 +167,7 @@ export const SOURCES = {
   firehosePage: "https://aws.amazon.com/firehose/pricing/",
   athenaPage: "https://aws.amazon.com/athena/pricing/",
   gluePage: "https://aws.amazon.com/glue/pricing/",
+  iotCorePage: "https://aws.amazon.com/iot-core/pricing/",
 } as const;
 
 const HOURS_PER_MONTH = 730;
@@ -232,6 +236,15 @@ const glue = {
   "glue.catalogObjectMonths": { unit: "object-month", per: 100_000, usd: 1.0, freeTier: { quantity: 1_000_000 }, evidence: "well-known", source: SOURCES.gluePage },
   "glue.catalogRequests": { unit: "request", per: 1_000_000, usd: 1.0, freeTier: { quantity: 1_000_000 }, evidence: "well-known", source: SOURCES.gluePage },
 } satisfies Partial<Record<Dimension, Rate>>;
+const iotCore = {
+  "iot.messages": {
+    unit: "message", per: 1_000_000, usd: 1.0, evidence: "well-known", source: SOURCES.iotCorePage,
+    tiers: [{ upTo: 1_000_000_000, usd: 1.0 }, { upTo: 5_000_000_000, usd: 0.8 }, { upTo: null, usd: 0.7 }],
+    note: "us-east-1 rates assumed for both regions; verify the Europe (Ireland) messaging rates",
+  },
+  "iot.rulesTriggered": { unit: "rule triggered", per: 1_000_000, usd: 0.15, evidence: "well-known", source: SOURCES.iotCorePage, note: "us-east-1 rate assumed for both regions" },
+  "iot.actionsExecuted": { unit: "action executed", per: 1_000_000, usd: 0.15, evidence: "well-known", source: SOURCES.iotCorePage, note: "us-east-1 rate assumed for both regions" },
+} satisfies Partial<Record<Dimension, Rate>>;
 const stepFunctions = {
   "stepfunctions.standardTransitions": { unit: "state transition", per: 1_000, usd: 0.025, freeTier: { quantity: 4_000 }, evidence: "well-known", source: SOURCES.stepFunctionsPage },
   "stepfunctions.expressRequests": { unit: "request", per: 1_000_000, usd: 1.0, evidence: "well-known", source: SOURCES.stepFunctionsPage, note: "plus duration per GB-second, not modelled" },
@@ -296,6 +309,7 @@ const EU_WEST_1: RegionPrices = {
   "firehose.ingestedGb": { unit: "GB", per: 1, usd: 0.029, evidence: "well-known", source: SOURCES.firehosePage, note: "us-east-1 first-band rate assumed; verify the Europe (Ireland) rate" },
   ...athena,
   ...glue,
+  ...iotCore,
 };
 
 // ---- US East (N. Virginia) ----------------------------------------------------------------------------
@@ -354,11 +368,12 @@ const US_EAST_1: RegionPrices = {
   "firehose.ingestedGb": { unit: "GB", per: 1, usd: 0.029, evidence: "well-known", source: SOURCES.firehosePage },
   ...athena,
   ...glue,
+  ...iotCore,
 };
 
 export const PRICE_TABLE: PriceTable = {
-  version: "2026.11.1",
-  effectiveDate: "2026-11-23",
+  version: "2026.11.2",
+  effectiveDate: "2026-11-30",
   currency: "USD",
   hoursPerMonth: HOURS_PER_MONTH,
   sources: Object.values(SOURCES),
@@ -398,6 +413,8 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_sqs_queue_redrive_policy: "configuration",
   aws_sqs_queue_redrive_allow_policy: "configuration",
   aws_kms_alias: "aliases are free",
+  aws_athena_named_query: "a saved query; queries are billed per TB scanned on the workgroup",
+  aws_cloudwatch_log_stream: "log streams are free; ingestion and storage are billed on the log group",
   aws_kms_key_policy: "key policy (the key is priced)",
   aws_kms_grant: "grants are free",
   aws_cloudwatch_log_resource_policy: "resource policy",
@@ -422,6 +439,8 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_rds_cluster_parameter_group: "configuration",
   aws_db_parameter_group: "configuration",
   aws_xray_sampling_rule: "sampling rules are free",
+  aws_iot_thing_type: "thing types are free (messages are priced on the topic rule)",
+  aws_iot_policy: "IoT policies are free",
   aws_cloudfront_origin_access_control: "configuration",
   aws_cloudfront_cache_policy: "configuration",
   aws_cloudfront_response_headers_policy: "configuration",

@@ -51,6 +51,10 @@ export const NO_LOAD: LoadProfile = {
   objectReadsPerMonth: 0,
   logIngestionGbPerMonth: 0,
   monthlyActiveUsers: 0,
+  stateTransitionsPerMonth: 0,
+  lakeIngestGbPerMonth: 0,
+  athenaTbScannedPerMonth: 0,
+  deviceMessagesPerMonth: 0,
 };
 
 export const load = (overrides: Partial<LoadProfile>): LoadProfile => ({ ...NO_LOAD, ...overrides });

@@ -13,6 +13,7 @@ export const dev: EnvironmentInput = {
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
   files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 50, throttlingRateLimit: 20, corsAllowOrigins: ["http://localhost:5173", "https://dev.app.example.com"] },
+  workflows: { logLevel: "ALL", includeExecutionData: false },
   auth: {
     callbackUrls: ["http://localhost:5173/auth/callback", "https://dev.app.example.com/auth/callback"],
     logoutUrls: ["http://localhost:5173/", "https://dev.app.example.com/"],
@@ -34,8 +35,22 @@ export const dev: EnvironmentInput = {
     objectReadsPerMonth: 20_000,
     logIngestionGbPerMonth: 0.5,
     monthlyActiveUsers: 20,
+    stateTransitionsPerMonth: 1_000,
+    lakeIngestGbPerMonth: 0.1,
+    athenaTbScannedPerMonth: 0.001,
+    deviceMessagesPerMonth: 10_000,
   },
   ci: { githubRepository: "example-org/platform" },
-  analytics: { minCapacity: 0, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 },
+  analytics: {
+    minCapacity: 0,
+    maxCapacity: 2,
+    secondsUntilAutoPause: 300,
+    readers: 0,
+    // One provisioned shard (~$11/month) covers dev's trickle of events (1 MB/s in) and exercises the provisioned
+    // path that on-demand hides; on-demand's per-stream-hour charge alone costs more than one shard.
+    activityStream: { capacityMode: "PROVISIONED", shardCount: 1 },
+    // Small, frequent objects: a developer sees an event in Athena about a minute after sending it.
+    lake: { bufferingSeconds: 60, bufferingMb: 1, resultsExpiryDays: 7, bytesScannedCutoffPerQuery: 100_000_000 },
+  },
   guards: { deletionProtection: false, pointInTimeRecovery: true, preventDestroy: false },
 };

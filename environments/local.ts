@@ -18,6 +18,7 @@ export const local: EnvironmentInput = {
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
   files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["http://localhost:5173", "http://localhost:4568"] },
+  workflows: { logLevel: "ALL", includeExecutionData: true },
   auth: {
     callbackUrls: ["http://localhost:5173/auth/callback", "http://localhost:4568/auth/callback"],
     logoutUrls: ["http://localhost:5173/", "http://localhost:4568/"],
@@ -40,8 +41,21 @@ export const local: EnvironmentInput = {
     objectReadsPerMonth: 1_000,
     logIngestionGbPerMonth: 0,
     monthlyActiveUsers: 0,
+    stateTransitionsPerMonth: 0,
+    lakeIngestGbPerMonth: 0,
+    athenaTbScannedPerMonth: 0,
+    deviceMessagesPerMonth: 0,
   },
   ci: { githubRepository: "example-org/platform" },
-  analytics: { minCapacity: 0, maxCapacity: 1, secondsUntilAutoPause: 300, readers: 0 },
+  analytics: {
+    minCapacity: 0,
+    maxCapacity: 1,
+    secondsUntilAutoPause: 300,
+    readers: 0,
+    // moto models both modes; one provisioned shard keeps the local runtime's stream poller to a single shard.
+    activityStream: { capacityMode: "PROVISIONED", shardCount: 1 },
+    // Deployed but inert locally (moto does not deliver Firehose from Kinesis): the values only have to be valid.
+    lake: { bufferingSeconds: 60, bufferingMb: 1, resultsExpiryDays: 1, bytesScannedCutoffPerQuery: 10_485_760 },
+  },
   guards: { deletionProtection: false, pointInTimeRecovery: false, preventDestroy: false },
 };

@@ -13,6 +13,7 @@ export const prod: EnvironmentInput = {
   functionDefaults: { memorySize: 512, timeoutSeconds: 10, logLevel: "INFO" },
   files: { maxFileSizeBytes: 26_214_400, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["https://app.example.com"] },
+  workflows: { logLevel: "ERROR", includeExecutionData: false },
   auth: {
     callbackUrls: ["https://app.example.com/auth/callback"],
     logoutUrls: ["https://app.example.com/"],
@@ -34,8 +35,21 @@ export const prod: EnvironmentInput = {
     objectReadsPerMonth: 2_000_000,
     logIngestionGbPerMonth: 40,
     monthlyActiveUsers: 50_000,
+    stateTransitionsPerMonth: 50_000,
+    lakeIngestGbPerMonth: 60,
+    athenaTbScannedPerMonth: 0.5,
+    deviceMessagesPerMonth: 20_000_000,
   },
   ci: { githubRepository: "example-org/platform" },
-  analytics: { minCapacity: 0.5, maxCapacity: 16, readers: 1 },
+  analytics: {
+    minCapacity: 0.5,
+    maxCapacity: 16,
+    readers: 1,
+    // Traffic follows users (bursts at launches and campaigns): on-demand absorbs up to twice the previous peak with
+    // no shard planning, and a mis-sized shard count would throttle POST /events.
+    activityStream: { capacityMode: "ON_DEMAND" },
+    // Fewer, larger objects: cheaper S3 PUTs and faster Athena scans; reports are daily, so 5 minutes of delay is fine.
+    lake: { bufferingSeconds: 300, bufferingMb: 128, resultsExpiryDays: 30, bytesScannedCutoffPerQuery: 10_737_418_240 },
+  },
   guards: { deletionProtection: true, pointInTimeRecovery: true, preventDestroy: true },
 };

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_INPUTS, EnvironmentConfigError, loadEnvironment, loadEnvironments } from "./index";
+import { ENVIRONMENT_INPUTS, EnvironmentConfigError, LOCAL_ENVIRONMENT_INPUTS, loadEnvironment, loadEnvironments } from "./index";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -64,7 +64,7 @@ describe("environments", () => {
 
   it("analytics: dev and staging scale to zero, prod keeps 0.5 ACU warm with a reader", () => {
     const byName = Object.fromEntries(loadEnvironments().map((e) => [e.name, e.analytics]));
-    expect(byName.dev).toEqual({ minCapacity: 0, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 });
+    expect(byName.dev).toMatchObject({ minCapacity: 0, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 });
     expect(byName.staging.minCapacity).toBe(0);
     expect(byName.prod).toMatchObject({ minCapacity: 0.5, readers: 1 });
     expect(byName.prod.secondsUntilAutoPause).toBeUndefined();
@@ -83,11 +83,49 @@ describe("environments", () => {
     expect(msg).toContain("analytics.maxCapacity: received 300; expected ≤ 256");
     expect(msg).toContain("analytics.readers: received 16; expected ≤ 15");
     const inverted = clone(ENVIRONMENT_INPUTS.dev) as any;
-    inverted.analytics = { minCapacity: 4, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 };
+    inverted.analytics = { ...inverted.analytics, minCapacity: 4, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 };
     expect(() => loadEnvironment("dev", inverted)).toThrow(/analytics\.maxCapacity: received 2; expected ≥ analytics\.minCapacity \(4\)[\s\S]*analytics\.secondsUntilAutoPause: received 300; expected no value unless analytics\.minCapacity is 0/);
     const short = clone(ENVIRONMENT_INPUTS.dev) as any;
     short.analytics.secondsUntilAutoPause = 60;
     expect(() => loadEnvironment("dev", short)).toThrow(/analytics\.secondsUntilAutoPause: received 60; expected ≥ 300/);
+  });
+
+  it("activity stream: dev and local one provisioned shard, staging and prod on-demand; shardCount required with PROVISIONED, refused with ON_DEMAND", () => {
+    const byName = Object.fromEntries(loadEnvironments({ ...ENVIRONMENT_INPUTS, ...LOCAL_ENVIRONMENT_INPUTS }).map((e) => [e.name, e.analytics.activityStream]));
+    expect(byName).toEqual({
+      dev: { capacityMode: "PROVISIONED", shardCount: 1 },
+      staging: { capacityMode: "ON_DEMAND" },
+      prod: { capacityMode: "ON_DEMAND" },
+      local: { capacityMode: "PROVISIONED", shardCount: 1 },
+    });
+    const missing = clone(ENVIRONMENT_INPUTS.dev) as any;
+    missing.analytics.activityStream = { capacityMode: "PROVISIONED" };
+    expect(() => loadEnvironment("dev", missing)).toThrow(/analytics\.activityStream\.shardCount: received undefined; expected a shard count 1–10000 \(required with capacityMode PROVISIONED\)/);
+    const extra = clone(ENVIRONMENT_INPUTS.prod) as any;
+    extra.analytics.activityStream = { capacityMode: "ON_DEMAND", shardCount: 2 };
+    expect(() => loadEnvironment("prod", extra)).toThrow(/analytics\.activityStream\.shardCount: received 2; expected no value with capacityMode ON_DEMAND/);
+    const mode = clone(ENVIRONMENT_INPUTS.dev) as any;
+    mode.analytics.activityStream = { capacityMode: "SOMETIMES" };
+    expect(() => loadEnvironment("dev", mode)).toThrow(/analytics\.activityStream\.capacityMode: received "SOMETIMES"; expected one of "ON_DEMAND", "PROVISIONED"/);
+  });
+
+  it("lake: buffering within Firehose's limits, results expiry ≥ 1 day, scan cutoff ≥ 10 MiB; every environment declares its lake load", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.staging) as any;
+    bad.analytics.lake = { bufferingSeconds: 901, bufferingMb: 0, resultsExpiryDays: 0, bytesScannedCutoffPerQuery: 10_000_000 };
+    let msg = "";
+    try {
+      loadEnvironment("staging", bad);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain("analytics.lake.bufferingSeconds: received 901; expected ≤ 900");
+    expect(msg).toContain("analytics.lake.bufferingMb: received 0; expected ≥ 1");
+    expect(msg).toContain("analytics.lake.resultsExpiryDays: received 0; expected ≥ 1");
+    expect(msg).toContain("analytics.lake.bytesScannedCutoffPerQuery: received 10000000; expected ≥ 10485760");
+    for (const env of loadEnvironments({ ...ENVIRONMENT_INPUTS, ...LOCAL_ENVIRONMENT_INPUTS })) {
+      expect(env.loadProfile.lakeIngestGbPerMonth).toBeGreaterThanOrEqual(0);
+      expect(env.loadProfile.athenaTbScannedPerMonth).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it("rejects plain-http callback URLs except localhost", () => {

@@ -96,6 +96,19 @@ export const environmentSchema = z
           .refine((types) => new Set(types).size === types.length, "no duplicates"),
       })
       .strict(),
+    /**
+     * Step Functions workflows (the delete-user workflow): what their executions log. `includeExecutionData` writes
+     * each state's input and output to the log group, which carries personal data (user ids, e-mail addresses): only
+     * where the environment holds no real users' data.
+     */
+    workflows: z
+      .object({
+        /** Events logged: ALL (every state), ERROR (failures), FATAL (execution failures only). */
+        logLevel: z.enum(["ALL", "ERROR", "FATAL"]),
+        /** Log each state's input and output. Never in production. */
+        includeExecutionData: z.boolean(),
+      })
+      .strict(),
     /** Cognito: SPA callback/logout URLs and MFA. */
     auth: z
       .object({
@@ -132,6 +145,14 @@ export const environmentSchema = z
         objectReadsPerMonth: count,
         logIngestionGbPerMonth: z.number().min(0),
         monthlyActiveUsers: count,
+        /** Step Functions Standard state transitions a month (each state entered, retries included), spread over the state machines. */
+        stateTransitionsPerMonth: count,
+        /** GB of activity records Firehose ingests a month (the lake's delivery). */
+        lakeIngestGbPerMonth: z.number().min(0),
+        /** TB Athena scans a month (reports). */
+        athenaTbScannedPerMonth: z.number().min(0),
+        /** MQTT messages devices publish a month (AWS IoT Core; each one triggers the device rule and its Kinesis action). */
+        deviceMessagesPerMonth: count,
       })
       .strict(),
     /** CI/CD: the GitHub repository whose workflows may assume this account's roles through OIDC (bootstrap stack). */
@@ -155,6 +176,33 @@ export const environmentSchema = z
         secondsUntilAutoPause: z.number().int().min(300).max(86400).optional(),
         /** Reader instances (failover targets), 0–15. */
         readers: z.number().int().min(0).max(15),
+        /**
+         * The Kinesis "activity" stream's capacity: ON_DEMAND (billed per GB, scales itself) or PROVISIONED with
+         * `shardCount` (1–10000 shards, each 1 MB/s or 1000 records/s in; billed per shard-hour). `shardCount` is
+         * required with PROVISIONED and refused with ON_DEMAND.
+         */
+        activityStream: z
+          .object({
+            capacityMode: z.enum(["ON_DEMAND", "PROVISIONED"]),
+            shardCount: z.number().int().min(1).max(10000).optional(),
+          })
+          .strict(),
+        /**
+         * The activity data lake (Firehose → S3 → Glue → Athena): Firehose buffering (an object is written when either
+         * limit is reached), how long Athena query results are kept, and the most one query may scan.
+         */
+        lake: z
+          .object({
+            /** Seconds Firehose buffers, 0–900. */
+            bufferingSeconds: z.number().int().min(0).max(900),
+            /** MB Firehose buffers, 1–128. */
+            bufferingMb: z.number().int().min(1).max(128),
+            /** Days query results stay in the results bucket, 1–36500. */
+            resultsExpiryDays: z.number().int().min(1).max(36500),
+            /** Bytes one Athena query may scan before it is cancelled, ≥ 10,485,760 (10 MiB: the Terraform provider's minimum). */
+            bytesScannedCutoffPerQuery: z.number().int().min(10_485_760),
+          })
+          .strict(),
       })
       .strict(),
     /** Guards on stateful resources (tables, user pool, analytics cluster, log groups, state). */
@@ -179,6 +227,13 @@ export const environmentSchema = z
     if (env.analytics.maxCapacity < env.analytics.minCapacity) {
       ctx.addIssue({ code: "custom", path: ["analytics", "maxCapacity"], message: `≥ analytics.minCapacity (${env.analytics.minCapacity})` });
     }
+    const stream = env.analytics.activityStream;
+    if (stream.capacityMode === "PROVISIONED" && stream.shardCount === undefined) {
+      ctx.addIssue({ code: "custom", path: ["analytics", "activityStream", "shardCount"], message: "a shard count 1–10000 (required with capacityMode PROVISIONED)" });
+    }
+    if (stream.capacityMode === "ON_DEMAND" && stream.shardCount !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["analytics", "activityStream", "shardCount"], message: "no value with capacityMode ON_DEMAND (on-demand streams manage their shards)" });
+    }
     if (env.analytics.secondsUntilAutoPause !== undefined && env.analytics.minCapacity !== 0) {
       ctx.addIssue({
         code: "custom",
@@ -196,6 +251,9 @@ export const environmentSchema = z
         ctx.addIssue({ code: "custom", path: ["allowedAccountIds"], message: `["${LOCAL_ACCOUNT_ID}"] (the emulators' account: a local environment can never reach AWS)` });
       }
       if (env.local.apiPort === env.local.endpointPort) ctx.addIssue({ code: "custom", path: ["local", "apiPort"], message: "a port other than local.endpointPort" });
+    }
+    if (env.workflows.includeExecutionData && env.production) {
+      ctx.addIssue({ code: "custom", path: ["workflows", "includeExecutionData"], message: "false (execution data holds personal data; a production environment never logs it)" });
     }
     if (env.auth.passwordAuth === true && env.production) {
       ctx.addIssue({ code: "custom", path: ["auth", "passwordAuth"], message: "false (production signs in through the hosted UI with SRP only)" });

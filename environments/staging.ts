@@ -13,6 +13,7 @@ export const staging: EnvironmentInput = {
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "INFO" },
   files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 100, throttlingRateLimit: 50, corsAllowOrigins: ["https://staging.app.example.com"] },
+  workflows: { logLevel: "ERROR", includeExecutionData: false },
   auth: {
     callbackUrls: ["https://staging.app.example.com/auth/callback"],
     logoutUrls: ["https://staging.app.example.com/"],
@@ -34,8 +35,20 @@ export const staging: EnvironmentInput = {
     objectReadsPerMonth: 40_000,
     logIngestionGbPerMonth: 2,
     monthlyActiveUsers: 200,
+    stateTransitionsPerMonth: 5_000,
+    lakeIngestGbPerMonth: 1,
+    athenaTbScannedPerMonth: 0.01,
+    deviceMessagesPerMonth: 100_000,
   },
   ci: { githubRepository: "example-org/platform" },
-  analytics: { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 1800, readers: 0 },
+  analytics: {
+    minCapacity: 0,
+    maxCapacity: 4,
+    secondsUntilAutoPause: 1800,
+    readers: 0,
+    // Production-shaped: the same capacity mode as prod, so a rehearsal exercises what prod runs.
+    activityStream: { capacityMode: "ON_DEMAND" },
+    lake: { bufferingSeconds: 300, bufferingMb: 64, resultsExpiryDays: 14, bytesScannedCutoffPerQuery: 1_073_741_824 },
+  },
   guards: { deletionProtection: true, pointInTimeRecovery: true, preventDestroy: false },
 };

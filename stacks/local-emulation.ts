@@ -14,10 +14,16 @@ import { suppressPolicy } from "../modules/policy";
  */
 export const LOCAL_ENDPOINT_SERVICES = [
   "apigatewayv2",
+  "athena",
   "cloudwatch",
   "cognitoidp",
   "dynamodb",
+  "firehose",
+  "glue",
   "iam",
+  // moto answers IoT's control plane, but its thing types, policies and topic rules are EMULATOR_GAPS (see there): the
+  // endpoint only guarantees that no IoT call of a local deploy can ever reach AWS.
+  "iot",
   "kinesis",
   "kms",
   "lambda",
@@ -97,6 +103,47 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto 5.2.1 evaluates a bucket policy on object requests and treats a statement whose Condition it cannot match as " +
       "a Deny (moto/iam/access_control.py, IAMPolicyStatement), so the TLS-only Deny (aws:SecureTransport false) refuses " +
       "every GetObject and HeadObject; the local endpoint speaks plain HTTP anyway. Public access stays blocked.",
+  },
+  ...["aws_iot_thing_type", "aws_iot_policy", "aws_iot_topic_rule"].map((resourceType) => ({
+    resourceType,
+    reason:
+      "moto 5.2.1 creates IoT thing types, policies and topic rules (CreateThingType/CreatePolicy/CreateTopicRule answer " +
+      "200) but does not implement IoT ListTagsForResource (NotImplementedError, HTTP 500), which the AWS provider " +
+      "retries after every create: measured, an apply of the three was still creating them after 4 minutes. Even " +
+      "deployed, moto never routes an MQTT message through a topic rule, so device telemetry (IoT Core → Kinesis) is " +
+      "not emulated; the rule's role and error queue deploy, and POST /events feeds the same stream locally.",
+  })),
+];
+
+/** A resource the emulators apply but that does not do its job locally (or cannot be destroyed), with the measured reason. */
+export interface InertResource {
+  readonly resourceType: string;
+  readonly reason: string;
+}
+
+/**
+ * Resources a local deploy applies (they stay in the plan, so the local stack matches the deployed one) but that are
+ * inert on the emulators. Measured with moto 5.2.1 and hashicorp/aws 5.100.0: a terraform apply of the activity lake
+ * (stream, Firehose, buckets, Glue database and table, Athena workgroup and named queries, alarms) creates all 33
+ * resources and a second plan shows no change to them.
+ */
+export const EMULATOR_INERT_RESOURCES: readonly InertResource[] = [
+  {
+    resourceType: "aws_kinesis_firehose_delivery_stream",
+    reason:
+      "moto stores the delivery stream (Kinesis source, extended S3 destination) but never reads the Kinesis stream, so " +
+      "nothing reaches the lake bucket locally; activity events still reach Aurora through activity-processor.",
+  },
+  {
+    resourceType: "aws_athena_workgroup",
+    reason:
+      "moto runs no SQL: StartQueryExecution and GetQueryExecution work (the execution goes to SUCCEEDED), GetQueryResults " +
+      "returns 0 rows unless results were queued at /moto-api/static/athena/query-results. Its ListTagsForResource fails " +
+      "for an untagged workgroup (\"Does Not Exist\"); the local environment's default tags avoid that.",
+  },
+  {
+    resourceType: "aws_athena_named_query",
+    reason: "moto 5.2.1 has no DeleteNamedQuery: terraform destroy waits for the named queries forever (apply and plan are fine).",
   },
 ];
 

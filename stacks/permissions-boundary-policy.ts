@@ -2,6 +2,7 @@
 // creates in it. The bootstrap stack creates the policy; PlatformStack attaches it to every role; the deploy role
 // may create or change roles only with it attached (bootstrap-stack.ts).
 import type { EnvironmentConfig } from "../environments";
+import { LOG_DELIVERY_ACTIONS } from "../modules/core/iam";
 
 type Statement = Record<string, unknown>;
 
@@ -87,12 +88,17 @@ export const BOUNDARY_ACTIONS = {
   s3Buckets: ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"],
   logs: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup"],
   lambda: ["lambda:InvokeFunction"],
-  states: ["states:StartExecution", "states:StartSyncExecution", "states:DescribeExecution", "states:StopExecution"],
+  states: ["states:StartExecution", "states:StartSyncExecution", "states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution"],
   firehose: ["firehose:PutRecord", "firehose:PutRecordBatch"],
   athena: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"],
   glue: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
   cognito: ["cognito-idp:AdminGetUser", "cognito-idp:AdminDeleteUser", "cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"],
   kms: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+  /**
+   * CloudWatch Logs vended log delivery, which a state machine's role needs to send its execution logs (Step Functions:
+   * "Logging using CloudWatch Logs"); these actions have no resource-level permissions, AWS requires Resource "*".
+   */
+  logDelivery: LOG_DELIVERY_ACTIONS,
   /** Actions without resource-level permissions (ACTIONS_WITHOUT_RESOURCE_SCOPE). */
   unscoped: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "cloudwatch:PutMetricData"],
 } as const;
@@ -148,6 +154,7 @@ export function boundaryStatements(env: EnvironmentConfig): Statement[] {
       StringEquals: { "kms:ViaService": KMS_VIA_SERVICES.map((s) => `${s}.${env.region}.amazonaws.com`), "kms:CallerAccount": [...env.allowedAccountIds] },
     }),
     allow("ActionsWithoutResourceScope", a.unscoped, "*"),
+    allow("StateMachineLogDelivery", a.logDelivery, "*"),
     { Sid: "NoIamOrganizationsAccountOrBilling", Effect: "Deny", Action: [...BOUNDARY_DENIED_SERVICES], Resource: "*" },
   ];
 }

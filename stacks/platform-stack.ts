@@ -19,6 +19,10 @@ import {
 } from "../lambdas/profile/schema";
 import { MIGRATIONS_DIR, MIGRATIONS_LOADER, migrationsHash } from "../lambdas/analytics/migrations-dir";
 import { FilesService } from "../services/files";
+import { DeviceIngestService } from "../services/device-ingest";
+import { AccountDeletion } from "../services/account-deletion";
+import { ActivityLakeService } from "../services/activity-lake";
+import { REPORT_ROUTES } from "../lambdas/analytics/reports";
 import { PermissionsBoundary } from "../modules/core/permissions-boundary";
 import { AwsStack } from "./aws-stack";
 import { boundaryPolicyArn } from "./permissions-boundary-policy";
@@ -43,6 +47,9 @@ export const HANDLERS = {
   analyticsQuery: { entry: join(LAMBDAS, "analytics", "analytics-query.ts"), bundling: BUNDLING },
   filesApi: { entry: join(LAMBDAS, "files", "files-api.ts"), bundling: BUNDLING },
   objectMetadata: { entry: join(LAMBDAS, "files", "object-metadata.ts"), bundling: BUNDLING },
+  deleteUserFiles: { entry: join(LAMBDAS, "deletion", "delete-user-files.ts"), bundling: BUNDLING },
+  anonymiseAnalytics: { entry: join(LAMBDAS, "deletion", "anonymise-analytics.ts"), bundling: BUNDLING },
+  deleteUserProfile: { entry: join(LAMBDAS, "deletion", "delete-user-profile.ts"), bundling: BUNDLING },
 } satisfies Record<string, { readonly entry: string; readonly bundling?: BundlingOptions }>;
 
 /** Days of automated Aurora backups (point-in-time restore) where the environment keeps point-in-time recovery. */
@@ -79,6 +86,12 @@ export class PlatformStack extends AwsStack {
   public readonly migration: LambdaInvocation;
   /** Uploads and downloads of user files (S3 presigned requests, S3 events → file items). */
   public readonly files: FilesService;
+  /** Device telemetry: AWS IoT Core devices/+/activity → topic rule → Kinesis "activity". */
+  public readonly devices: DeviceIngestService;
+  /** DELETE /profiles/me → the delete-user workflow (Step Functions). */
+  public readonly accountDeletion: AccountDeletion;
+  /** Kinesis "activity" → Firehose → S3 data lake ← Glue ← Athena (the admin reports). */
+  public readonly activityLake: ActivityLakeService;
   /** The validated environment this stack deploys. */
   public readonly config: EnvironmentConfig;
 
@@ -116,7 +129,7 @@ export class PlatformStack extends AwsStack {
 
     // --- functions (all bundles built together on the first stack; the others reuse them)
     bundleAll(Object.values(HANDLERS).map((h: { entry: string; bundling?: BundlingOptions }) => ({ entry: h.entry, options: h.bundling })));
-    const profileApi = this.fn("ProfileApi", { name: "profile-api", ...HANDLERS.profileApi, description: "Profile HTTP API: GET/PUT/DELETE /profiles/me" });
+    const profileApi = this.fn("ProfileApi", { name: "profile-api", ...HANDLERS.profileApi, description: "Profile HTTP API: GET/PUT/DELETE /profiles/me, GET /profiles/me/deletion" });
     this.profiles.connect(profileApi, "readWrite", PROFILES_TABLE_NAME_ENV);
 
     const bootstrap = this.fn("ProfileBootstrap", {
@@ -183,7 +196,22 @@ export class PlatformStack extends AwsStack {
       disposable: !guards.deletionProtection,
       preventDestroy: guards.preventDestroy,
     });
-    this.activity = new Stream(this, "Activity", { name: "activity", capacityMode: "ON_DEMAND", retentionHours: 24, preventDestroy: guards.preventDestroy });
+    this.activity = new Stream(this, "Activity", {
+      name: "activity",
+      capacityMode: analytics.activityStream.capacityMode,
+      shardCount: analytics.activityStream.shardCount,
+      retentionHours: 24,
+      preventDestroy: guards.preventDestroy,
+    });
+    // Devices publish over MQTT; the IoT rule puts their events on the same stream (DeviceIngestService).
+    this.devices = new DeviceIngestService(this, "DeviceIngest", { stream: this.activity, monitoring: this.monitoring });
+    this.activityLake = new ActivityLakeService(this, "ActivityLake", {
+      stream: this.activity,
+      config: analytics.lake,
+      logRetentionDays: env.logRetentionDays,
+      guards,
+      monitoring: this.monitoring,
+    });
 
     const migrate = this.fn("AnalyticsMigrate", {
       name: "analytics-migrate",
@@ -242,7 +270,7 @@ export class PlatformStack extends AwsStack {
     const query = this.fn("AnalyticsQuery", {
       name: "analytics-query",
       ...HANDLERS.analyticsQuery,
-      description: "GET /analytics/me/summary and /analytics/daily-active-users",
+      description: "GET /analytics/me/summary, /analytics/daily-active-users and /analytics/reports/* (Athena)",
       timeoutSeconds: ANALYTICS_QUERY_TIMEOUT_SECONDS,
     });
     this.analyticsDb.connect(query);
@@ -250,6 +278,9 @@ export class PlatformStack extends AwsStack {
     this.api.addRoute("POST /events", activityIngest, { authorizer: jwt });
     this.api.addRoute("GET /analytics/me/summary", query, { authorizer: jwt });
     this.api.addRoute("GET /analytics/daily-active-users", query, { authorizer: jwt });
+    // Admin reports over the activity lake: start a report's query in the workgroup, then poll its execution.
+    this.activityLake.connectReports(query);
+    for (const route of REPORT_ROUTES) this.api.addRoute(route, query, { authorizer: jwt });
 
     // --- files: presigned uploads/downloads, S3 events → object-metadata → file items
     this.files = new FilesService(this, "Files", {
@@ -261,6 +292,22 @@ export class PlatformStack extends AwsStack {
       maxFileSizeBytes: env.files.maxFileSizeBytes,
       allowedContentTypes: env.files.allowedContentTypes,
       guards,
+    });
+
+    // --- account deletion: DELETE /profiles/me starts the delete-user workflow (files, analytics, profile, Cognito user)
+    this.accountDeletion = new AccountDeletion(this, "AccountDeletion", {
+      api: this.api,
+      authorizer: jwt,
+      profileApi,
+      profiles: this.profiles,
+      files: this.files,
+      analyticsDb: this.analyticsDb,
+      userPool: this.userPool,
+      handlers: { deleteFiles: HANDLERS.deleteUserFiles, anonymiseAnalytics: HANDLERS.anonymiseAnalytics, deleteProfile: HANDLERS.deleteUserProfile },
+      functions: (fid, fprops) => this.fn(fid, fprops),
+      logging: { level: env.workflows.logLevel, includeExecutionData: env.workflows.includeExecutionData },
+      logRetentionDays: env.logRetentionDays,
+      preventLogGroupDestroy: guards.preventDestroy,
     });
 
     // Migrations on deploy: invoke analytics-migrate once the writer instance exists, and again on every deploy whose
@@ -280,6 +327,7 @@ export class PlatformStack extends AwsStack {
     this.monitoring.monitorQueue(activityFailures);
     this.monitoring.monitorQueue(this.files.events); // its dead-letter queue
     this.monitoring.monitorHttpApi(this.api);
+    this.monitoring.monitorStateMachine(this.accountDeletion.stateMachine);
     this.monitoring.monitorEventSourceIteratorAge(events);
     this.monitoring.monitorEventSourceIteratorAge(processor);
 
@@ -296,6 +344,14 @@ export class PlatformStack extends AwsStack {
     new TerraformOutput(this, "activity_stream_name", { value: this.activity.name });
     new TerraformOutput(this, "files_bucket_name", { value: this.files.bucket.name });
     new TerraformOutput(this, "files_table_name", { value: this.files.table.name });
+    new TerraformOutput(this, "delete_user_state_machine_arn", { value: this.accountDeletion.stateMachine.arn });
+    new TerraformOutput(this, "iot_thing_type_name", { value: this.devices.ingest.thingTypeName, description: "Thing type of the devices" });
+    new TerraformOutput(this, "iot_device_policy_name", { value: this.devices.ingest.policyName, description: "IoT policy to attach to each device certificate" });
+    new TerraformOutput(this, "iot_topic_rule_name", { value: this.devices.ingest.ruleName });
+    new TerraformOutput(this, "iot_device_topic_pattern", { value: this.devices.ingest.topicFilter, description: "Devices publish to devices/<thing name>/activity" });
+    new TerraformOutput(this, "activity_lake_bucket_name", { value: this.activityLake.lake.bucket.name });
+    new TerraformOutput(this, "activity_lake_workgroup", { value: this.activityLake.lake.workgroupName });
+    new TerraformOutput(this, "activity_lake_database", { value: this.activityLake.lake.databaseName });
   }
 
   /** A function with this environment's defaults (memory, timeout, log level, retention, state guards). */

@@ -3,12 +3,15 @@
  * - `GET /analytics/me/summary?days=N` (1–366, default 30): the caller's own event counts by type.
  * - `GET /analytics/daily-active-users?from=YYYY-MM-DD&to=YYYY-MM-DD` (from ≤ to, ≤ 366 days): distinct active users
  *   per UTC day; only for members of the Cognito group `admins` (403 otherwise).
+ * - `GET /analytics/reports/{name}` and `GET /analytics/reports/executions/{id}`: the activity lake's reports over
+ *   Athena (reports-api.ts); admins only, like daily-active-users.
  * Parameterised SQL only; 400 `{error:{code,message}}` on bad input.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambda";
 import { DataApi, analyticsDbTargetFromEnv, createRdsDataClient } from "../shared/data-api";
 import { HttpError, HttpResponse, errorToResponse, jsonResponse, requestPath } from "../shared/http";
 import { logger } from "../shared/logger";
+import { LakeTarget, createAthenaClient, handleReports, isReportsPath, lakeTargetFromEnv } from "./reports-api";
 import { ADMIN_GROUP, DAU_PATH, DAU_SQL, QueryResult, SUMMARY_PATH, SUMMARY_SQL, dauParams, groupsFromClaim, parseDateRange, parseDays, summaryParams } from "./query";
 
 const db = new DataApi({
@@ -19,13 +22,21 @@ const db = new DataApi({
   onRetry: ({ attempt, delayMs, error }) => logger.warn("Retrying a Data API call", { attempt, delayMs, error: String(error) }),
 });
 
+/** Athena for the reports routes; the lake's names are read on the first report request (the other routes run without them). */
+export interface ReportsContext {
+  readonly athena: Pick<ReturnType<typeof createAthenaClient>, "send">;
+  lake(): LakeTarget;
+}
+let lakeTarget: LakeTarget | undefined;
+const reports: ReportsContext = { athena: createAthenaClient(), lake: () => (lakeTarget ??= lakeTargetFromEnv()) };
+
 export type AnalyticsQueryEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Claims = Readonly<Record<string, unknown>>;
 
 export const handler = async (event: AnalyticsQueryEvent, context: Context): Promise<HttpResponse> => {
   logger.addContext(context);
   try {
-    return await route(event, db.forInvocation(context), new Date());
+    return await route(event, db.forInvocation(context), new Date(), reports);
   } catch (err) {
     return errorToResponse(err, { awsRequestId: context.awsRequestId, apiRequestId: event.requestContext?.requestId }, logger);
   }
@@ -59,9 +70,18 @@ function requireUserId(claims: Claims): string {
   return sub;
 }
 
-export async function route(event: AnalyticsQueryEvent, db: DataApi, now: Date): Promise<HttpResponse> {
+export async function route(event: AnalyticsQueryEvent, db: DataApi, now: Date, reportsContext: ReportsContext = reports): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();
   const path = routedPath(event);
+  if (isReportsPath(path)) {
+    if (method !== "GET") throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on ${path}; use GET`, { allow: "GET" });
+    const claims = claimsOf(event);
+    requireUserId(claims);
+    if (!groupsFromClaim(claims["cognito:groups"]).includes(ADMIN_GROUP)) {
+      throw new HttpError(403, "Forbidden", `Only members of the "${ADMIN_GROUP}" group may run reports`);
+    }
+    return handleReports(path, reportsContext.athena, reportsContext.lake());
+  }
   if (path !== SUMMARY_PATH && path !== DAU_PATH) throw new HttpError(404, "RouteNotFound", `No route for ${method} ${path}`);
   if (method !== "GET") throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on ${path}; use GET`, { allow: "GET" });
   const claims = claimsOf(event);

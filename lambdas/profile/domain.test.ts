@@ -314,6 +314,14 @@ describe("mapStreamRecord", () => {
     expect(mapped.event.changedFields).toEqual(["bio", "createdAt", "displayName", "updatedAt", "userId", "version"]);
   });
 
+  it("skips the MODIFY of the delete-user workflow marking the profile (no profile field changed), and leaves the marker out of a deletion's changed fields", () => {
+    const marked = { ...v2Image, deletion: { M: { executionName: S("delete-u-1-v2") } } };
+    expect(mapStreamRecord(record("MODIFY", { old: v2Image, new: marked }))).toEqual({ kind: "skip", reason: "no profile field changed (a deletion marker)" });
+    const removed = mapStreamRecord(record("REMOVE", { old: marked }));
+    if (removed.kind !== "event") throw new Error(`expected an event, got ${removed.kind}`);
+    expect(removed.event.changedFields).toEqual(["bio", "createdAt", "displayName", "updatedAt", "userId", "version"]);
+  });
+
   it("takes the user id from the partition key", () => {
     const mapped = mapStreamRecord(record("INSERT", { new: { ...v1Image, userId: S("someone-else") } }));
     expect(mapped).toMatchObject({ kind: "event", event: { userId: "u-1", profile: { userId: "u-1" } } });

@@ -10,6 +10,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import * as z from "zod/mini";
 import { Result, fail, ok, parseJsonBody as parseBody } from "../shared/request";
+import { DELETION_ATTRIBUTE } from "../deletion/schema";
 import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, userIdFromPartitionKey } from "./schema";
 
 export type { Result } from "../shared/request";
@@ -387,6 +388,8 @@ export function changedFields(oldImage: Readonly<Record<string, unknown>>, newIm
   const names = new Set([...Object.keys(oldImage), ...Object.keys(newImage)]);
   names.delete(PARTITION_KEY);
   names.delete(SORT_KEY);
+  // Workflow bookkeeping, not a profile field (lambdas/deletion/schema.ts).
+  names.delete(DELETION_ATTRIBUTE);
   return [...names].filter((name) => !isDeepStrictEqual(oldImage[name], newImage[name])).sort();
 }
 
@@ -440,6 +443,9 @@ export function mapStreamRecord(record: DynamoDBRecord): StreamRecordMapping {
   }
   const profile = profileFromItem({ ...current, userId });
   if (profile === undefined) return { kind: "error", reason: "image is not a valid profile item" };
+  const changed = changedFields(oldImage, newImage);
+  // The delete-user workflow marking the profile changes no profile field and no version: nothing to publish.
+  if (type === "profile.updated" && changed.length === 0) return { kind: "skip", reason: "no profile field changed (a deletion marker)" };
 
   return {
     kind: "event",
@@ -448,7 +454,7 @@ export function mapStreamRecord(record: DynamoDBRecord): StreamRecordMapping {
       type,
       userId,
       version: profile.version,
-      changedFields: changedFields(oldImage, newImage),
+      changedFields: changed,
       occurredAt: new Date(seconds * 1000).toISOString(),
       ...(type === "profile.deleted" ? {} : { profile }),
     },

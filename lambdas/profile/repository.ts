@@ -5,9 +5,10 @@
  * same transaction, and a creation starts one above the floor, checked in its own transaction.
  * Only the DynamoDB client is imported here, never SNS: changes leave through the table's stream.
  */
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ACCOUNT_DELETED_ATTRIBUTE, DELETION_ATTRIBUTE, DELETION_AUDIT_SORT_KEY_PREFIX } from "../deletion/schema";
 import { IfMatch, NewProfile, Profile, ProfileInput, profileFromItem } from "./domain";
-import { PARTITION_KEY, profileKey, versionFloorKey } from "./schema";
+import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, VERSION_FLOOR_SORT_KEY, profileKey, userPartitionKey, versionFloorKey } from "./schema";
 
 /** A conditional write found the profile at another version than `If-Match` asked for (or absent). */
 export class VersionConflictError extends Error {
@@ -22,6 +23,25 @@ export class VersionConflictError extends Error {
         : `If-Match ${expected.kind === "version" ? `"${expected.version}"` : "*"} does not match the current version "${currentVersion}"`,
     );
     this.name = "VersionConflictError";
+  }
+}
+
+/** The account is being deleted (the delete-user workflow marked the profile): no write may change it any more. */
+export class DeletionInProgressError extends Error {
+  public constructor(
+    userId: string,
+    public readonly executionName: string | undefined,
+  ) {
+    super(`The account of user ${userId} is being deleted`);
+    this.name = "DeletionInProgressError";
+  }
+}
+
+/** The account was deleted (the version floor says so): its profile can never be created again. */
+export class AccountDeletedError extends Error {
+  public constructor(userId: string) {
+    super(`The account of user ${userId} was deleted`);
+    this.name = "AccountDeletedError";
   }
 }
 
@@ -96,6 +116,35 @@ function versionOf(item: Record<string, unknown> | undefined): number | undefine
     return Number.isFinite(parsed) ? parsed : undefined;
   }
   return undefined;
+}
+
+/** A deletion marker as stored (`{ executionName, startedAt }`), read from a native or wire-format item. */
+export interface DeletionMarker {
+  readonly executionName?: string;
+  readonly startedAt?: string;
+}
+
+function stringOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (value !== null && typeof value === "object" && typeof (value as { S?: unknown }).S === "string") return (value as { S: string }).S;
+  return undefined;
+}
+
+/** The item's deletion marker (absent: undefined). Exceptions carry items in wire format ({ M: { … } }). */
+export function deletionOf(item: Record<string, unknown> | undefined): DeletionMarker | undefined {
+  const raw = item?.[DELETION_ATTRIBUTE];
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== "object") return {};
+  const wire = (raw as { M?: unknown }).M;
+  const map = (wire !== null && typeof wire === "object" ? wire : raw) as Record<string, unknown>;
+  const executionName = stringOf(map.executionName);
+  const startedAt = stringOf(map.startedAt);
+  return { ...(executionName !== undefined ? { executionName } : {}), ...(startedAt !== undefined ? { startedAt } : {}) };
+}
+
+function accountDeletedIn(item: Record<string, unknown> | undefined): boolean {
+  const raw = item?.[ACCOUNT_DELETED_ATTRIBUTE];
+  return raw === true || (raw !== null && typeof raw === "object" && (raw as { BOOL?: unknown }).BOOL === true);
 }
 
 function conditionFor(ifMatch: IfMatch): { expression?: string; values: Record<string, unknown> } {
@@ -183,13 +232,16 @@ async function updateProfile(
     }
   }
   const condition = conditionFor(ifMatch);
+  // A profile marked for deletion takes no more writes (the workflow deletes it).
+  const expression = `${condition.expression !== undefined ? `(${condition.expression}) AND ` : ""}attribute_not_exists(#deletion)`;
+  names["#deletion"] = DELETION_ATTRIBUTE;
   try {
     const out = await store.client.send(
       new UpdateCommand({
         TableName: store.tableName,
         Key: profileKey(userId),
         UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
-        ConditionExpression: condition.expression,
+        ConditionExpression: expression,
         ExpressionAttributeNames: condition.expression?.includes("#pk") === true ? { ...names, "#pk": PARTITION_KEY } : names,
         ExpressionAttributeValues: { ...values, ...condition.values },
         ReturnValues: "ALL_NEW",
@@ -201,18 +253,43 @@ async function updateProfile(
     return profile;
   } catch (err) {
     const failed = conditionalCheckFailure(err);
-    if (failed !== undefined) throw new VersionConflictError(ifMatch, versionOf(failed.Item));
+    if (failed !== undefined) {
+      const marker = deletionOf(failed.Item);
+      if (marker !== undefined) throw new DeletionInProgressError(userId, marker.executionName);
+      throw new VersionConflictError(ifMatch, versionOf(failed.Item));
+    }
     throw err;
   }
+}
+
+export interface DeleteProfileOptions {
+  /**
+   * The delete-user workflow deletes the account: the floor also records that (and which execution did it), so the
+   * profile can never be created again, not even by a request with a token issued before the Cognito user was deleted.
+   */
+  readonly accountDeletion?: { readonly executionName: string };
+}
+
+/** The floor of a user whose profile is already gone records the account deletion (a re-run of the workflow). */
+async function markAccountDeleted(store: ProfileStore, userId: string, executionName: string): Promise<void> {
+  await store.client.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: versionFloorKey(userId),
+      UpdateExpression: "SET #deleted = :true, #deletion = if_not_exists(#deletion, :deletion), #version = if_not_exists(#version, :zero)",
+      ExpressionAttributeNames: { "#deleted": ACCOUNT_DELETED_ATTRIBUTE, "#deletion": DELETION_ATTRIBUTE, "#version": "version" },
+      ExpressionAttributeValues: { ":true": true, ":deletion": { executionName }, ":zero": 0 },
+    }),
+  );
 }
 
 /**
  * Deletes the user's profile and, in the same transaction, stores its version as the user's version floor (the
  * stream still carries the profile's REMOVE, so profile.deleted is published at that version). Without `If-Match`
- * it is idempotent (deleting nothing succeeds and writes nothing).
+ * it is idempotent (deleting nothing succeeds). Returns the deleted version, undefined when there was no profile.
  * @throws VersionConflictError when `ifMatch` does not hold.
  */
-export async function deleteProfile(store: ProfileStore, userId: string, ifMatch: IfMatch): Promise<void> {
+export async function deleteProfile(store: ProfileStore, userId: string, ifMatch: IfMatch, options: DeleteProfileOptions = {}): Promise<number | undefined> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await store.client.send(
       new GetCommand({
@@ -226,8 +303,9 @@ export async function deleteProfile(store: ProfileStore, userId: string, ifMatch
     const version = versionOf(current.Item);
     if (current.Item !== undefined && version === undefined) throw new CorruptProfileError(userId);
     if (version === undefined) {
-      if (ifMatch.kind === "none") return;
-      throw new VersionConflictError(ifMatch, undefined);
+      if (ifMatch.kind !== "none") throw new VersionConflictError(ifMatch, undefined);
+      if (options.accountDeletion !== undefined) await markAccountDeleted(store, userId, options.accountDeletion.executionName);
+      return undefined;
     }
     if (ifMatch.kind === "version" && ifMatch.version !== version) throw new VersionConflictError(ifMatch, version);
     try {
@@ -247,7 +325,13 @@ export async function deleteProfile(store: ProfileStore, userId: string, ifMatch
             {
               Put: {
                 TableName: store.tableName,
-                Item: { ...versionFloorKey(userId), version },
+                Item: {
+                  ...versionFloorKey(userId),
+                  version,
+                  ...(options.accountDeletion !== undefined
+                    ? { [ACCOUNT_DELETED_ATTRIBUTE]: true, [DELETION_ATTRIBUTE]: { executionName: options.accountDeletion.executionName } }
+                    : {}),
+                },
                 ConditionExpression: "attribute_not_exists(#pk) OR #version < :version",
                 ExpressionAttributeNames: { "#pk": PARTITION_KEY, "#version": "version" },
                 ExpressionAttributeValues: { ":version": version },
@@ -256,7 +340,7 @@ export async function deleteProfile(store: ProfileStore, userId: string, ifMatch
           ],
         }),
       );
-      return;
+      return version;
     } catch (err) {
       const reasons = cancellationReasons(err);
       if (reasons === undefined) throw err;
@@ -310,8 +394,8 @@ async function createAboveFloor(store: ProfileStore, fields: NewProfile): Promis
                 ...(floor === undefined
                   ? { ConditionExpression: "attribute_not_exists(#pk)", ExpressionAttributeNames: { "#pk": PARTITION_KEY } }
                   : {
-                      ConditionExpression: "#version = :floor",
-                      ExpressionAttributeNames: { "#version": "version" },
+                      ConditionExpression: "#version = :floor AND attribute_not_exists(#deleted)",
+                      ExpressionAttributeNames: { "#version": "version", "#deleted": ACCOUNT_DELETED_ATTRIBUTE },
                       ExpressionAttributeValues: { ":floor": floor },
                     }),
                 ReturnValuesOnConditionCheckFailure: "ALL_OLD",
@@ -327,6 +411,7 @@ async function createAboveFloor(store: ProfileStore, fields: NewProfile): Promis
       if (reasons[0]?.Code === "ConditionalCheckFailed") return undefined;
       if (reasons[1]?.Code === "ConditionalCheckFailed") {
         const stored = reasons[1].Item;
+        if (accountDeletedIn(stored)) throw new AccountDeletedError(profile.userId);
         floor = versionOf(stored);
         if (stored !== undefined && floor === undefined) {
           throw new CorruptVersionFloorError(profile.userId, "its version is not a number");
@@ -338,4 +423,45 @@ async function createAboveFloor(store: ProfileStore, fields: NewProfile): Promis
     }
   }
   throw new WriteContentionError(fields.userId, MAX_WRITE_ATTEMPTS);
+}
+
+/** What profile-api needs to answer about a deletion: the profile (with its marker) and the version floor. */
+export interface AccountState {
+  readonly profile?: { readonly version: number; readonly deletion?: DeletionMarker };
+  readonly floor?: { readonly version: number; readonly accountDeleted: boolean; readonly deletion?: DeletionMarker };
+}
+
+/** The user's profile and floor items, read together with strong consistency (one query of the user's partition). */
+export async function getAccountState(store: ProfileStore, userId: string): Promise<AccountState> {
+  let profile: AccountState["profile"];
+  let floor: AccountState["floor"];
+  const out = await store.client.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+      ExpressionAttributeNames: { "#pk": PARTITION_KEY, "#sk": SORT_KEY },
+      // PROFILE < PROFILE_VERSION_FLOOR in byte order: both, and no audit item (DELETION_AUDIT#… sorts before them).
+      ExpressionAttributeValues: { ":pk": userPartitionKey(userId), ":from": PROFILE_SORT_KEY, ":to": VERSION_FLOOR_SORT_KEY },
+      ConsistentRead: true,
+    }),
+  );
+  for (const item of out.Items ?? []) {
+    const version = versionOf(item);
+    if (version === undefined) throw new CorruptProfileError(userId);
+    const deletion = deletionOf(item);
+    if (item[SORT_KEY] === PROFILE_SORT_KEY) profile = { version, ...(deletion !== undefined ? { deletion } : {}) };
+    else if (item[SORT_KEY] === VERSION_FLOOR_SORT_KEY) floor = { version, accountDeleted: accountDeletedIn(item), ...(deletion !== undefined ? { deletion } : {}) };
+  }
+  return { ...(profile !== undefined ? { profile } : {}), ...(floor !== undefined ? { floor } : {}) };
+}
+
+/** The sort key of the audit item of one execution of the delete-user workflow. */
+export function deletionAuditKey(userId: string, executionName: string): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
+  return { [PARTITION_KEY]: userPartitionKey(userId), [SORT_KEY]: `${DELETION_AUDIT_SORT_KEY_PREFIX}${executionName}` };
+}
+
+/** The audit item the workflow wrote when it finished, or undefined. */
+export async function getDeletionAudit(store: ProfileStore, userId: string, executionName: string): Promise<Record<string, unknown> | undefined> {
+  const out = await store.client.send(new GetCommand({ TableName: store.tableName, Key: deletionAuditKey(userId, executionName), ConsistentRead: true }));
+  return out.Item;
 }

@@ -24,6 +24,8 @@ import { FunctionRegistry } from "../runtime/functions";
 import { Gateway, startGateway } from "../runtime/gateway";
 import { LocalHttpApi, startHttpApi } from "../runtime/http-api";
 import { lambdaApi } from "../runtime/lambda-api";
+import { ExecutionStore } from "../runtime/step-functions/executions";
+import { stepFunctionsApi } from "../runtime/step-functions/api";
 import { LOCAL_AWS, RuntimeLog } from "../runtime/types";
 import { EventSourceSupervisor } from "./event-sources";
 import { HotReload, watchHandlers } from "./hot-reload";
@@ -69,6 +71,8 @@ export interface LocalPlatform {
   readonly userPoolClientId: string;
   readonly testUser: TestUser | undefined;
   readonly registry: FunctionRegistry;
+  /** Step Functions executions, run by the local runtime on the deployed definitions. */
+  readonly executions: ExecutionStore;
   readonly eventSources: EventSourceSupervisor;
   readonly hotReload: HotReload | undefined;
   /** Milliseconds of each start-up phase. */
@@ -164,10 +168,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       log,
     });
     cleanups.push(() => registry.stop());
+    const executions = new ExecutionStore({
+      tasks: { invoke: registry.invoke, endpoint, region: LOCAL_AWS.region, credentials: LOCAL_AWS.credentials },
+      log,
+    });
+    cleanups.push(() => executions.stop());
     const gw: Gateway = await startGateway({
       port: endpointPort,
       upstreams: { moto: moto.endpoint, dynamodb: dynamodb.endpoint, rdsData: dataApi.endpoint },
-      handlers: [dynamoDbMetadata(paths.dynamodbMetadata), lambdaApi({ registry, mappings, moto: endpoint, log }), cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log })],
+      handlers: [
+        dynamoDbMetadata(paths.dynamodbMetadata),
+        lambdaApi({ registry, mappings, moto: endpoint, log }),
+        cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log }),
+        stepFunctionsApi(executions),
+      ],
       motoForward: (base, req) => journal.forward(base, req),
       log,
     });
@@ -258,6 +272,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       userPoolClientId,
       testUser,
       registry,
+      executions,
       eventSources,
       hotReload,
       timings,

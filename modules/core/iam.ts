@@ -14,12 +14,28 @@ export interface PolicyStatement {
  * Actions that have no resource-level permissions in IAM: only these may use `"*"` as resource.
  * Anything else on `"*"` is refused at synth.
  */
+/**
+ * CloudWatch Logs vended log delivery, which a Step Functions state machine's role needs to send its execution logs
+ * ("Logging using CloudWatch Logs", Step Functions Developer Guide): AWS documents these on Resource "*" only.
+ */
+export const LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE: ReadonlySet<string> = new Set([
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
   "xray:GetSamplingRules",
   "xray:GetSamplingTargets",
   "cloudwatch:PutMetricData",
+  ...LOG_DELIVERY_ACTIONS,
 ]);
 
 /** Something that can be granted permissions: a Lambda function's role, for instance. */

@@ -8,6 +8,10 @@ import { Queue } from "../queue";
 import { Table } from "../table";
 import { asArray, scope, synthStack } from "../../test/support/synth";
 import { countByType, validateAndPlan } from "../../test/support/terraform";
+import { Naming } from "../core/naming";
+import { Retry, StateMachine, States, Tasks } from "../state-machine";
+import { IotIngest } from "../iot-ingest";
+import { Stream } from "../stream";
 import { Monitoring, MonitoringProps } from "./index";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
@@ -355,6 +359,112 @@ describe("Monitoring", () => {
         [refTo(out, "aws_sqs_queue", "Orders", "name"), "Queue depth"],
         [refTo(out, "aws_sqs_queue", "Orders_DeadLetterQueue", "name"), "Dead-letter queue depth"],
         [refTo(out, "aws_sqs_queue", "Orders_DeadLetterQueue", "name"), "Oldest message age (s)"],
+      ]);
+    });
+  });
+
+  describe("monitorStateMachine", () => {
+    const stateMachine = (s: Construct, id = "DeleteUser") => {
+      Naming.configure(TerraformStack.of(s), { app: "test", env: "dev", account: ACCOUNT });
+      const f = fn(s, `${id}Fn`, `${id.toLowerCase()}-fn`);
+      const task = Tasks.invoke(f);
+      return new StateMachine(s, id, {
+        name: id.toLowerCase(),
+        definition: { startAt: "Work", states: { Work: States.task(task, { retry: [Retry.transient(task)], catch: [{ errors: ["States.ALL"], next: "Failed" }] }), Failed: States.fail() } },
+      });
+    };
+
+    it("alarms on failed, timed-out and aborted executions (AWS/States, StateMachineArn, Sum > 0) to the alarm topic", () => {
+      const out = synthStack((s) => {
+        const m = new Monitoring(s, "Monitoring", PROPS);
+        const alarmsOf = m.monitorStateMachine(stateMachine(s));
+        expect(Object.keys(alarmsOf)).toEqual(["failed", "timedOut", "aborted"]);
+      });
+      const topicArn = out.ref("aws_sns_topic", "arn");
+      const arn = out.ref("aws_sfn_state_machine", "arn");
+      expect(alarms(out)).toHaveLength(3);
+      for (const [name, metric] of [
+        ["test-dev-delete-user-executions-failed", "ExecutionsFailed"],
+        ["test-dev-delete-user-executions-timed-out", "ExecutionsTimedOut"],
+        ["test-dev-delete-user-executions-aborted", "ExecutionsAborted"],
+      ]) {
+        expect(alarmNamed(out, name)).toMatchObject({
+          namespace: "AWS/States",
+          metric_name: metric,
+          dimensions: { StateMachineArn: arn },
+          statistic: "Sum",
+          period: 300,
+          comparison_operator: "GreaterThanThreshold",
+          threshold: 0,
+          treat_missing_data: "notBreaching",
+          alarm_actions: [topicArn],
+          ok_actions: [topicArn],
+        });
+      }
+      expect(alarmNamed(out, "test-dev-delete-user-executions-failed").alarm_description).toMatch(/State machine test\/DeleteUser had more than 0 failed execution/);
+    });
+
+    it("adds an executions widget on the dashboard, is idempotent, honours the threshold and refuses a negative one", () => {
+      const out = synthStack((s) => {
+        const m = new Monitoring(s, "Monitoring", PROPS);
+        const sm = stateMachine(s);
+        const first = m.monitorStateMachine(sm, { executionsThreshold: 2 });
+        expect(m.monitorStateMachine(sm, { executionsThreshold: 2 })).toBe(first);
+        expect(() => m.monitorStateMachine(sm)).toThrow(/monitorStateMachine\(test\/DeleteUser\) was already called/);
+        expect(() => m.monitorStateMachine(StateMachine.fromArn(s, "Other", `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:other`), { executionsThreshold: -1 })).toThrow(
+          /Monitoring\.monitorStateMachine "test\/Monitoring"[\s\S]*executionsThreshold: received -1/,
+        );
+      });
+      expect(alarms(out).map((a) => a.threshold)).toEqual([2, 2, 2]);
+      const [w] = metricWidgets(out);
+      expect(w.properties.title).toBe("Step Functions delete-user");
+      expect(w.properties.metrics.map((mm: any[]) => [mm[0], mm[1], mm[2], mm[3]])).toEqual(
+        ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionTime"].map((metric) => ["AWS/States", metric, "StateMachineArn", out.ref("aws_sfn_state_machine", "arn")]),
+      );
+    });
+  });
+
+  describe("monitorIotRule", () => {
+    const ingest = (s: Construct) => {
+      Naming.configure(TerraformStack.of(s), { app: "test", env: "dev", account: ACCOUNT });
+      return new IotIngest(s, "Devices", { name: "devices", stream: new Stream(s, "Activity", { name: "activity" }) });
+    };
+
+    it("alarms on Kinesis action failures (RuleName + ActionType), parse errors and throttling (RuleName), Sum > 0, to the alarm topic", () => {
+      const out = synthStack((s) => {
+        const m = new Monitoring(s, "Monitoring", PROPS);
+        const rule = ingest(s);
+        const a = m.monitorIotRule(rule);
+        expect(a.failures).toHaveLength(1);
+        // the same rule with the same options: the same alarms, no second set
+        expect(m.monitorIotRule(rule)).toBe(a);
+      });
+      const topic = out.ref("aws_sns_topic", "arn");
+      const common = { namespace: "AWS/IoT", statistic: "Sum", threshold: 0, period: 300, comparison_operator: "GreaterThanThreshold", alarm_actions: [topic], ok_actions: [topic] };
+      expect(alarmNamed(out, "test-dev-devices-kinesis-failures")).toMatchObject({ ...common, metric_name: "Failure", dimensions: { RuleName: "test_dev_devices", ActionType: "Kinesis" } });
+      expect(alarmNamed(out, "test-dev-devices-parse-errors")).toMatchObject({ ...common, metric_name: "ParseError", dimensions: { RuleName: "test_dev_devices" } });
+      expect(alarmNamed(out, "test-dev-devices-throttled")).toMatchObject({ ...common, metric_name: "RuleMessageThrottled", dimensions: { RuleName: "test_dev_devices" } });
+      expect(alarmNamed(out, "test-dev-devices-kinesis-failures").alarm_description).toMatch(/IoT rule test_dev_devices \(test\/Devices\): its Kinesis action failed more than 0 time\(s\) in 5 minutes/);
+      const widget = metricWidgets(out).find((w) => w.properties.title === "IoT rule test_dev_devices");
+      expect(widget.properties.metrics.map((m: any[]) => m[1])).toEqual(["TopicMatch", "Success", "Failure", "ParseError", "RuleMessageThrottled"]);
+      expect(widget.properties.metrics[2].slice(0, 6)).toEqual(["AWS/IoT", "Failure", "RuleName", "test_dev_devices", "ActionType", "Kinesis"]);
+    });
+
+    it("takes thresholds, one failures alarm per action type of an imported rule, and refuses a rule without action types", () => {
+      const out = synthStack((s) => {
+        const m = new Monitoring(s, "Monitoring", PROPS);
+        const rule = IotIngest.fromAttributes(s, "Other", { ruleArn: `arn:aws:iot:eu-west-1:${ACCOUNT}:rule/other`, thingTypeName: "t", policyName: "p", actionTypes: ["Kinesis", "Lambda"] });
+        m.monitorIotRule(rule, { failuresThreshold: 5, parseErrorsThreshold: 1, throttledThreshold: 2 });
+        expect(() => m.monitorIotRule(rule, { failuresThreshold: 6 })).toThrow(/monitorIotRule\(test\/Other\) was already called/);
+        const none = IotIngest.fromAttributes(s, "None", { ruleArn: `arn:aws:iot:eu-west-1:${ACCOUNT}:rule/none`, thingTypeName: "t", policyName: "p", actionTypes: [] });
+        expect(() => m.monitorIotRule(none)).toThrow(/got a rule with no action types[\s\S]*Fix: pass a rule whose actionTypes name its actions/);
+        expect(() => m.monitorIotRule(rule, { throttledThreshold: -1 })).toThrow(/throttledThreshold: received -1/);
+      });
+      expect(alarms(out).map((a) => [a.metric_name, a.dimensions.ActionType ?? null, a.threshold]).sort()).toEqual([
+        ["Failure", "Kinesis", 5],
+        ["Failure", "Lambda", 5],
+        ["ParseError", null, 1],
+        ["RuleMessageThrottled", null, 2],
       ]);
     });
   });

@@ -7,9 +7,12 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IFunction, IQueue } from "../core/interfaces";
 import { physicalName } from "../core/naming";
+import type { IDeliveryStream } from "../data-lake";
 import { IHttpApi } from "../http-api";
+import type { IIotTopicRule } from "../iot-ingest";
 import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
+import type { IStateMachine } from "../state-machine";
 import { Topic } from "../topic";
 import { validateMonitoringProps, validateThresholds } from "./validate-props";
 
@@ -61,6 +64,52 @@ export interface IteratorAgeAlarmOptions {
   readonly thresholdSeconds?: number;
 }
 
+export interface DeliveryStreamAlarmOptions {
+  /**
+   * The freshness alarm fires when DeliveryToS3.DataFreshness (Maximum over 5 minutes), the age of the oldest record
+   * not yet delivered, is above this many seconds. Keep it above the stream's buffering interval.
+   * @default 900 (15 minutes: three times Firehose's default 300 s buffer)
+   */
+  readonly freshnessThresholdSeconds?: number;
+}
+
+/** The alarms of one monitored delivery stream. */
+export interface DeliveryStreamAlarms {
+  /** DeliveryToS3.Success (Minimum over 5 minutes) below 1: some S3 deliveries failed (records retried, then sent to the error prefix). */
+  readonly deliveryFailures: CloudwatchMetricAlarm;
+  /** DeliveryToS3.DataFreshness (Maximum) above the threshold: records wait undelivered. */
+  readonly freshness: CloudwatchMetricAlarm;
+}
+
+export interface StateMachineAlarmOptions {
+  /** Each alarm (failed, timed out, aborted executions) fires when its Sum over 5 minutes is above this. @default 0 (any) */
+  readonly executionsThreshold?: number;
+}
+
+/** The alarms of one monitored state machine. */
+export interface StateMachineAlarms {
+  readonly failed: CloudwatchMetricAlarm;
+  readonly timedOut: CloudwatchMetricAlarm;
+  readonly aborted: CloudwatchMetricAlarm;
+}
+
+export interface IotRuleAlarmOptions {
+  /** The failures alarm (one per action type) fires when the Sum of `Failure` over 5 minutes is above this. @default 0 (any failed action) */
+  readonly failuresThreshold?: number;
+  /** The parse-errors alarm fires when the Sum of `ParseError` (messages that are not JSON) over 5 minutes is above this. @default 0 */
+  readonly parseErrorsThreshold?: number;
+  /** The throttled alarm fires when the Sum of `RuleMessageThrottled` over 5 minutes is above this. @default 0 */
+  readonly throttledThreshold?: number;
+}
+
+/** The alarms of one monitored IoT topic rule. */
+export interface IotRuleAlarms {
+  /** One per action type of the rule (AWS/IoT `Failure`, dimensions RuleName and ActionType). */
+  readonly failures: readonly CloudwatchMetricAlarm[];
+  readonly parseErrors: CloudwatchMetricAlarm;
+  readonly throttled: CloudwatchMetricAlarm;
+}
+
 /** The alarms of one monitored function. */
 export interface FunctionAlarms {
   readonly errors: CloudwatchMetricAlarm;
@@ -74,8 +123,10 @@ interface AlarmSpec {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Record<string, string>;
-  readonly statistic: "Sum" | "Maximum";
+  readonly statistic: "Sum" | "Maximum" | "Minimum";
   readonly threshold: number;
+  /** @default "GreaterThanThreshold" */
+  readonly comparisonOperator?: "GreaterThanThreshold" | "LessThanThreshold";
 }
 
 interface Monitored<T, O, A> {
@@ -111,6 +162,9 @@ export class Monitoring extends Construct {
   private readonly queueMonitors = new Map<IQueue, Monitored<IQueue, Required<QueueAlarmOptions>, CloudwatchMetricAlarm> & { readonly source: IQueue }>();
   private readonly apiMonitors = new Map<IHttpApi, Monitored<IHttpApi, Required<HttpApiAlarmOptions>, CloudwatchMetricAlarm>>();
   private readonly iteratorMonitors = new Map<IFunction, Monitored<IFunction, Required<IteratorAgeAlarmOptions>, CloudwatchMetricAlarm>>();
+  private readonly iotRuleMonitors = new Map<IIotTopicRule, Monitored<IIotTopicRule, Required<IotRuleAlarmOptions>, IotRuleAlarms>>();
+  private readonly stateMachineMonitors = new Map<IStateMachine, Monitored<IStateMachine, Required<StateMachineAlarmOptions>, StateMachineAlarms>>();
+  private readonly deliveryMonitors = new Map<IDeliveryStream, Monitored<IDeliveryStream, Required<DeliveryStreamAlarmOptions>, DeliveryStreamAlarms>>();
   private readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly slugs = new Map<string, object>();
 
@@ -255,6 +309,131 @@ export class Monitoring extends Construct {
     return alarm;
   }
 
+  /**
+   * Alarms on a Firehose delivery stream's S3 deliveries: failed deliveries (DeliveryToS3.Success, the share of
+   * successful S3 puts, Minimum over 5 minutes below 1) and stale data (DeliveryToS3.DataFreshness, Maximum above
+   * `freshnessThresholdSeconds`). Both treat missing data (an idle stream) as not breaching. Adds a widget to the dashboard.
+   */
+  public monitorDeliveryStream(stream: IDeliveryStream, options: DeliveryStreamAlarmOptions = {}): DeliveryStreamAlarms {
+    const resolved = { freshnessThresholdSeconds: options.freshnessThresholdSeconds ?? 900 };
+    validateThresholds(this.node.path, "monitorDeliveryStream", resolved);
+    const existing = this.reuse("monitorDeliveryStream", this.deliveryMonitors, stream, resolved);
+    if (existing) return existing;
+    const slug = this.slugFor(stream, "delivery-stream");
+    const dims = { DeliveryStreamName: stream.name };
+    const alarms: DeliveryStreamAlarms = {
+      deliveryFailures: this.alarm(slug, {
+        kind: "delivery-failures",
+        description: `Firehose delivery stream ${pathOf(stream)} failed S3 deliveries in 5 minutes (DeliveryToS3.Success below 1). Check its error log stream and the errors/ prefix of the bucket.`,
+        namespace: "AWS/Firehose",
+        metricName: "DeliveryToS3.Success",
+        dimensions: dims,
+        statistic: "Minimum",
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+      }),
+      freshness: this.alarm(slug, {
+        kind: "data-freshness",
+        description: `Firehose delivery stream ${pathOf(stream)} holds records older than ${resolved.freshnessThresholdSeconds} s (DeliveryToS3.DataFreshness). Check its role, the bucket and the error log stream.`,
+        namespace: "AWS/Firehose",
+        metricName: "DeliveryToS3.DataFreshness",
+        dimensions: dims,
+        statistic: "Maximum",
+        threshold: resolved.freshnessThresholdSeconds,
+      }),
+    };
+    this.deliveryMonitors.set(stream, { target: stream, slug, options: resolved, alarms });
+    return alarms;
+  }
+
+  /**
+   * Alarms on a state machine's failed, timed-out and aborted executions (AWS/States ExecutionsFailed,
+   * ExecutionsTimedOut, ExecutionsAborted; Sum over 5 minutes, dimension StateMachineArn), and its executions on the
+   * dashboard.
+   */
+  public monitorStateMachine(sm: IStateMachine, options: StateMachineAlarmOptions = {}): StateMachineAlarms {
+    const resolved = { executionsThreshold: options.executionsThreshold ?? 0 };
+    validateThresholds(this.node.path, "monitorStateMachine", resolved);
+    const existing = this.reuse("monitorStateMachine", this.stateMachineMonitors, sm, resolved);
+    if (existing) return existing;
+    const slug = this.slugFor(sm, "state-machine");
+    const path = pathOf(sm);
+    const alarm = (kind: string, metricName: string, what: string, check: string) =>
+      this.alarm(slug, {
+        kind,
+        description: `State machine ${path} had more than ${resolved.executionsThreshold} ${what} execution(s) in 5 minutes (${metricName}). ${check}`,
+        namespace: "AWS/States",
+        metricName,
+        dimensions: { StateMachineArn: sm.arn },
+        statistic: "Sum",
+        threshold: resolved.executionsThreshold,
+      });
+    const alarms: StateMachineAlarms = {
+      failed: alarm("executions-failed", "ExecutionsFailed", "failed", "Open the failed execution's history and its log group."),
+      timedOut: alarm("executions-timed-out", "ExecutionsTimedOut", "timed-out", "Check which state ran out of time (TimeoutSeconds)."),
+      aborted: alarm("executions-aborted", "ExecutionsAborted", "aborted", "Someone or something stopped executions: check CloudTrail StopExecution calls."),
+    };
+    this.stateMachineMonitors.set(sm, { target: sm, slug, options: resolved, alarms });
+    return alarms;
+  }
+
+  /**
+   * Alarms on an AWS IoT topic rule: an action that failed (`Failure`, one alarm per action type of the rule: what the
+   * error action then received, or lost if it failed too), a message that is not JSON (`ParseError`: the rule never
+   * ran, the message is gone) and throttled messages (`RuleMessageThrottled`), each the Sum over 5 minutes. Watch the
+   * rule's error queue with `monitorQueue` too. Adds the rule's traffic to the dashboard.
+   */
+  public monitorIotRule(rule: IIotTopicRule, options: IotRuleAlarmOptions = {}): IotRuleAlarms {
+    const resolved = {
+      failuresThreshold: options.failuresThreshold ?? 0,
+      parseErrorsThreshold: options.parseErrorsThreshold ?? 0,
+      throttledThreshold: options.throttledThreshold ?? 0,
+    };
+    validateThresholds(this.node.path, "monitorIotRule", resolved);
+    const existing = this.reuse("monitorIotRule", this.iotRuleMonitors, rule, resolved);
+    if (existing) return existing;
+    if (rule.actionTypes.length === 0) {
+      throw new Error(
+        `Monitoring "${this.node.path}": monitorIotRule(${pathOf(rule)}) got a rule with no action types, so no Failure metric can be alarmed. Fix: pass a rule whose actionTypes name its actions (e.g. ["Kinesis"]).`,
+      );
+    }
+    const slug = this.slugFor(rule, "iot-rule");
+    const path = pathOf(rule);
+    const alarms: IotRuleAlarms = {
+      failures: rule.actionTypes.map((actionType) =>
+        this.alarm(slug, {
+          kind: `${actionType.toLowerCase()}-failures`,
+          description: `IoT rule ${rule.ruleName} (${path}): its ${actionType} action failed more than ${resolved.failuresThreshold} time(s) in 5 minutes (Failure). Those messages went to the rule's error action: inspect and re-drive them.`,
+          namespace: "AWS/IoT",
+          metricName: "Failure",
+          dimensions: { RuleName: rule.ruleName, ActionType: actionType },
+          statistic: "Sum",
+          threshold: resolved.failuresThreshold,
+        }),
+      ),
+      parseErrors: this.alarm(slug, {
+        kind: "parse-errors",
+        description: `IoT rule ${rule.ruleName} (${path}) received more than ${resolved.parseErrorsThreshold} message(s) that are not JSON in 5 minutes (ParseError). The rule did not run for them: find the device publishing them.`,
+        namespace: "AWS/IoT",
+        metricName: "ParseError",
+        dimensions: { RuleName: rule.ruleName },
+        statistic: "Sum",
+        threshold: resolved.parseErrorsThreshold,
+      }),
+      throttled: this.alarm(slug, {
+        kind: "throttled",
+        description: `IoT rule ${rule.ruleName} (${path}) was throttled more than ${resolved.throttledThreshold} time(s) in 5 minutes (RuleMessageThrottled): messages were not processed. Check the account's rules engine quotas.`,
+        namespace: "AWS/IoT",
+        metricName: "RuleMessageThrottled",
+        dimensions: { RuleName: rule.ruleName },
+        statistic: "Sum",
+        threshold: resolved.throttledThreshold,
+      }),
+    };
+    this.iotRuleMonitors.set(rule, { target: rule, slug, options: resolved, alarms });
+    return alarms;
+  }
+
   private reuse<T extends object, O, A>(method: string, monitors: Map<T, Monitored<T, O, A>>, target: T, options: O): A | undefined {
     const existing = monitors.get(target);
     if (!existing) return undefined;
@@ -301,7 +480,7 @@ export class Monitoring extends Construct {
       period: ALARM_PERIOD_SECONDS,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
-      comparisonOperator: "GreaterThanThreshold",
+      comparisonOperator: spec.comparisonOperator ?? "GreaterThanThreshold",
       threshold: spec.threshold,
       treatMissingData: "notBreaching",
       alarmActions: [this.alarmTopic.arn],
@@ -374,8 +553,39 @@ export class Monitoring extends Construct {
         ["AWS/ApiGateway", "Latency", ...d, { stat: "p99", label: "Latency p99 (ms)", yAxis: "right" }],
       ]);
     }
+    for (const { target: rule } of this.iotRuleMonitors.values()) {
+      const d = ["RuleName", rule.ruleName];
+      half(`IoT rule ${rule.ruleName}`, [
+        ["AWS/IoT", "TopicMatch", ...d, { stat: "Sum", label: "Messages matched" }],
+        ...rule.actionTypes.flatMap((actionType): Metric[] => [
+          ["AWS/IoT", "Success", ...d, "ActionType", actionType, { stat: "Sum", label: `${actionType} success` }],
+          ["AWS/IoT", "Failure", ...d, "ActionType", actionType, { stat: "Sum", label: `${actionType} failure` }],
+        ]),
+        ["AWS/IoT", "ParseError", ...d, { stat: "Sum", label: "Parse errors" }],
+        ["AWS/IoT", "RuleMessageThrottled", ...d, { stat: "Sum", label: "Throttled" }],
+      ]);
+    }
     for (const { target: fn } of this.iteratorMonitors.values()) {
       half(`Iterator age ${fn.name}`, [["AWS/Lambda", "IteratorAge", "FunctionName", fn.name, { stat: "Maximum", label: "Iterator age max (ms)" }]]);
+    }
+    for (const { target: stream } of this.deliveryMonitors.values()) {
+      const d = ["DeliveryStreamName", stream.name];
+      half(`Firehose ${stream.name}`, [
+        ["AWS/Firehose", "DeliveryToS3.Records", ...d, { stat: "Sum", label: "Records delivered" }],
+        ["AWS/Firehose", "DeliveryToS3.Success", ...d, { stat: "Minimum", label: "Success (min)" }],
+        ["AWS/Firehose", "DeliveryToS3.DataFreshness", ...d, { stat: "Maximum", label: "Data freshness max (s)", yAxis: "right" }],
+      ]);
+    }
+    for (const { target: sm, slug } of this.stateMachineMonitors.values()) {
+      const d = ["StateMachineArn", sm.arn];
+      half(`Step Functions ${slug}`, [
+        ["AWS/States", "ExecutionsStarted", ...d, { stat: "Sum", label: "Started" }],
+        ["AWS/States", "ExecutionsSucceeded", ...d, { stat: "Sum", label: "Succeeded" }],
+        ["AWS/States", "ExecutionsFailed", ...d, { stat: "Sum", label: "Failed" }],
+        ["AWS/States", "ExecutionsTimedOut", ...d, { stat: "Sum", label: "Timed out" }],
+        ["AWS/States", "ExecutionsAborted", ...d, { stat: "Sum", label: "Aborted" }],
+        ["AWS/States", "ExecutionTime", ...d, { stat: "p99", label: "Execution time p99 (ms)", yAxis: "right" }],
+      ]);
     }
     return JSON.stringify({ widgets });
   }

@@ -11,6 +11,8 @@ import { DynamodbTable, DynamodbTableConfig } from "@cdktf/provider-aws/lib/dyna
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IotPolicy } from "@cdktf/provider-aws/lib/iot-policy";
+import { IotTopicRule } from "@cdktf/provider-aws/lib/iot-topic-rule";
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
@@ -30,14 +32,19 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Naming } from "../core/naming";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../core/iam";
 import { Bucket } from "../bucket";
+import { IotIngest, terraformLiteral } from "../iot-ingest";
+import { Stream } from "../stream";
 import { Key } from "../kms-key";
 import { LogGroup } from "../log-group";
 import { Queue } from "../queue";
 import { Table } from "../table";
 import { Topic } from "../topic";
+import { LambdaFunction } from "../lambda-function";
+import { Retry, StateMachine, StateMachineProps, States, Tasks } from "../state-machine";
 import { applyPolicy, POLICY_RULES, PolicyFinding, policyReport } from "./index";
 
 type Build = (stack: TerraformStack) => void;
@@ -68,6 +75,17 @@ const tlsDeny = (action: string, resource: string) => ({
 });
 
 // --- fixtures --------------------------------------------------------------------------------------------------
+
+/** A raw state machine with the given logging configuration and tracing (logs at ERROR with a destination unless given). */
+function sfn(stack: TerraformStack, o: { logging?: { level?: string; logDestination?: string }; tracing?: boolean }): SfnStateMachine {
+  return new SfnStateMachine(stack, "Sm", {
+    name: "test-sm",
+    roleArn: "arn:aws:iam::123456789012:role/sm",
+    definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Succeed" } } }),
+    loggingConfiguration: o.logging ?? { level: "ERROR", logDestination: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/x:*" },
+    tracingConfiguration: o.tracing === undefined ? undefined : { enabled: o.tracing },
+  });
+}
 
 function bucket(stack: TerraformStack, o: { block?: boolean; partialBlock?: boolean; encrypt?: boolean; policy?: unknown } = {}): S3Bucket {
   const b = new S3Bucket(stack, "B", { bucket: "test-bucket" });
@@ -167,6 +185,13 @@ interface RuleCase {
   /** The message of the failing finding contains this. */
   readonly says: string;
   readonly production?: boolean;
+}
+
+const IOT_ARN = "arn:aws:iot:eu-west-1:123456789012";
+
+/** An IoT policy with these statements, escaped for Terraform as the IotIngest module renders it (`$${iot:...}`). */
+function iotPolicy(stack: TerraformStack, statements: unknown[]): IotPolicy {
+  return new IotPolicy(stack, "Device", { name: "device", policy: terraformLiteral(json({ Version: "2012-10-17", Statement: statements })) });
 }
 
 const CASES: readonly RuleCase[] = [
@@ -354,6 +379,20 @@ const CASES: readonly RuleCase[] = [
     says: "logs to its default log group, which this stack does not manage",
   },
   {
+    rule: "PLT-SFN-001",
+    pass: (s) => sfn(s, { logging: { level: "ERROR", logDestination: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/x:*" } }),
+    fail: (s) => sfn(s, { logging: { level: "OFF" } }),
+    address: "aws_sfn_state_machine.Sm",
+    says: "logging level OFF",
+  },
+  {
+    rule: "PLT-SFN-002",
+    pass: (s) => sfn(s, { tracing: true }),
+    fail: (s) => sfn(s, {}),
+    address: "aws_sfn_state_machine.Sm",
+    says: "tracing unset (off)",
+  },
+  {
     rule: "PLT-KMS-001",
     pass: (s) => new KmsKey(s, "Key", { enableKeyRotation: true }),
     fail: (s) => new KmsKey(s, "Key", { enableKeyRotation: false }),
@@ -374,6 +413,13 @@ const CASES: readonly RuleCase[] = [
     fail: (s) => new DbInstance(s, "Db", { instanceClass: "db.t4g.micro", storageEncrypted: true, lifecycle: { preventDestroy: true } }),
     address: "aws_db_instance.Db",
     says: "deletion_protection off in production",
+  },
+  {
+    rule: "PLT-IOT-001",
+    pass: (s) => iotPolicy(s, [{ Effect: "Allow", Action: "iot:Publish", Resource: `${IOT_ARN}:topic/devices/\${iot:Connection.Thing.ThingName}/*` }]),
+    fail: (s) => iotPolicy(s, [{ Effect: "Allow", Action: "iot:Publish", Resource: `${IOT_ARN}:topic/devices/*` }]),
+    address: "aws_iot_policy.Device",
+    says: `wildcard resource "${"arn:aws:iot:eu-west-1:123456789012"}:topic/devices/*" is not scoped by \${iot:Connection.Thing.ThingName}`,
   },
   {
     rule: "PLT-KIN-001",
@@ -455,6 +501,33 @@ describe("the platform's modules comply by default", () => {
     const alone = findingsOf((s) => new Queue(s, "Failures", { name: "failures", deadLetterQueue: false }), "PLT-SQS-003");
     expect(alone).toHaveLength(1);
     expect(alone[0].address).toMatch(/^aws_sqs_queue\.Failures_/);
+  });
+});
+
+describe("Step Functions rules", () => {
+  const machine = (s: TerraformStack, extra: Partial<StateMachineProps> = {}) => {
+    Naming.configure(s, { app: "test", env: "dev", account: "123456789012" });
+    const task = Tasks.invoke(LambdaFunction.fromArn(s, "Fn", "arn:aws:lambda:eu-west-1:123456789012:function:test-dev-fn"));
+    new StateMachine(s, "Flow", {
+      name: "flow",
+      definition: { startAt: "A", states: { A: States.task(task, { retry: [Retry.transient(task)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } },
+      ...extra,
+    });
+  };
+
+  it("the StateMachine module complies by default (logging ERROR to its log group, tracing on, log delivery suppressed for PLT-IAM-002 only)", () => {
+    const report = evaluate((s) => machine(s));
+    expect(report.findings).toEqual([]);
+    expect(report.suppressions.map((x) => x.ruleId)).toEqual(["PLT-IAM-002"]);
+  });
+
+  it("flags a StateMachine with logging OFF (PLT-SFN-001) and one with tracing off (PLT-SFN-002)", () => {
+    expect(findingsOf((s) => machine(s, { logging: { level: "OFF" } }), "PLT-SFN-001")).toEqual([expect.objectContaining({ severity: "error", message: expect.stringContaining('"test-dev-flow" has logging level OFF') })]);
+    expect(findingsOf((s) => machine(s, { tracing: false }), "PLT-SFN-002")).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringContaining("tracing off") })]);
+  });
+
+  it("PLT-SFN-001 flags a level without a log_destination", () => {
+    expect(findingsOf((s) => sfn(s, { logging: { level: "ALL" } }), "PLT-SFN-001")).toEqual([expect.objectContaining({ message: expect.stringContaining("logs at level ALL but has no log_destination") })]);
   });
 });
 
@@ -629,5 +702,58 @@ describe("values known only at apply", () => {
 
   it("asymmetric keys are not asked to rotate", () => {
     expect(findingsOf((s) => new KmsKey(s, "Key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }), "PLT-KMS-001")).toEqual([]);
+  });
+});
+
+describe("PLT-IOT-001 (IoT policies)", () => {
+  const messages = (statements: unknown[]) => findingsOf((s) => iotPolicy(s, statements), "PLT-IOT-001").map((f) => f.message);
+
+  it("refuses iot:*, a bare \"*\" resource and Allow with NotAction, each named", () => {
+    expect(messages([{ Sid: "All", Effect: "Allow", Action: "iot:*", Resource: "*" }])).toEqual([
+      'IoT policy "device" statement "All": wildcard action "iot:*".',
+      'IoT policy "device" statement "All": wildcard resource "*" is not scoped by ${iot:Connection.Thing.ThingName}.',
+    ]);
+    expect(messages([{ Effect: "Allow", NotAction: "iot:Connect", Resource: `${IOT_ARN}:client/\${iot:Connection.Thing.ThingName}` }])).toEqual([
+      'IoT policy "device" statement #1: Allow with NotAction grants every other action.',
+    ]);
+  });
+
+  it("accepts a wildcard only after the thing-name variable, exact ARNs, and wildcards in Deny statements", () => {
+    expect(messages([{ Effect: "Allow", Action: "iot:Connect", Resource: `${IOT_ARN}:client/\${iot:Connection.Thing.ThingName}` }])).toEqual([]);
+    expect(messages([{ Effect: "Allow", Action: ["iot:Publish"], Resource: [`arn:aws:iot:*:*:topic/devices/\${iot:Connection.Thing.ThingName}/*`] }])).toEqual([]);
+    expect(messages([{ Effect: "Deny", Action: "iot:*", Resource: "*" }])).toEqual([]);
+    // the variable after the wildcard pins nothing: devices/<any>/<thing> is another device's topic
+    expect(messages([{ Effect: "Allow", Action: "iot:Publish", Resource: `${IOT_ARN}:topic/devices/*/\${iot:Connection.Thing.ThingName}` }])).toHaveLength(1);
+    // another policy variable (client id chosen by the device) does not scope to the thing
+    expect(messages([{ Effect: "Allow", Action: "iot:Connect", Resource: `${IOT_ARN}:client/*` }])).toHaveLength(1);
+  });
+
+  it("reports a policy that is not JSON known at synth as unverifiable", () => {
+    const found = findingsOf((s) => new IotPolicy(s, "Device", { name: "device", policy: "${var.policy}" }), "PLT-IOT-001");
+    expect(found[0].message).toMatch(/cannot be verified/);
+  });
+});
+
+describe("the IotIngest module complies by default", () => {
+  it("has no finding, even in production: its policy is scoped, its role exact, its error queue a recognised failure destination", () => {
+    const report = evaluate((s) => {
+      Naming.configure(s, { app: "test", env: "prod", account: "123456789012" });
+      new IotIngest(s, "Devices", { name: "devices", stream: new Stream(s, "Activity", { name: "activity" }) });
+    }, true);
+    expect(report.findings).toEqual([]);
+  });
+
+  it("PLT-SQS-003 recognises a queue named by an IoT topic rule's SQS error action (by URL)", () => {
+    const found = findingsOf((s) => {
+      const q = new Queue(s, "Errors", { name: "errors", deadLetterQueue: false });
+      new IotTopicRule(s, "Rule", {
+        name: "rule",
+        enabled: true,
+        sql: "SELECT * FROM 'a/b'",
+        sqlVersion: "2016-03-23",
+        errorAction: { sqs: { queueUrl: q.url, roleArn: "arn:aws:iam::123456789012:role/r", useBase64: false } },
+      });
+    }, "PLT-SQS-003");
+    expect(found).toEqual([]);
   });
 });

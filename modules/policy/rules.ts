@@ -258,6 +258,12 @@ function failureTargets(ctx: RuleContext): ReadonlySet<string> {
       const d = block(block(s.config.target)?.dead_letter_config)?.arn;
       if (typeof d === "string") out.add(d);
     }
+    // An IoT topic rule's SQS error action names its queue by URL: `${aws_sqs_queue.<id>.url}` → that queue's ARN.
+    for (const t of ctx.resources("aws_iot_topic_rule")) {
+      const url = block(block(t.config.error_action)?.sqs)?.queue_url;
+      const m = typeof url === "string" ? /^\$\{(aws_sqs_queue\.[^.}]+)\.(url|id)\}$/.exec(url) : null;
+      if (m) out.add(`\${${m[1]}.arn}`);
+    }
     for (const p of ctx.resources("aws_pipes_pipe")) {
       const params = block(p.config.source_parameters);
       for (const key of ["dynamodb_stream_parameters", "kinesis_stream_parameters"]) {
@@ -289,6 +295,26 @@ const SSE_ALGORITHMS = new Set(["AES256", "aws:kms", "aws:kms:dsse"]);
 const HTTPS_VIEWER_POLICIES = new Set(["redirect-to-https", "https-only"]);
 /** CloudFront security policies that allow only TLS 1.2+ with modern ciphers (AWS's recommendation, 2021 and later). */
 export const MODERN_CLOUDFRONT_TLS = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// IoT policies
+
+/** The thing-name policy variable, as AWS reads it (`${...}`) or as cdk.tf.json escapes it for Terraform (`$${...}`). */
+const THING_NAME_VARIABLE = "${iot:Connection.Thing.ThingName}";
+
+/**
+ * A resource of an IoT policy is scoped to the device when it has no wildcard, or when the thing-name policy variable
+ * comes before its first wildcard in the resource path (`topic/devices/${thing}/*`: only the thing's own topics).
+ */
+function iotResourceScoped(resource: string): boolean {
+  const text = resource.replace(/\$\$\{/g, "${");
+  const parts = text.split(":");
+  const path = text.startsWith("arn:") && parts.length >= 6 ? parts.slice(5).join(":") : text;
+  const wildcard = path.search(/[*?]/);
+  if (wildcard < 0) return true;
+  const variable = path.indexOf(THING_NAME_VARIABLE);
+  return variable >= 0 && variable < wildcard;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // the rules
@@ -630,6 +656,61 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     },
   },
   {
+    id: "PLT-SFN-001",
+    severity: "error",
+    title: "Step Functions state machines log executions to CloudWatch Logs",
+    why: "Without execution logs a failed workflow (a user deletion half done) leaves no record outside the 90-day execution history, and Express workflows keep none at all.",
+    fix: "Use the StateMachine module (level ERROR to its own log group by default), or set logging_configuration { level = \"ERROR\" (or ALL/FATAL), log_destination = \"<log group arn>:*\" }.",
+    resourceTypes: ["aws_sfn_state_machine"],
+    check(r) {
+      const logging = block(r.config.logging_configuration);
+      const level = logging?.level;
+      if (isExpression(level)) return [];
+      if (level === undefined || level === "OFF") return [violation(`State machine ${display(r, "name")} has logging level ${level ?? "OFF (unset)"}.`)];
+      return isSet(logging?.log_destination) ? [] : [violation(`State machine ${display(r, "name")} logs at level ${level} but has no log_destination.`)];
+    },
+  },
+  {
+    id: "PLT-SFN-002",
+    severity: "warning",
+    title: "Step Functions state machines trace with X-Ray",
+    why: "Traces show which state and which downstream call (Lambda, DynamoDB, Cognito) made an execution slow or fail.",
+    fix: "Use the StateMachine module with tracing on (the default), or set tracing_configuration { enabled = true }.",
+    resourceTypes: ["aws_sfn_state_machine"],
+    check(r) {
+      const enabled = block(r.config.tracing_configuration)?.enabled;
+      return isOn(enabled) ? [] : [violation(`State machine ${display(r, "name")} has tracing ${enabled === undefined ? "unset (off)" : "off"}.`)];
+    },
+  },
+  {
+    id: "PLT-IOT-001",
+    severity: "error",
+    title: "IoT policies grant exact actions on the device's own resources",
+    why: "An IoT policy is attached to every device certificate: `iot:*` or a wildcard resource lets one stolen device connect as any client, publish to any topic (other devices' telemetry) and subscribe to everything. A wildcard is safe only after the thing-name policy variable `${iot:Connection.Thing.ThingName}`, which pins it to the device's own names.",
+    fix: "Use the IotIngest module, or list exact actions (iot:Connect, iot:Publish, ...) on ARNs that name the thing through ${iot:Connection.Thing.ThingName} (client/${iot:Connection.Thing.ThingName}, topic/devices/${iot:Connection.Thing.ThingName}/...).",
+    resourceTypes: ["aws_iot_policy"],
+    check(r, ctx) {
+      const what = `IoT policy ${display(r, "name")}`;
+      const doc = ctx.document(r.config.policy);
+      if (!doc.ok) return [violation(`${what}: the policy cannot be verified: ${doc.reason}.`, "Render the policy as JSON (JSON.stringify) so it is known at synth.")];
+      const out: Violation[] = [];
+      doc.statements.forEach((s, i) => {
+        if (s.effect !== "Allow") return;
+        const name = statementName(s, i);
+        if (s.notActions !== undefined) out.push(violation(`${what} ${name}: Allow with NotAction grants every other action.`));
+        if (s.notResources !== undefined) out.push(violation(`${what} ${name}: Allow with NotResource applies to every other resource.`));
+        const wild = s.actions.filter((a) => a.includes("*") || a.includes("?"));
+        if (wild.length > 0) out.push(violation(`${what} ${name}: wildcard action ${wild.map((a) => `"${a}"`).join(", ")}.`));
+        // a resource that is one Terraform reference (another resource's ARN) is known only at apply: not judged
+        const open = s.resources.filter((res) => !/^\$\{[^}]*\}$/.test(res) && !iotResourceScoped(res));
+        if (open.length > 0) {
+          out.push(violation(`${what} ${name}: wildcard resource ${open.map((res) => `"${res.replace(/\$\$\{/g, "${")}"`).join(", ")} is not scoped by \${iot:Connection.Thing.ThingName}.`));
+        }
+      });
+      return out;
+    },
+  },
+  {
     id: "PLT-KMS-001",
     severity: "error",
     title: "Symmetric KMS keys rotate automatically",
@@ -697,6 +778,52 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       const dp = r.config.deletion_protection;
       if (dp !== "ACTIVE" && !isExpression(dp)) out.push(violation(`User pool ${display(r, "name")} has deletion_protection ${dp ?? "INACTIVE (unset)"} in production.`));
       if (!preventsDestroy(r)) out.push(violation(`User pool ${display(r, "name")} has no lifecycle prevent_destroy in production.`));
+      return out;
+    },
+  },
+  {
+    id: "PLT-FH-001",
+    severity: "error",
+    title: "Firehose S3 destinations encrypt delivered objects",
+    why: "Delivered records (activity events with user ids) must be encrypted at rest: with the stream's kms_key_arn (SSE-KMS), or by the destination bucket's declared default encryption.",
+    fix: "Use the DataLake module, or set extended_s3_configuration.kms_key_arn, or give the destination bucket an aws_s3_bucket_server_side_encryption_configuration in the same stack.",
+    resourceTypes: ["aws_kinesis_firehose_delivery_stream"],
+    check(r, ctx) {
+      const dest = block(r.config.extended_s3_configuration) ?? block(r.config.s3_configuration);
+      if (dest === undefined) return []; // not an S3 destination
+      if (isSet(dest.kms_key_arn)) return [];
+      const bucket = ctx.resources("aws_s3_bucket").find((b) => refersTo(dest.bucket_arn, b, "arn"));
+      const encrypted =
+        bucket !== undefined &&
+        ctx
+          .resources("aws_s3_bucket_server_side_encryption_configuration")
+          .filter(bucketPointer(bucket))
+          .flatMap((c) => blocks(c.config.rule))
+          .some((rule) => {
+            const a = block(rule.apply_server_side_encryption_by_default)?.sse_algorithm;
+            return isExpression(a) || SSE_ALGORITHMS.has(a);
+          });
+      if (encrypted) return [];
+      return [violation(`Delivery stream ${display(r, "name")} sets no kms_key_arn and its destination bucket ${bucket ? display(bucket, "bucket") : "(not in this stack)"} declares no default encryption here.`)];
+    },
+  },
+  {
+    id: "PLT-ATH-001",
+    severity: "error",
+    title: "Athena workgroups enforce their configuration and encrypt query results",
+    why: "Query results hold the data a query read; with enforce_workgroup_configuration a client cannot send them to another location, turn encryption off or lift the scan cutoff.",
+    fix: "Use the DataLake module, or set configuration { enforce_workgroup_configuration = true, result_configuration { encryption_configuration { encryption_option = \"SSE_S3\" | \"SSE_KMS\" | \"CSE_KMS\" } } }.",
+    resourceTypes: ["aws_athena_workgroup"],
+    check(r) {
+      const config = block(r.config.configuration);
+      const out: Violation[] = [];
+      // enforce_workgroup_configuration defaults to true in the provider; only an explicit false is a violation.
+      const enforce = config?.enforce_workgroup_configuration;
+      if (enforce === false || enforce === "false") out.push(violation(`Workgroup ${display(r, "name")} lets clients override its configuration (enforce_workgroup_configuration false).`));
+      const option = block(block(block(config?.result_configuration)?.encryption_configuration))?.encryption_option;
+      if (!isExpression(option) && !["SSE_S3", "SSE_KMS", "CSE_KMS"].includes(option)) {
+        out.push(violation(`Workgroup ${display(r, "name")} does not encrypt query results (encryption_option ${option ?? "unset"}).`));
+      }
       return out;
     },
   },

@@ -103,9 +103,12 @@ describe("local platform, end to end over HTTP", () => {
       "DELETE /profiles/me",
       "GET /analytics/daily-active-users",
       "GET /analytics/me/summary",
+      "GET /analytics/reports/executions/{id}",
+      "GET /analytics/reports/{name}",
       "GET /files",
       "GET /files/{id}",
       "GET /profiles/me",
+      "GET /profiles/me/deletion",
       "POST /events",
       "POST /files",
       "PUT /profiles/me",
@@ -226,6 +229,57 @@ describe("local platform, end to end over HTTP", () => {
     // The same claims with a fresh expiry pass: the 401 above is the expiry, not the re-signing.
     const fresh = signWithMotoKey(header, { ...payload, exp: now + 600 });
     expect((await api("/profiles/me", { token: fresh })).status).toBe(200);
+  });
+
+  it("deletes the account: DELETE /profiles/me → 202, the delete-user workflow runs the real tasks, then nothing of the user is left", async () => {
+    // Something to delete: an uploaded file (through the presigned POST, ready once S3's event is processed).
+    const content = Buffer.from(`to be deleted ${randomUUID()}`, "utf8");
+    const created = await api("/files", { method: "POST", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ fileName: "keep.txt", contentType: "text/plain", size: content.length }) });
+    const { file, upload } = (await created.json()) as { file: { fileId: string }; upload: { url: string; fields: Record<string, string>; fileField: string } };
+    const form = new FormData();
+    for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
+    form.append(upload.fileField, new Blob([new Uint8Array(content)]), "keep.txt");
+    expect((await fetch(upload.url, { method: "POST", body: form })).status).toBe(204);
+    await eventually("the file ready", async () => {
+      const body = (await (await api("/files", { token })).json()) as { files: Array<{ fileId: string }> };
+      return body.files.find((f) => f.fileId === file.fileId);
+    });
+    expect((await api("/profiles/me/deletion", { token })).status).toBe(404);
+
+    const started = await api("/profiles/me", { method: "DELETE", token });
+    expect(started.status).toBe(202);
+    expect(started.headers.get("location")).toBe("/profiles/me/deletion");
+    const { executionId } = (await started.json()) as { executionId: string };
+    expect(executionId).toMatch(new RegExp(`:execution:platform-local-delete-user:delete-${sub}-v2$`));
+    // A repeated request reports the same execution.
+    expect(((await (await api("/profiles/me", { method: "DELETE", token })).json()) as { executionId: string }).executionId).toBe(executionId);
+
+    const done = await eventually("the deletion to finish", async () => {
+      const res = await api("/profiles/me/deletion", { token });
+      const body = (await res.json()) as { status: string; removed: Record<string, unknown> | null };
+      return body.status === "RUNNING" ? undefined : body;
+    });
+    // File items: this file and the tombstone of the file deleted earlier (kept a week for late S3 events).
+    expect(done).toMatchObject({ status: "SUCCEEDED", executionId, removed: { objectVersions: 1, fileItems: 2, activityRows: 3, profile: true } });
+    for (const fn of ["delete-user-files", "anonymise-analytics", "delete-user-profile"]) {
+      expect(invocations.some((i) => i.functionName.endsWith(fn) && i.ok)).toBe(true);
+    }
+    expect((await api("/profiles/me", { token })).status).toBe(404);
+    const put = await api("/profiles/me", { method: "PUT", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ displayName: "Back" }) });
+    expect(put.status).toBe(409);
+    expect(((await put.json()) as { error: { code: string } }).error.code).toBe("AccountDeleted");
+    expect(((await (await api("/files", { token })).json()) as { files: unknown[] }).files).toEqual([]);
+    const rows = await db.query("SELECT count(*)::int AS n FROM activity_events WHERE user_id = $1", [sub]);
+    expect(rows.rows[0].n).toBe(0);
+    const anonymised = await db.query("SELECT count(*)::int AS n FROM activity_events WHERE user_id LIKE 'deleted-%'");
+    expect(anonymised.rows[0].n).toBeGreaterThanOrEqual(3);
+    // The stream publishes profile.deleted as for any deletion: analytics marks the row deleted.
+    await eventually("the analytics users row deleted", async () => {
+      const r = await db.query("SELECT deleted, display_name FROM users WHERE user_id = $1", [sub]);
+      return r.rows[0]?.deleted === true ? r.rows[0] : undefined;
+    });
+    // The Cognito user is gone: signing in fails.
+    await expect(signIn(platform.endpoint, platform.userPoolClientId, email, password)).rejects.toThrow();
   });
 });
 

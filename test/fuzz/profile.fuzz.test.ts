@@ -1,5 +1,6 @@
 /**
- * Bad input, property-based: profile-api (`GET|PUT|DELETE /profiles/me`, on DynamoDB Local) answers only 2xx or its
+ * Bad input, property-based: profile-api (`GET|PUT|DELETE /profiles/me`, `GET /profiles/me/deletion`, on DynamoDB Local,
+ * DELETE starting a state machine on the local runtime's Step Functions endpoint) answers only 2xx or its
  * documented 4xx with a clean `{ error: { code, message } }`; profile-events (DynamoDB stream) reports exactly the
  * malformed records and publishes the valid ones, never failing a whole batch for some bad records.
  */
@@ -10,6 +11,7 @@ import { mapStreamRecord } from "../../lambdas/profile/domain";
 import { cognitoClaims, httpApiEvent, lambdaContext } from "../support/events";
 import { createProfilesTable, deleteTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
 import { SnsQueryServer } from "../support/sns-query-server";
+import { invokeHandlers, LocalStepFunctions, startLocalStepFunctions } from "../support/step-functions";
 import { Documented, anyBody, anyHeaderValue, anyJsonValue, expectDocumented, fcParams, hostileString } from "./support";
 
 type ApiModule = typeof import("../../lambdas/profile/profile-api");
@@ -20,24 +22,37 @@ const topicArn = "arn:aws:sns:us-east-1:123456789012:platform-fuzz-user-data-cha
 const sns = new SnsQueryServer();
 let api: ApiModule;
 let events: EventsModule;
+let stepFunctions: LocalStepFunctions;
 
 beforeAll(async () => {
   const snsEndpoint = await sns.start();
   useLocalAws({ PROFILES_TABLE_NAME: tableName, USER_DATA_CHANGE_TOPIC_ARN: topicArn, AWS_ENDPOINT_URL_SNS: snsEndpoint });
+  // DELETE starts a real execution; the workflow's own steps are tested in test/integration/account-deletion.test.ts.
+  stepFunctions = await startLocalStepFunctions({ invoke: invokeHandlers({}) });
+  process.env.DELETE_USER_STATE_MACHINE_ARN = await stepFunctions.createStateMachine(
+    `platform-fuzz-delete-user-${randomUUID().slice(0, 8)}`,
+    JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Succeed" } } }),
+  );
+  process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
   await createProfilesTable(testDynamoDbClient(), tableName);
   api = await import("../../lambdas/profile/profile-api");
   events = await import("../../lambdas/profile/profile-events");
 }, 60_000);
 
 afterAll(async () => {
+  await stepFunctions?.close();
   await sns.stop();
   await deleteTable(testDynamoDbClient(), tableName).catch(() => undefined);
 });
 
-/** README / handler: 400 MissingBody | MalformedJson | ValidationFailed | InvalidIfMatch, 404 NotFound, 412 PreconditionFailed. */
+/**
+ * README / handler: 400 MissingBody | MalformedJson | ValidationFailed | InvalidIfMatch, 404 NotFound | NoDeletion,
+ * 409 DeletionInProgress | AccountDeleted, 412 PreconditionFailed.
+ */
 const DOCUMENTED: Documented = {
   400: ["MissingBody", "MalformedJson", "ValidationFailed", "InvalidIfMatch"],
-  404: ["NotFound"],
+  404: ["NotFound", "NoDeletion"],
+  409: ["DeletionInProgress", "AccountDeleted"],
   412: ["PreconditionFailed"],
 };
 
@@ -69,24 +84,25 @@ describe("profile-api under bad input", () => {
     );
   });
 
-  it("GET and DELETE /profiles/me: any If-Match, any body, any query string → 2xx or a documented 4xx", async () => {
+  it("GET and DELETE /profiles/me, GET /profiles/me/deletion: any If-Match, any body, any query string → 2xx or a documented 4xx", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom("GET", "DELETE"),
+        fc.constantFrom("GET", "DELETE", "GET deletion"),
         userId,
         fc.option(anyHeaderValue, { nil: undefined }),
         anyBody(),
         fc.dictionary(hostileString(10), hostileString(50), { maxKeys: 3 }),
         async (method, user, ifMatch, body, query) => {
           const event = httpApiEvent({
-            method,
+            method: method === "GET deletion" ? "GET" : method,
+            ...(method === "GET deletion" ? { path: "/profiles/me/deletion" } : {}),
             claims: cognitoClaims(user, `${user}@example.com`),
             ...(body.body !== undefined ? { body: body.body } : {}),
             isBase64Encoded: body.isBase64Encoded,
             headers: ifMatch !== undefined ? { "if-match": ifMatch } : {},
           });
           const response = await api.handler({ ...event, queryStringParameters: query }, lambdaContext("profile-api"));
-          expectDocumented(response, DOCUMENTED, method === "GET" ? [200] : [204]);
+          expectDocumented(response, DOCUMENTED, method === "DELETE" ? [202] : [200]);
         },
       ),
       fcParams(),

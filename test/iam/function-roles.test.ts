@@ -7,7 +7,7 @@ import { arnOfResource, decide, resolveDocument } from "./simulate";
 const synth = synthApp({ offline: true });
 const ENVS = ["dev", "staging", "prod"] as const;
 
-type Ref = "profiles" | "profilesStream" | "topic" | "eventsFailures" | "cluster" | "secret" | "ingestQueue" | "stream" | "activityFailures" | "filesTable" | "filesObject" | "filesBucket" | "filesQueue";
+type Ref = "deleteUser" | "deleteUserExecution" | "profiles" | "profilesStream" | "topic" | "eventsFailures" | "cluster" | "secret" | "ingestQueue" | "stream" | "activityFailures" | "filesTable" | "filesObject" | "filesBucket" | "filesQueue" | "workgroup" | "glueCatalog" | "glueDatabase" | "glueTable" | "lakeBucket" | "lakeObject" | "resultsBucket" | "resultsObject";
 
 /**
  * One row per client call of each handler (lambdas/<service>/*.ts), as [IAM action, resource]. Event source
@@ -17,14 +17,42 @@ type Ref = "profiles" | "profilesStream" | "topic" | "eventsFailures" | "cluster
 const LIST_UPLOAD_VERSIONS = { "s3:prefix": "uploads/u-1/f-1/" };
 
 const CALLS: Record<string, ReadonlyArray<readonly [string, Ref] | readonly [string, Ref, Record<string, string>]>> = {
-  // repository.ts: GetCommand, UpdateCommand, TransactWriteCommand (Put/Delete/ConditionCheck: the profile and the
-  // user's version floor) on the profiles table
+  // repository.ts: GetCommand, QueryCommand (account state), UpdateCommand, TransactWriteCommand (Put/ConditionCheck:
+  // the profile and the user's version floor) on the profiles table; profile-api.ts: StartExecution of delete-user,
+  // DescribeExecution of its executions
   "profile-api": [
     ["dynamodb:GetItem", "profiles"],
+    ["dynamodb:Query", "profiles"],
     ["dynamodb:UpdateItem", "profiles"],
     ["dynamodb:PutItem", "profiles"],
-    ["dynamodb:DeleteItem", "profiles"],
     ["dynamodb:ConditionCheckItem", "profiles"],
+    ["states:StartExecution", "deleteUser"],
+    ["states:DescribeExecution", "deleteUserExecution"],
+  ],
+  // deletion/files.ts: ListObjectVersions + DeleteObjects of every version under uploads/<user>/; Query + BatchWrite
+  // (DeleteItem) of the user's file items
+  "delete-user-files": [
+    ["s3:ListBucketVersions", "filesBucket", { "s3:prefix": "uploads/u-1/" }],
+    ["s3:DeleteObject", "filesObject"],
+    ["s3:DeleteObjectVersion", "filesObject"],
+    ["dynamodb:Query", "filesTable"],
+    ["dynamodb:BatchWriteItem", "filesTable"],
+    ["dynamodb:DeleteItem", "filesTable"],
+  ],
+  // deletion/analytics.ts: one transaction of two UPDATEs through the Data API
+  "anonymise-analytics": [
+    ["rds-data:ExecuteStatement", "cluster"],
+    ["rds-data:BeginTransaction", "cluster"],
+    ["rds-data:CommitTransaction", "cluster"],
+    ["rds-data:RollbackTransaction", "cluster"],
+    ["secretsmanager:GetSecretValue", "secret"],
+  ],
+  // repository.deleteProfile: GetCommand, TransactWriteCommand (Delete the profile, Put the floor), UpdateCommand (floor)
+  "delete-user-profile": [
+    ["dynamodb:GetItem", "profiles"],
+    ["dynamodb:DeleteItem", "profiles"],
+    ["dynamodb:PutItem", "profiles"],
+    ["dynamodb:UpdateItem", "profiles"],
   ],
   // createProfileIfAbsent: TransactWriteCommand (Put of the profile + ConditionCheck of the version floor)
   "profile-bootstrap": [["dynamodb:PutItem", "profiles"], ["dynamodb:ConditionCheckItem", "profiles"]],
@@ -47,7 +75,28 @@ const CALLS: Record<string, ReadonlyArray<readonly [string, Ref] | readonly [str
     ["sqs:DeleteMessage", "ingestQueue"],
     ["sqs:GetQueueAttributes", "ingestQueue"],
   ],
-  "analytics-query": [["rds-data:ExecuteStatement", "cluster"], ["secretsmanager:GetSecretValue", "secret"]],
+  // query.ts: ExecuteStatement. reports-api.ts: StartQueryExecution, GetQueryExecution, GetQueryResults in the lake's
+  // workgroup; Athena then acts as the caller: reads the table definition (Glue), locates and lists/reads the lake's
+  // objects under activity/, and writes/reads the results (multipart) under results/ of the results bucket.
+  "analytics-query": [
+    ["rds-data:ExecuteStatement", "cluster"],
+    ["secretsmanager:GetSecretValue", "secret"],
+    ["athena:StartQueryExecution", "workgroup"],
+    ["athena:GetQueryExecution", "workgroup"],
+    ["athena:GetQueryResults", "workgroup"],
+    ["glue:GetDatabase", "glueCatalog"],
+    ["glue:GetDatabase", "glueDatabase"],
+    ["glue:GetTable", "glueTable"],
+    ["glue:GetPartitions", "glueTable"],
+    ["s3:GetBucketLocation", "lakeBucket"],
+    ["s3:ListBucket", "lakeBucket", { "s3:prefix": "activity/dt=2026-01-01/" }],
+    ["s3:GetObject", "lakeObject"],
+    ["s3:GetBucketLocation", "resultsBucket"],
+    ["s3:PutObject", "resultsObject"],
+    ["s3:GetObject", "resultsObject"],
+    ["s3:ListBucketMultipartUploads", "resultsBucket"],
+    ["s3:ListMultipartUploadParts", "resultsObject"],
+  ],
   // activity-ingest.ts: PutRecordsCommand
   "activity-ingest": [["kinesis:PutRecords", "stream"]],
   "activity-processor": [
@@ -94,7 +143,10 @@ function environment(env: string) {
   const boundary = JSON.parse(resourcesOf(boot, "aws_iam_policy").find((p) => p.name === `platform-${env}-boundary`).policy);
   const arn = (type: string, match: (r: any) => boolean, attr?: string): string => arnOfResource(s, config, type, match, attr);
   const named = (n: string) => (r: any) => r.name === `platform-${env}-${n}`;
+  const deleteUser = `arn:aws:states:${config.region}:${config.allowedAccountIds[0]}:stateMachine:platform-${env}-delete-user`;
   const refs: Record<Ref, string> = {
+    deleteUser,
+    deleteUserExecution: `${deleteUser.replace(":stateMachine:", ":execution:")}:delete-u-1-v3`,
     profiles: arn("aws_dynamodb_table", named("profiles")),
     profilesStream: `${arn("aws_dynamodb_table", named("profiles"))}/stream/2024-01-01T00:00:00.000`,
     topic: arn("aws_sns_topic", named("user-data-change")),
@@ -108,6 +160,15 @@ function environment(env: string) {
     filesObject: `${arn("aws_s3_bucket", (r) => String(r.bucket).startsWith(`platform-${env}-files`))}/uploads/u-1/f-1`,
     filesBucket: arn("aws_s3_bucket", (r) => String(r.bucket).startsWith(`platform-${env}-files`)),
     filesQueue: arn("aws_sqs_queue", named("file-events")),
+    // Athena and Glue ARNs name the account, region and the physical names (not references): built here the same way.
+    workgroup: `arn:aws:athena:${config.region}:${config.allowedAccountIds[0]}:workgroup/platform-${env}-activity`,
+    glueCatalog: `arn:aws:glue:${config.region}:${config.allowedAccountIds[0]}:catalog`,
+    glueDatabase: `arn:aws:glue:${config.region}:${config.allowedAccountIds[0]}:database/platform_${env}_activity`,
+    glueTable: `arn:aws:glue:${config.region}:${config.allowedAccountIds[0]}:table/platform_${env}_activity/activity_events`,
+    lakeBucket: arn("aws_s3_bucket", (r) => r.bucket === `platform-${env}-activity-lake`),
+    lakeObject: `${arn("aws_s3_bucket", (r) => r.bucket === `platform-${env}-activity-lake`)}/activity/dt=2026-01-01/platform-${env}-activity-lake-1.gz`,
+    resultsBucket: arn("aws_s3_bucket", (r) => r.bucket === `platform-${env}-activity-athena-results`),
+    resultsObject: `${arn("aws_s3_bucket", (r) => r.bucket === `platform-${env}-activity-athena-results`)}/results/0b9c1f7e-3f52-4c1e-9d7a-2f1c2b7e8a11.csv`,
   };
   const roles: Record<string, { arn: string; policy: any }> = {};
   for (const fn of resourcesOf(s, "aws_lambda_function")) {
@@ -162,7 +223,7 @@ describe("function roles, evaluated with their boundary", () => {
       "rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction",
       "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "kinesis:DescribeStreamSummary", "kinesis:PutRecord",
       "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:AbortMultipartUpload", "s3:DeleteObjectVersion", "s3:PutObject",
-      "cloudwatch:PutMetricData",
+      "cloudwatch:PutMetricData", "states:GetExecutionHistory",
     ]);
     expect([...granted].filter((a) => !expected.has(a) && !levelExtras.has(a))).toEqual([]);
   });

@@ -54,6 +54,10 @@ function arnOf(stack: any, env: EnvironmentConfig, type: string, id: string, att
       return `arn:aws:kms:${region}:${account}:key/${uuid(env.name, id)}`;
     case "aws_lambda_function.arn":
       return `arn:aws:lambda:${region}:${account}:function:${r.function_name}`;
+    case "aws_sfn_state_machine.arn":
+      return `arn:aws:states:${region}:${account}:stateMachine:${r.name}`;
+    case "aws_cognito_user_pool.arn":
+      return `arn:aws:cognito-idp:${region}:${account}:userpool/${region}_${uuid(env.name, id).replace(/-/g, "").slice(0, 9)}`;
     default:
       throw new Error(`test/iam/simulate.ts: no ARN for ${key}; add it`);
   }

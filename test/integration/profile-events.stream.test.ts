@@ -12,6 +12,7 @@ import { supersedes } from "../../lambdas/analytics/user-events";
 import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, VERSION_FLOOR_SORT_KEY, userPartitionKey } from "../../lambdas/profile/schema";
 import { partitionKeyOf, testStreamsClient, toStreamEvent, waitForStreamRecords } from "../support/dynamodb-streams";
 import { cognitoClaims, httpApiEvent, lambdaContext, postConfirmationEvent } from "../support/events";
+import { deleteProfile } from "../../lambdas/profile/repository";
 import { createProfilesTable, deleteTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
 import { ReceivedEntry, SnsQueryServer } from "../support/sns-query-server";
 
@@ -34,7 +35,14 @@ let domain: DomainModule;
 
 beforeAll(async () => {
   const snsEndpoint = await sns.start();
-  useLocalAws({ PROFILES_TABLE_NAME: tableName, USER_DATA_CHANGE_TOPIC_ARN: topicArn, AWS_ENDPOINT_URL_SNS: snsEndpoint });
+  // DELETE /profiles/me (which starts the delete-user workflow) is not called: profiles are deleted as its
+  // DeleteProfile step does (repository.deleteProfile), so the state machine ARN is never used.
+  useLocalAws({
+    PROFILES_TABLE_NAME: tableName,
+    USER_DATA_CHANGE_TOPIC_ARN: topicArn,
+    AWS_ENDPOINT_URL_SNS: snsEndpoint,
+    DELETE_USER_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:unused",
+  });
   raw = testDynamoDbClient();
   doc = DynamoDBDocumentClient.from(raw);
   streams = testStreamsClient();
@@ -69,6 +77,12 @@ interface PublishedEvent {
 }
 
 const parse = (entry: ReceivedEntry): PublishedEvent => JSON.parse(entry.message) as PublishedEvent;
+
+/** The profile delete of the delete-user workflow's DeleteProfile step (with the version floor), as 204 when done. */
+async function deleteProfileOf(userId: string): Promise<number> {
+  await deleteProfile({ client: doc, tableName }, userId, { kind: "none" });
+  return 204;
+}
 
 async function apiCall(userId: string, method: string, body?: unknown): Promise<number> {
   const response = await api.handler(
@@ -107,7 +121,7 @@ describe("profile-events fed from the table's stream", () => {
     const userId = randomUUID();
     expect(await apiCall(userId, "PUT", { displayName: "Ada" })).toBe(201);
     expect(await apiCall(userId, "PUT", { displayName: "Ada", bio: "Analyst" })).toBe(200);
-    expect(await apiCall(userId, "DELETE")).toBe(204);
+    expect(await deleteProfileOf(userId)).toBe(204);
     await bootstrap.handler(postConfirmationEvent({ sub: randomUUID(), email: "no-dual-write@example.com" }), lambdaContext("profile-bootstrap"));
     // No dual write: profile-api and profile-bootstrap never called SNS (any action), although AWS_ENDPOINT_URL_SNS is set.
     expect(sns.requests).toHaveLength(0);
@@ -230,9 +244,9 @@ describe("profile-events fed from the table's stream", () => {
     const userId = randomUUID();
     expect(await apiCall(userId, "PUT", { displayName: "first life" })).toBe(201);
     expect(await apiCall(userId, "PUT", { displayName: "first life v2" })).toBe(200);
-    expect(await apiCall(userId, "DELETE")).toBe(204); // floor INSERT at 2
+    expect(await deleteProfileOf(userId)).toBe(204); // floor INSERT at 2
     expect(await apiCall(userId, "PUT", { displayName: "second life" })).toBe(201);
-    expect(await apiCall(userId, "DELETE")).toBe(204); // floor MODIFY to 3
+    expect(await deleteProfileOf(userId)).toBe(204); // floor MODIFY to 3
     await bootstrap.handler(postConfirmationEvent({ sub: userId, email: `${userId}@example.com`, name: "third life" }), lambdaContext("profile-bootstrap"));
 
     const records = await streamRecordsOf([userId], 8);

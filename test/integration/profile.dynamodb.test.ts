@@ -1,13 +1,16 @@
 /**
  * profile-api and profile-bootstrap against DynamoDB Local, through their real handlers and the real SDK
- * clients (endpoint set only through AWS_ENDPOINT_URL_DYNAMODB, as in a local run).
+ * clients (endpoint set only through AWS_ENDPOINT_URL_DYNAMODB, as in a local run), and the profile delete the
+ * delete-user workflow runs (repository.deleteProfile). `DELETE /profiles/me` itself, which starts that workflow, is
+ * tested with the workflow in test/integration/account-deletion.test.ts.
  */
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import type { HttpResponse } from "../../lambdas/shared/http";
 import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, VERSION_FLOOR_SORT_KEY, profileKey, userPartitionKey, versionFloorKey } from "../../lambdas/profile/schema";
+import { parseIfMatch } from "../../lambdas/profile/domain";
 import { HttpRequest, cognitoClaims, httpApiEvent, lambdaContext, postConfirmationEvent } from "../support/events";
 import { createProfilesTable, deleteTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
 
@@ -23,7 +26,8 @@ let bootstrap: BootstrapModule;
 let repository: RepositoryModule;
 
 beforeAll(async () => {
-  useLocalAws({ PROFILES_TABLE_NAME: tableName });
+  // DELETE /profiles/me (which starts the workflow) is not called here: the state machine ARN is never used.
+  useLocalAws({ PROFILES_TABLE_NAME: tableName, DELETE_USER_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:unused" });
   raw = testDynamoDbClient();
   doc = DynamoDBDocumentClient.from(raw);
   await createProfilesTable(raw, tableName);
@@ -79,15 +83,27 @@ async function storedFloor(userId: string): Promise<Record<string, unknown> | un
   return (await doc.send(new GetCommand({ TableName: tableName, Key: versionFloorKey(userId), ConsistentRead: true }))).Item;
 }
 
-async function del(user: TestUser, headers: Record<string, string> = {}): Promise<HttpResponse> {
-  return call(request(user, { method: "DELETE", headers }));
+/**
+ * The profile delete of the delete-user workflow's DeleteProfile step (repository.deleteProfile, which also writes the
+ * version floor), with If-Match parsed as the API parses it: "deleted", or "refused" when If-Match does not hold.
+ */
+async function del(user: TestUser, headers: Record<string, string> = {}): Promise<"deleted" | "refused"> {
+  const ifMatch = parseIfMatch(headers["if-match"]);
+  if (!ifMatch.ok) throw new Error(`bad If-Match in the test: ${headers["if-match"]}`);
+  try {
+    await repository.deleteProfile({ client: doc, tableName }, user.userId, ifMatch.value);
+    return "deleted";
+  } catch (err) {
+    if (err instanceof repository.VersionConflictError) return "refused";
+    throw err;
+  }
 }
 
 /** A user whose profile reached `version` and was then deleted (so the version floor is `version`). */
 async function deletedAt(version: number): Promise<TestUser> {
   const user = newUser();
   for (let v = 1; v <= version; v++) expect(json(await put(user, { displayName: `first life v${v}` })).version).toBe(v);
-  expect((await del(user)).statusCode).toBe(204);
+  expect(await del(user)).toBe("deleted");
   return user;
 }
 
@@ -277,37 +293,33 @@ describe("PUT /profiles/me", () => {
   });
 });
 
-describe("DELETE /profiles/me", () => {
-  it("deletes the profile with 204 and no body; GET then answers 404", async () => {
+describe("deleting the profile (the workflow's DeleteProfile step)", () => {
+  it("deletes the profile; GET then answers 404", async () => {
     const user = newUser();
     await put(user, { displayName: "Temp" });
-    const response = await call(request(user, { method: "DELETE" }));
-    expect(response.statusCode).toBe(204);
-    expect(response.body).toBeUndefined();
+    expect(await del(user)).toBe("deleted");
     expect(await storedItem(user.userId)).toBeUndefined();
     expect((await call(request(user, { method: "GET" }))).statusCode).toBe(404);
   });
 
-  it("is idempotent: deleting a missing profile answers 204", async () => {
+  it("is idempotent: deleting a missing profile succeeds", async () => {
     const user = newUser();
-    expect((await call(request(user, { method: "DELETE" }))).statusCode).toBe(204);
-    expect((await call(request(user, { method: "DELETE" }))).statusCode).toBe(204);
+    expect(await del(user)).toBe("deleted");
+    expect(await del(user)).toBe("deleted");
   });
 
-  it("refuses a stale If-Match with 412 and keeps the profile", async () => {
+  it("refuses a stale If-Match and keeps the profile", async () => {
     const user = newUser();
     await put(user, { displayName: "v1" });
     await put(user, { displayName: "v2" });
-    const response = await call(request(user, { method: "DELETE", headers: { "if-match": 'W/"1"' } }));
-    expect(response.statusCode).toBe(412);
-    expect(errorOf(response).code).toBe("PreconditionFailed");
+    expect(await del(user, { "if-match": 'W/"1"' })).toBe("refused");
     expect(await storedItem(user.userId)).toMatchObject({ version: 2 });
   });
 
   it("deletes when If-Match names the current version", async () => {
     const user = newUser();
     await put(user, { displayName: "v1" });
-    expect((await call(request(user, { method: "DELETE", headers: { "if-match": '"1"' } }))).statusCode).toBe(204);
+    expect(await del(user, { "if-match": '"1"' })).toBe("deleted");
     expect(await storedItem(user.userId)).toBeUndefined();
   });
 
@@ -315,7 +327,7 @@ describe("DELETE /profiles/me", () => {
     const user = newUser();
     await put(user, { displayName: "Has files" });
     await doc.send(new PutCommand({ TableName: tableName, Item: { [PARTITION_KEY]: userPartitionKey(user.userId), [SORT_KEY]: "FILE#a.pdf", size: 1 } }));
-    await call(request(user, { method: "DELETE" }));
+    expect(await del(user)).toBe("deleted");
     const left = await doc.send(
       new QueryCommand({
         TableName: tableName,
@@ -357,7 +369,7 @@ describe("versions stay monotonic across delete and re-creation (the user's vers
     for (let life = 0; life < 3; life++) {
       expect((await put(user, { displayName: `life ${life}` })).statusCode).toBe(201);
       expect((await put(user, { displayName: `life ${life} updated` })).statusCode).toBe(200);
-      expect((await del(user)).statusCode).toBe(204);
+      expect(await del(user)).toBe("deleted");
       floors.push((await storedFloor(user.userId))?.version);
     }
     expect(floors).toEqual([2, 4, 6]);
@@ -367,7 +379,7 @@ describe("versions stay monotonic across delete and re-creation (the user's vers
     const user = newUser();
     await put(user, { displayName: "v1" });
     await put(user, { displayName: "v2" });
-    expect((await del(user, { "if-match": '"2"' })).statusCode).toBe(204);
+    expect(await del(user, { "if-match": '"2"' })).toBe("deleted");
     expect((await storedFloor(user.userId))?.version).toBe(2);
   });
 
@@ -375,20 +387,20 @@ describe("versions stay monotonic across delete and re-creation (the user's vers
     const user = newUser();
     await put(user, { displayName: "v1" });
     await put(user, { displayName: "v2" });
-    expect((await del(user, { "if-match": '"1"' })).statusCode).toBe(412);
+    expect(await del(user, { "if-match": '"1"' })).toBe("refused");
     expect(await storedFloor(user.userId)).toBeUndefined();
     expect(await storedItem(user.userId)).toMatchObject({ version: 2 });
     // and after a refused delete, a later floor still comes from the real delete
-    expect((await del(user)).statusCode).toBe(204);
+    expect(await del(user)).toBe("deleted");
     expect((await storedFloor(user.userId))?.version).toBe(2);
   });
 
   it("deleting a missing profile writes no floor, and a second delete leaves the floor as it was", async () => {
     const never = newUser();
-    expect((await del(never)).statusCode).toBe(204);
+    expect(await del(never)).toBe("deleted");
     expect(await storedFloor(never.userId)).toBeUndefined();
     const user = await deletedAt(2);
-    expect((await del(user)).statusCode).toBe(204);
+    expect(await del(user)).toBe("deleted");
     expect((await storedFloor(user.userId))?.version).toBe(2);
   });
 
@@ -426,13 +438,56 @@ describe("versions stay monotonic across delete and re-creation (the user's vers
     const user = newUser();
     const seen: number[] = [];
     for (let round = 0; round < 4; round++) {
-      const writes = await Promise.all([put(user, { displayName: `a${round}` }), put(user, { displayName: `b${round}` }), del(user)]);
-      for (const r of writes) if (r.statusCode !== 204) seen.push(json(r).version as number);
+      const [a, b] = await Promise.all([put(user, { displayName: `a${round}` }), put(user, { displayName: `b${round}` }), del(user)]);
+      for (const r of [a, b]) seen.push(json(r).version as number);
       const floor = (await storedFloor(user.userId))?.version as number | undefined;
       const current = (await storedItem(user.userId))?.version as number | undefined;
       if (floor !== undefined && current !== undefined) expect(current).toBeGreaterThan(floor);
     }
     expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe("an account being deleted or deleted takes no profile writes", () => {
+  it("a profile marked by the delete-user workflow answers 409 DeletionInProgress to every PUT, and keeps its version", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Leaving" });
+    await doc.send(
+      new UpdateCommand({ TableName: tableName, Key: profileKey(user.userId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { executionName: "delete-x-v1" } } }),
+    );
+    for (const headers of [{}, { "if-match": "*" }, { "if-match": '"1"' }]) {
+      const response = await put(user, { displayName: "Staying?" }, headers as Record<string, string>);
+      expect(response.statusCode).toBe(409);
+      expect(errorOf(response).code).toBe("DeletionInProgress");
+    }
+    expect(await storedItem(user.userId)).toMatchObject({ displayName: "Leaving", version: 1 });
+    // GET still shows it until the workflow deletes it.
+    expect((await call(request(user, { method: "GET" }))).statusCode).toBe(200);
+  });
+
+  it("after the account deletion (floor accountDeleted), neither PUT nor the sign-up trigger re-creates the profile", async () => {
+    const user = newUser();
+    await put(user, { displayName: "Gone soon" });
+    await repository.deleteProfile({ client: doc, tableName }, user.userId, { kind: "none" }, { accountDeletion: { executionName: "delete-y-v1" } });
+    expect(await storedFloor(user.userId)).toMatchObject({ version: 1, accountDeleted: true, deletion: { executionName: "delete-y-v1" } });
+    const response = await put(user, { displayName: "Back" });
+    expect(response.statusCode).toBe(409);
+    expect(errorOf(response).code).toBe("AccountDeleted");
+    const now = new Date().toISOString();
+    await expect(repository.createProfileIfAbsent({ client: doc, tableName }, { userId: user.userId, displayName: "x", createdAt: now, updatedAt: now })).rejects.toThrow(
+      repository.AccountDeletedError,
+    );
+    expect(await storedItem(user.userId)).toBeUndefined();
+  });
+
+  it("an account deletion re-run after the profile is gone still records it on the floor (version kept)", async () => {
+    const user = await deletedAt(3);
+    await repository.deleteProfile({ client: doc, tableName }, user.userId, { kind: "none" }, { accountDeletion: { executionName: "delete-z-v3" } });
+    expect(await storedFloor(user.userId)).toMatchObject({ version: 3, accountDeleted: true, deletion: { executionName: "delete-z-v3" } });
+    const never = newUser();
+    await repository.deleteProfile({ client: doc, tableName }, never.userId, { kind: "none" }, { accountDeletion: { executionName: "delete-n-v1" } });
+    expect(await storedFloor(never.userId)).toMatchObject({ version: 0, accountDeleted: true });
+    expect((await put(never, { displayName: "x" })).statusCode).toBe(409);
   });
 });
 

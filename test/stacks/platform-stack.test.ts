@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { migrationsHash } from "../../lambdas/analytics/migrations-dir";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../modules/core/iam";
@@ -15,7 +17,7 @@ beforeAll(() => {
 });
 
 const platform = (env: string): any => synth.stack(`platform-${env}`);
-/** The 8 functions: the profile slice (3) and the analytics slice (5). */
+/** The 13 functions: profile (3), analytics (5), files (2) and the delete-user workflow's tasks (3). */
 const FUNCTIONS = [
   "profile-api",
   "profile-bootstrap",
@@ -27,14 +29,20 @@ const FUNCTIONS = [
   "analytics-query",
   "files-api",
   "object-metadata",
+  "delete-user-files",
+  "anonymise-analytics",
+  "delete-user-profile",
 ] as const;
 const ROUTES = [
   "DELETE /profiles/me",
   "GET /profiles/me",
+  "GET /profiles/me/deletion",
   "PUT /profiles/me",
   "POST /events",
   "GET /analytics/me/summary",
   "GET /analytics/daily-active-users",
+  "GET /analytics/reports/{name}",
+  "GET /analytics/reports/executions/{id}",
   "POST /files",
   "GET /files",
   "GET /files/{id}",
@@ -111,7 +119,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(profiles).toMatchObject({ stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
     expect(tables.find((t) => t.name.endsWith("-files"))?.ttl).toEqual({ attribute_name: "expiresAt", enabled: true });
     const buckets = resourcesOf(s, "aws_s3_bucket");
-    expect(buckets.map((b) => b.bucket)).toEqual([`platform-${env}-files`]);
+    expect(buckets.map((b) => b.bucket).sort()).toEqual([`platform-${env}-activity-athena-results`, `platform-${env}-activity-lake`, `platform-${env}-files`]);
     for (const e of resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")) {
       expect(e.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
     }
@@ -177,7 +185,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(JSON.parse(stage.access_log_settings.format)).toHaveProperty("requestId");
     for (const i of resourcesOf(s, "aws_apigatewayv2_integration")) expect(i.payload_format_version).toBe("2.0");
     for (const p of resourcesOf(s, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com")) {
-      expect(p.source_arn).toMatch(/\/\*\/((GET|PUT|DELETE)\/profiles\/me|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users|(GET|POST)\/files|(GET|DELETE)\/files\/\*)$/);
+      expect(p.source_arn).toMatch(/\/\*\/((GET|PUT|DELETE)\/profiles\/me|GET\/profiles\/me\/deletion|GET\/analytics\/reports\/(executions\/)?\*|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users|(GET|POST)\/files|(GET|DELETE)\/files\/\*)$/);
     }
   });
 
@@ -210,6 +218,11 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
       expect(metric(name).map((a) => /aws_lambda_function\.([^.]+)\./.exec(a.dimensions.FunctionName)?.[1]).sort()).toEqual([...fnIds].sort());
     }
     expect(metric("5xx")).toHaveLength(1);
+    // the activity lake's delivery stream: failed S3 deliveries and stale data
+    const [firehoseId] = Object.keys(s.resource.aws_kinesis_firehose_delivery_stream);
+    for (const m of ["DeliveryToS3.Success", "DeliveryToS3.DataFreshness"]) {
+      expect(metric(m).map((a) => a.dimensions.DeliveryStreamName)).toEqual([`\${aws_kinesis_firehose_delivery_stream.${firehoseId}.name}`]);
+    }
     // the profiles stream consumer and the activity stream consumer
     const [eventsId] = fnByName(s, "profile-events");
     const [processorId] = fnByName(s, "activity-processor");
@@ -222,8 +235,10 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     const [activityFailuresId] = byPath(s, "aws_sqs_queue", "ActivityProcessorFailures/Resource");
     const [eventsFailuresId] = byPath(s, "aws_sqs_queue", "ProfileEventsFailures/Resource");
     const [fileEventsDlqId] = byPath(s, "aws_sqs_queue", "Files/Events/DeadLetterQueue/Resource");
+    // and the IoT rule's error queue (device messages the rule could not put on the stream)
+    const [deviceErrorsId] = byPath(s, "aws_sqs_queue", "DeviceIngest/Devices/Errors/Resource");
     expect(metric("ApproximateNumberOfMessagesVisible").map((a) => a.dimensions.QueueName).sort()).toEqual(
-      [dlqId, activityFailuresId, eventsFailuresId, fileEventsDlqId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort(),
+      [dlqId, activityFailuresId, eventsFailuresId, fileEventsDlqId, deviceErrorsId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort(),
     );
     const dashboard = resourcesOf(s, "aws_cloudwatch_dashboard")[0].dashboard_body as string;
     for (const id of [...fnIds, dlqId, activityFailuresId, fileEventsDlqId]) expect(dashboard).toContain(id);
@@ -254,13 +269,19 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(JSON.stringify(activityIngest.environment.variables)).not.toMatch(/ANALYTICS_DB/);
     const ingestData = roleStatements(s, ingestId).filter((st) => st.Sid === undefined);
     expect(ingestData).toEqual([{ Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: `\${aws_kinesis_stream.${streamId}.arn}` }]);
-    expect(stream).toMatchObject({ stream_mode_details: { stream_mode: "ON_DEMAND" }, retention_period: 24, encryption_type: "KMS" });
+    // capacity from the environment (analytics.activityStream): dev one provisioned shard, staging and prod on-demand
+    const capacity = env === "dev" ? { stream_mode_details: { stream_mode: "PROVISIONED" }, shard_count: 1 } : { stream_mode_details: { stream_mode: "ON_DEMAND" } };
+    expect(stream).toMatchObject({ ...capacity, retention_period: 24, encryption_type: "KMS" });
+    if (env !== "dev") expect(stream.shard_count).toBeUndefined();
 
     // routes: POST /events → activity-ingest; both analytics routes → analytics-query
     expect(routeTarget(s, "POST /events")).toBe(ingestId);
     const [queryId, query] = fnByName(s, "analytics-query");
     expect(routeTarget(s, "GET /analytics/me/summary")).toBe(queryId);
     expect(routeTarget(s, "GET /analytics/daily-active-users")).toBe(queryId);
+    expect(routeTarget(s, "GET /analytics/reports/{name}")).toBe(queryId);
+    expect(routeTarget(s, "GET /analytics/reports/executions/{id}")).toBe(queryId);
+    expect(query.environment.variables).toMatchObject({ ACTIVITY_LAKE_WORKGROUP: `platform-${env}-activity`, ACTIVITY_LAKE_DATABASE: `platform_${env}_activity` });
     expect(query.timeout).toBeLessThanOrEqual(29); // within the HTTP API's 30 s integration timeout
 
     // SNS user-data-change → SQS analytics-ingest (raw) → analytics-ingest: batch 10, partial failures, visibility ≥ 6 × timeout
@@ -312,7 +333,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
         if (resources.includes("*")) expect(actions.every((a) => a.startsWith("xray:"))).toBe(true);
       }
     }
-    expect(withDataApi.sort()).toEqual(["activity-processor", "analytics-ingest", "analytics-migrate", "analytics-query"]);
+    expect(withDataApi.sort()).toEqual(["activity-processor", "analytics-ingest", "analytics-migrate", "analytics-query", "anonymise-analytics"]);
   });
 
   it("subscribes the analytics-ingest queue to user-data-change with raw delivery, the queue policy scoped to that topic", () => {
@@ -351,13 +372,21 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
   it("exposes the outputs operators need", () => {
     expect(Object.keys(platform(env).output).sort()).toEqual(
       [
+        "activity_lake_bucket_name",
+        "activity_lake_database",
+        "activity_lake_workgroup",
         "activity_stream_name",
         "alarm_topic_arn",
         "analytics_cluster_arn",
         "api_url",
         "dashboard_name",
+        "delete_user_state_machine_arn",
         "files_bucket_name",
         "files_table_name",
+        "iot_device_policy_name",
+        "iot_device_topic_pattern",
+        "iot_thing_type_name",
+        "iot_topic_rule_name",
         "profiles_table_name",
         "user_data_change_topic_arn",
         "user_pool_client_id",
@@ -365,6 +394,52 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
         "user_pool_issuer",
       ].sort(),
     );
+  });
+
+  it("wires the delete-user workflow: one STANDARD state machine, logging from the environment, tracing, profile-api may start and read it, failures alarmed", () => {
+    const s = platform(env);
+    const config = synth.built.environments.find((e) => e.name === env)!;
+    const machines = resourcesOf(s, "aws_sfn_state_machine");
+    expect(machines).toHaveLength(1);
+    const [machineId, machine] = Object.entries<any>(s.resource.aws_sfn_state_machine)[0];
+    expect(machine).toMatchObject({ name: `platform-${env}-delete-user`, type: "STANDARD", tracing_configuration: { enabled: true } });
+    expect(machine.logging_configuration).toMatchObject({ level: config.workflows.logLevel, include_execution_data: config.workflows.includeExecutionData });
+    if (config.production) expect(machine.logging_configuration.include_execution_data).toBe(false);
+    const asl = JSON.parse(machine.definition);
+    expect(Object.keys(asl.States)).toEqual(["MarkProfile", "InitFiles", "DeleteFiles", "FilesDone", "AnonymiseAnalytics", "DeleteProfile", "DeleteCognitoUser", "WriteAudit", "Done", "Failed"]);
+    const [, api] = fnByName(s, "profile-api");
+    expect(api.environment.variables.DELETE_USER_STATE_MACHINE_ARN).toBe(`\${aws_sfn_state_machine.${machineId}.arn}`);
+    const apiPolicy = JSON.parse(resourcesOf(s, "aws_iam_role_policy").find((p) => String(p.role).includes("ProfileApi"))!.policy);
+    const states = apiPolicy.Statement.filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith("states:")));
+    expect(states.map((st: any) => [[st.Action].flat().sort(), st.Resource])).toEqual([
+      [["states:StartExecution"], `\${aws_sfn_state_machine.${machineId}.arn}`],
+      [["states:DescribeExecution", "states:GetExecutionHistory"], `arn:aws:states:${config.region}:${config.allowedAccountIds[0]}:execution:platform-${env}-delete-user:*`],
+    ]);
+    const alarms = resourcesOf(s, "aws_cloudwatch_metric_alarm").filter((a) => a.namespace === "AWS/States");
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ExecutionsAborted", "ExecutionsFailed", "ExecutionsTimedOut"]);
+    for (const a of alarms) expect(a.dimensions.StateMachineArn).toBe(`\${aws_sfn_state_machine.${machineId}.arn}`);
+  });
+
+  it("wires device telemetry: IoT rule devices/+/activity → the activity stream, errors to an alarmed queue, rule alarms, outputs, no policy finding", () => {
+    const s = platform(env);
+    const [streamId] = byPath(s, "aws_kinesis_stream", "Activity/Resource");
+    const rule = resourcesOf(s, "aws_iot_topic_rule")[0];
+    expect(resourcesOf(s, "aws_iot_topic_rule")).toHaveLength(1);
+    expect(rule.name).toBe(`platform_${env}_devices`);
+    expect(rule.kinesis).toEqual([expect.objectContaining({ stream_name: `\${aws_kinesis_stream.${streamId}.name}`, partition_key: "$${topic(2)}" })]);
+    const [queueId, queue] = byPath(s, "aws_sqs_queue", "DeviceIngest/Devices/Errors/Resource");
+    expect(queue.name).toBe(`platform-${env}-devices-rule-errors`);
+    expect(rule.error_action.sqs.queue_url).toBe(`\${aws_sqs_queue.${queueId}.url}`);
+    const alarmsOf = resourcesOf(s, "aws_cloudwatch_metric_alarm");
+    const iot = alarmsOf.filter((a) => a.namespace === "AWS/IoT").map((a) => a.metric_name).sort();
+    expect(iot).toEqual(["Failure", "ParseError", "RuleMessageThrottled"]);
+    expect(alarmsOf.some((a) => a.namespace === "AWS/SQS" && a.dimensions.QueueName === `\${aws_sqs_queue.${queueId}.name}`)).toBe(true);
+    expect(s.output.iot_topic_rule_name.value).toBe(`platform_${env}_devices`);
+    expect(s.output.iot_device_topic_pattern.value).toBe("devices/+/activity");
+    expect(s.output.iot_thing_type_name.value).toBe(`platform-${env}-devices`);
+    expect(s.output.iot_device_policy_name.value).toBe(`platform-${env}-devices`);
+    const report = JSON.parse(readFileSync(join(synth.stackDir(`platform-${env}`), "policy-report.json"), "utf8"));
+    expect(report.findings.filter((f: any) => /^aws_(iot_|sqs_queue\.DeviceIngest|iam_role(_policy)?\.DeviceIngest)/.test(f.address))).toEqual([]);
   });
 
   it("uses a local backend and fake credentials offline (no data source calls AWS)", () => {
