@@ -22,6 +22,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { S3AccountPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-account-public-access-block";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
+import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -192,6 +194,16 @@ const IOT_ARN = "arn:aws:iot:eu-west-1:123456789012";
 /** An IoT policy with these statements, escaped for Terraform as the IotIngest module renders it (`$${iot:...}`). */
 function iotPolicy(stack: TerraformStack, statements: unknown[]): IotPolicy {
   return new IotPolicy(stack, "Device", { name: "device", policy: terraformLiteral(json({ Version: "2012-10-17", Statement: statements })) });
+}
+
+/** A Firehose delivery stream to a bucket without default encryption, with or without its own KMS key. */
+function firehoseToBucket(s: TerraformStack, kmsKeyArn: string | undefined): void {
+  const dest = new S3Bucket(s, "Dest", { bucket: "test-dest" });
+  new KinesisFirehoseDeliveryStream(s, "Fh", {
+    name: "test-fh",
+    destination: "extended_s3",
+    extendedS3Configuration: { bucketArn: dest.arn, roleArn: "arn:aws:iam::123456789012:role/fh", kmsKeyArn },
+  });
 }
 
 const CASES: readonly RuleCase[] = [
@@ -415,6 +427,20 @@ const CASES: readonly RuleCase[] = [
     says: "deletion_protection off in production",
   },
   {
+    rule: "PLT-FH-001",
+    pass: (s) => firehoseToBucket(s, "arn:aws:kms:eu-west-1:123456789012:key/k"),
+    fail: (s) => firehoseToBucket(s, undefined),
+    address: "aws_kinesis_firehose_delivery_stream.Fh",
+    says: 'Delivery stream "test-fh" sets no kms_key_arn and its destination bucket "test-dest" declares no default encryption',
+  },
+  {
+    rule: "PLT-ATH-001",
+    pass: (s) => new AthenaWorkgroup(s, "Wg", { name: "test-wg", configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: "SSE_S3" } } } }),
+    fail: (s) => new AthenaWorkgroup(s, "Wg", { name: "test-wg", configuration: { enforceWorkgroupConfiguration: false, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: "SSE_S3" } } } }),
+    address: "aws_athena_workgroup.Wg",
+    says: 'Workgroup "test-wg" lets clients override its configuration',
+  },
+  {
     rule: "PLT-IOT-001",
     pass: (s) => iotPolicy(s, [{ Effect: "Allow", Action: "iot:Publish", Resource: `${IOT_ARN}:topic/devices/\${iot:Connection.Thing.ThingName}/*` }]),
     fail: (s) => iotPolicy(s, [{ Effect: "Allow", Action: "iot:Publish", Resource: `${IOT_ARN}:topic/devices/*` }]),
@@ -515,10 +541,10 @@ describe("Step Functions rules", () => {
     });
   };
 
-  it("the StateMachine module complies by default (logging ERROR to its log group, tracing on, log delivery suppressed for PLT-IAM-002 only)", () => {
+  it("the StateMachine module complies by default (logging ERROR to its log group, tracing on, log delivery on \"*\" without a finding or a suppression)", () => {
     const report = evaluate((s) => machine(s));
     expect(report.findings).toEqual([]);
-    expect(report.suppressions.map((x) => x.ruleId)).toEqual(["PLT-IAM-002"]);
+    expect(report.suppressions).toEqual([]);
   });
 
   it("flags a StateMachine with logging OFF (PLT-SFN-001) and one with tracing off (PLT-SFN-002)", () => {
