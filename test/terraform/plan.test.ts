@@ -40,15 +40,19 @@ describe.each(PLATFORM)("%s plan", (id) => {
   it("creates the profile and analytics slices: resource types and exact counts", () => {
     const counts = countByType(planOf(id));
     // profile: profile-api, profile-bootstrap, profile-events; analytics: analytics-migrate, analytics-ingest,
-    // activity-ingest, activity-processor, analytics-query; files: files-api, object-metadata
-    const functions = 3 + 5 + 2;
+    // activity-ingest, activity-processor, analytics-query; files: files-api, object-metadata; account deletion:
+    // delete-user-files, anonymise-analytics, delete-user-profile
+    const functions = 3 + 5 + 2 + 3;
     expect(counts).toEqual({
       aws_lambda_function: functions,
       aws_lambda_function_event_invoke_config: functions,
-      aws_iam_role: functions,
-      aws_iam_role_policy: functions,
-      // one log group per function + API access logs
-      aws_cloudwatch_log_group: functions + 1,
+      // one per function + the delete-user state machine, the lake's Firehose stream and the IoT topic rule
+      aws_iam_role: functions + 3,
+      // one per role, and the state machine's vended log delivery in a policy of its own
+      aws_iam_role_policy: functions + 3 + 1,
+      // one log group per function + API access logs + the state machine + Firehose delivery errors (with its stream)
+      aws_cloudwatch_log_group: functions + 3,
+      aws_cloudwatch_log_stream: 1,
       // profiles, files
       aws_dynamodb_table: 2,
       // profiles stream → profile-events, SQS analytics-ingest → analytics-ingest, Kinesis activity → activity-processor,
@@ -57,46 +61,62 @@ describe.each(PLATFORM)("%s plan", (id) => {
       aws_apigatewayv2_api: 1,
       aws_apigatewayv2_stage: 1,
       aws_apigatewayv2_authorizer: 1,
-      // GET/PUT/DELETE /profiles/me, POST /events, GET /analytics/me/summary, GET /analytics/daily-active-users,
+      // GET/PUT/DELETE /profiles/me, GET /profiles/me/deletion, POST /events, GET /analytics/me/summary,
+      // GET /analytics/daily-active-users, GET /analytics/reports/{name}, GET /analytics/reports/executions/{id},
       // POST /files, GET /files, GET /files/{id}, DELETE /files/{id}
-      aws_apigatewayv2_route: 10,
+      aws_apigatewayv2_route: 13,
       // one per function behind the API: profile-api, activity-ingest, analytics-query, files-api
       aws_apigatewayv2_integration: 4,
       // one per route + Cognito → profile-bootstrap
-      aws_lambda_permission: 10 + 1,
+      aws_lambda_permission: 13 + 1,
       aws_cognito_user_pool: 1,
       aws_cognito_user_pool_client: 1,
       aws_sns_topic: 2,
       aws_sns_topic_policy: 2,
       // alarm e-mail + user-data-change → analytics-ingest queue
       aws_sns_topic_subscription: 2,
-      // profile-events failures, analytics-ingest + its DLQ, activity-processor failures, file-events + its DLQ
-      aws_sqs_queue: 6,
-      aws_sqs_queue_policy: 6,
+      // profile-events failures, analytics-ingest + its DLQ, activity-processor failures, file-events + its DLQ,
+      // the IoT rule's error queue
+      aws_sqs_queue: 7,
+      aws_sqs_queue_policy: 7,
       aws_sqs_queue_redrive_allow_policy: 2,
       aws_kinesis_stream: 1,
       aws_rds_cluster: 1,
       aws_rds_cluster_instance: 1 + READERS[id],
       aws_lambda_invocation: 1,
-      // the files bucket and its configuration
-      aws_s3_bucket: 1,
-      aws_s3_bucket_public_access_block: 1,
-      aws_s3_bucket_ownership_controls: 1,
-      aws_s3_bucket_server_side_encryption_configuration: 1,
-      aws_s3_bucket_versioning: 1,
-      aws_s3_bucket_lifecycle_configuration: 1,
+      // the files bucket, the activity lake and the Athena results bucket, each with its configuration
+      aws_s3_bucket: 3,
+      aws_s3_bucket_public_access_block: 3,
+      aws_s3_bucket_ownership_controls: 3,
+      aws_s3_bucket_server_side_encryption_configuration: 3,
+      aws_s3_bucket_versioning: 3,
+      aws_s3_bucket_lifecycle_configuration: 3,
       aws_s3_bucket_cors_configuration: 1,
-      aws_s3_bucket_policy: 1,
+      aws_s3_bucket_policy: 3,
       aws_s3_bucket_notification: 1,
-      // Errors + Throttles per function, API 5xx, iterator age of both stream consumers, depth of the 4 failure/dead-letter queues
-      aws_cloudwatch_metric_alarm: functions * 2 + 1 + 2 + 4,
+      // the delete-user workflow
+      aws_sfn_state_machine: 1,
+      // the activity lake: Firehose, Glue database and table (partition projection), Athena workgroup, 3 named queries
+      aws_kinesis_firehose_delivery_stream: 1,
+      aws_glue_catalog_database: 1,
+      aws_glue_catalog_table: 1,
+      aws_athena_workgroup: 1,
+      aws_athena_named_query: 3,
+      // device telemetry
+      aws_iot_thing_type: 1,
+      aws_iot_policy: 1,
+      aws_iot_topic_rule: 1,
+      // Errors + Throttles per function, API 5xx, iterator age of both stream consumers, depth of the 5
+      // failure/dead-letter/error queues, the state machine's failed/timed-out/aborted executions, Firehose delivery
+      // success and data freshness, the IoT rule's failures, parse errors and throttling
+      aws_cloudwatch_metric_alarm: functions * 2 + 1 + 2 + 5 + 3 + 2 + 3,
       aws_cloudwatch_dashboard: 1,
       aws_kms_key: 1,
       aws_kms_alias: 1,
     });
   });
 
-  it("plans the analytics store: Aurora Serverless v2 with the Data API, encrypted, managed secret; an encrypted on-demand stream", () => {
+  it("plans the analytics store: Aurora Serverless v2 with the Data API, encrypted, managed secret; an encrypted stream in the environment's capacity mode", () => {
     const plan = planOf(id);
     const [cluster] = plannedValues(plan, "aws_rds_cluster");
     expect(cluster).toMatchObject({
@@ -109,7 +129,10 @@ describe.each(PLATFORM)("%s plan", (id) => {
     });
     for (const i of plannedValues(plan, "aws_rds_cluster_instance")) expect(i).toMatchObject({ instance_class: "db.serverless", publicly_accessible: false });
     const [stream] = plannedValues(plan, "aws_kinesis_stream");
-    expect(stream).toMatchObject({ stream_mode_details: [{ stream_mode: "ON_DEMAND" }], retention_period: 24, encryption_type: "KMS", kms_key_id: "alias/aws/kinesis" });
+    // The capacity mode is the environment's (analytics.activityStream): dev runs one provisioned shard.
+    const mode = synth.built.environments.find((e) => `platform-${e.name}` === id)!.analytics.activityStream;
+    expect(stream).toMatchObject({ stream_mode_details: [{ stream_mode: mode.capacityMode }], retention_period: 24, encryption_type: "KMS", kms_key_id: "alias/aws/kinesis" });
+    if (mode.capacityMode === "PROVISIONED") expect(stream.shard_count).toBe(mode.shardCount);
     const [invocation] = plannedValues(plan, "aws_lambda_invocation");
     expect(invocation).toMatchObject({ lifecycle_scope: "CREATE_ONLY", triggers: { migrations: migrationsHash() } });
   });
@@ -142,7 +165,9 @@ describe("prod guards in the plan", () => {
     const prevented = Object.entries<any>(config.resource)
       .flatMap(([type, byId]) => Object.values<any>(byId).filter((r) => r.lifecycle?.prevent_destroy === true).map(() => type))
       .sort();
-    expect(new Set(prevented)).toEqual(new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_rds_cluster", "aws_kinesis_stream", "aws_s3_bucket"]));
+    expect(new Set(prevented)).toEqual(
+      new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_rds_cluster", "aws_kinesis_stream", "aws_s3_bucket", "aws_glue_catalog_database", "aws_glue_catalog_table"]),
+    );
     const [cluster] = plannedValues(plan, "aws_rds_cluster");
     expect(cluster).toMatchObject({
       deletion_protection: true,
