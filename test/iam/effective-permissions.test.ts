@@ -15,10 +15,11 @@ const account = config.allowedAccountIds[0];
 const boundary = JSON.parse(resourcesOf(synth.stack(`platform-bootstrap-${ENV}`), "aws_iam_policy").find((p) => p.name === `platform-${ENV}-boundary`).policy);
 const catalogue = loadActionCatalogue();
 
-/** Each function role of the stack: its resolved inline policy and the boundary. */
+/** Each role of the stack (functions, the state machine, Firehose, the IoT rule): its inline policies as one document. */
 const roles = Object.entries<any>(stack.resource.aws_iam_role).flatMap(([id, role]) => {
-  const inline = resourcesOf(stack, "aws_iam_role_policy").find((p) => p.role === `\${aws_iam_role.${id}.id}`);
-  return inline ? [{ name: String(role.name), arn: `arn:aws:iam::${account}:role/${role.name}`, policy: resolveDocument(stack, config, inline.policy) }] : [];
+  const inline = resourcesOf(stack, "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${id}.id}`);
+  const statements = inline.flatMap((p) => [resolveDocument(stack, config, p.policy).Statement].flat());
+  return inline.length > 0 ? [{ name: String(role.name), arn: `arn:aws:iam::${account}:role/${role.name}`, policy: { Version: "2012-10-17", Statement: statements } }] : [];
 });
 
 /** A widened statement, as a mistake would add it: whole services on every resource. */

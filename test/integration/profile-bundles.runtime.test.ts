@@ -72,6 +72,8 @@ async function runBundled<T>(name: string, events: readonly unknown[]): Promise<
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       POWERTOOLS_LOG_LEVEL: "SILENT",
       PROFILES_TABLE_NAME: tableName,
+      // Read at cold start; these tests never DELETE (that starts the workflow: test/integration/account-deletion.test.ts).
+      DELETE_USER_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:unused",
       USER_DATA_CHANGE_TOPIC_ARN: topicArn,
     },
   });
