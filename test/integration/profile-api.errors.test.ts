@@ -9,14 +9,16 @@ describe("cold start", () => {
   afterEach(() => {
     delete process.env.PROFILES_TABLE_NAME;
     delete process.env.USER_DATA_CHANGE_TOPIC_ARN;
+    delete process.env.DELETE_USER_STATE_MACHINE_ARN;
   });
 
   it.each([
     ["profile-api", "PROFILES_TABLE_NAME"],
+    ["profile-api", "DELETE_USER_STATE_MACHINE_ARN"],
     ["profile-bootstrap", "PROFILES_TABLE_NAME"],
     ["profile-events", "USER_DATA_CHANGE_TOPIC_ARN"],
   ])("%s refuses to load without %s and names the variable", (handler, variable) => {
-    useLocalAws();
+    useLocalAws({ PROFILES_TABLE_NAME: "profiles", DELETE_USER_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:unused" });
     delete process.env[variable];
     jest.isolateModules(() => {
       expect(() => require(`../../lambdas/profile/${handler}`)).toThrow(`Missing required environment variable ${variable}`);
@@ -27,7 +29,7 @@ describe("cold start", () => {
 describe("unexpected errors", () => {
   it("answers 500 InternalError with the API request id, logs the error with both request ids, and leaks no detail", async () => {
     const missingTable = uniqueTableName("no-such-table");
-    useLocalAws({ PROFILES_TABLE_NAME: missingTable });
+    useLocalAws({ PROFILES_TABLE_NAME: missingTable, DELETE_USER_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:unused" });
     let handler: typeof import("../../lambdas/profile/profile-api").handler | undefined;
     let logger: typeof import("../../lambdas/shared/logger").logger | undefined;
     jest.isolateModules(() => {
