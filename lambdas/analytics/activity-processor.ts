@@ -4,8 +4,10 @@
  *
  * Per batch: decode and validate every record; de-duplicate by eventId; insert all valid events in ONE statement
  * (`ON CONFLICT (event_id) DO NOTHING`: replays change nothing). Partial failures are reported by sequence number
- * (Powertools BatchProcessor): when the insert fails, every valid record fails and Lambda retries from the first
- * (with bisect-on-error and a failure destination configured on the event source mapping).
+ * (Powertools BatchProcessor): when the insert fails, every valid record fails and Lambda retries from the first (with
+ * bisect-on-error and a failure destination configured on the event source mapping), except on a data exception
+ * (SQLSTATE class 22: a value PostgreSQL refuses): then each valid record is inserted alone and only the records whose
+ * own insert fails are reported. Records with U+0000 or a lone surrogate in userId or props are malformed.
  *
  * Malformed records are reported as failures like records that could not be stored: the mapping retries them a
  * bounded number of times, bisects, then sends them to its on-failure queue (alarmed, replayable). Each is logged with

@@ -8,7 +8,10 @@
  * 2. keep one row per user (the highest version; a deletion ranks after the update of its version) and upsert all
  *    of them in ONE statement that changes a user only when the row is newer than the stored one: idempotent and
  *    safe out of order;
- * 3. if that statement fails (after the Data API client's retries), every valid message fails.
+ * 3. if that statement fails (after the Data API client's retries), every valid message fails, except on a data
+ *    exception (SQLSTATE class 22: a value PostgreSQL refuses): then each valid message's row is upserted alone and only
+ *    the messages whose own upsert fails are reported, so one unstorable message never fails the others.
+ * A message PostgreSQL cannot store (U+0000 or a lone surrogate in userId, displayName or locale) is malformed (step 1).
  * When every message fails, Powertools throws FullBatchFailureError: the invocation shows as an error.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";

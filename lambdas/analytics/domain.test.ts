@@ -133,6 +133,13 @@ describe("query parameters", () => {
     expect(groupsFromClaim("[]")).toEqual([]);
     expect(groupsFromClaim(undefined)).toEqual([]);
   });
+
+  it("never reads a group whose name holds a comma or quotes as `admins` (Cognito allows both in group names)", () => {
+    // HTTP API flattens ["staff,admins"] to `[staff,admins]` and ["\"admins\"", "users"] to `["admins" users]`.
+    expect(groupsFromClaim("[staff,admins]")).toEqual(["staff,admins"]);
+    expect(groupsFromClaim('["admins" users]')).toEqual(['"admins"', "users"]);
+    expect(groupsFromClaim(["staff,admins", '"admins"'])).not.toContain("admins");
+  });
 });
 
 describe("migrations", () => {

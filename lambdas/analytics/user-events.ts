@@ -5,11 +5,19 @@
 import * as z from "zod/mini";
 import type { SqlParams } from "../shared/data-api";
 import { param } from "../shared/data-api";
+import { textProblem } from "./pg-text";
+
+/** A string the `users` table can store: no U+0000, no lone surrogate (pg-text.ts). */
+const storable = () =>
+  z.superRefine((value: string, ctx) => {
+    const problem = textProblem(value);
+    if (problem !== undefined) ctx.issues.push({ code: "custom", message: problem, input: value });
+  });
 
 const profileSchema = z.object({
   userId: z.string(),
-  displayName: z.string(),
-  locale: z.optional(z.string()),
+  displayName: z.string().check(storable()),
+  locale: z.optional(z.string().check(storable())),
   version: z.number().check(z.int(), z.gte(1)),
   updatedAt: z.optional(z.iso.datetime({ offset: true })),
 });
@@ -19,7 +27,7 @@ export const profileEventSchema = z
   .object({
     eventId: z.string().check(z.minLength(1)),
     type: z.enum(["profile.created", "profile.updated", "profile.deleted"]),
-    userId: z.string().check(z.minLength(1), z.maxLength(256)),
+    userId: z.string().check(z.minLength(1), z.maxLength(256), storable()),
     version: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
     changedFields: z.optional(z.array(z.string())),
     occurredAt: z.iso.datetime({ offset: true }),

@@ -44,7 +44,36 @@ describe("validateUploadRequest", () => {
   });
 });
 
+describe("error messages quote the caller's input in part, never whole", () => {
+  const huge = "k".repeat(100_000);
+  it.each([
+    ["unknown fields", { fileName: "a.png", contentType: "image/png", size: 1, [huge]: 1, [`${huge}2`]: 2, a: 1, b: 2, c: 3, d: 4 }, "ValidationFailed"],
+    ["a content type", { fileName: "a.png", contentType: huge, size: 1 }, "UnsupportedContentType"],
+    ["a file name with control characters", { fileName: `${huge}\u0001`, contentType: "image/png", size: 1 }, "InvalidFileName"],
+  ])("%s: the message stays short", (_name, input, code) => {
+    const result = validateUploadRequest(input, policy);
+    expect(result).toMatchObject({ ok: false, error: { code } });
+    if (!result.ok) {
+      expect(result.error.message.length).toBeLessThan(1000);
+      expect(result.error.message).toContain("…");
+    }
+  });
+
+  it("limit: a huge value is cut", () => {
+    const result = parseLimit("9".repeat(100_000));
+    expect(result).toMatchObject({ ok: false, error: { code: "InvalidLimit" } });
+    if (!result.ok) expect(result.error.message.length).toBeLessThan(1000);
+  });
+});
+
 describe("safeFileName", () => {
+  it("refuses a name with an unpaired UTF-16 surrogate (no UTF-8 exists for it); a paired one (emoji) is accepted", () => {
+    for (const name of ["a\uD800.png", "\uDFFF.txt", "x\uDE00\uD83D.txt"]) {
+      expect(safeFileName(name)).toMatchObject({ ok: false, error: { code: "InvalidFileName", message: expect.stringContaining("unpaired UTF-16 surrogate") } });
+    }
+    expect(safeFileName("🔑.png")).toEqual({ ok: true, value: "_.png" });
+  });
+
   it("keeps the last path segment, letters of any script, digits, spaces and . _ - ( )", () => {
     expect(safeFileName("C:\\Users\\ada\\Pictures\\holiday (1).png")).toEqual({ ok: true, value: "holiday (1).png" });
     expect(safeFileName("../../etc/passwd")).toEqual({ ok: true, value: "passwd" });
@@ -83,6 +112,10 @@ describe("file ids and keys", () => {
     expect(decodeEventKey("uploads/u1/ID/my+file+%C3%A9.txt")).toBe("uploads/u1/ID/my file é.txt");
     expect(decodeEventKey("uploads%2Fu1%2FID%2Fmy+file+%C3%A9.txt")).toBe("uploads/u1/ID/my file é.txt");
     expect(decodeEventKey("a%2Bb.txt")).toBe("a+b.txt");
+  });
+
+  it("Content-Disposition of a stored name with an unpaired surrogate replaces it with U+FFFD instead of throwing", () => {
+    expect(attachmentDisposition("a\uD800b.txt")).toBe(`attachment; filename="a_b.txt"; filename*=UTF-8''a%EF%BF%BDb.txt`);
   });
 
   it("Content-Disposition carries an ASCII fallback and the exact UTF-8 name", () => {

@@ -73,11 +73,26 @@ export const FILE_NAME_MAX_LENGTH = 255;
 
 const uploadRequestSchema = z.strictObject({ fileName: z.string(), contentType: z.string(), size: z.number() });
 
+/** Longest part of a caller's value quoted back in an error message: quoted in part, never echoed whole. */
+export const QUOTE_MAX_LENGTH = 200;
+
+/** A caller's value cut to QUOTE_MAX_LENGTH characters (code points, so no surrogate pair is split), `…` when cut. */
+export function cut(value: string): string {
+  const chars = Array.from(value);
+  return chars.length > QUOTE_MAX_LENGTH ? `${chars.slice(0, QUOTE_MAX_LENGTH).join("")}…` : value;
+}
+
+/** A caller's value as an error message quotes it: JSON-quoted (control characters escaped), cut to QUOTE_MAX_LENGTH. */
+export function quote(value: string): string {
+  const chars = Array.from(value);
+  return chars.length > QUOTE_MAX_LENGTH ? `${JSON.stringify(chars.slice(0, QUOTE_MAX_LENGTH).join(""))}…` : JSON.stringify(value);
+}
+
 /** Validates the body of `POST /files` against the environment's upload policy. */
 export function validateUploadRequest(input: unknown, policy: UploadPolicy): Result<UploadRequest & { readonly safeName: string }, UploadProblem> {
   const parsed = uploadRequestSchema.safeParse(input);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => (i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : `${i.path.join(".") || "body"}: ${i.message}`));
+    const fields = parsed.error.issues.map((i) => (i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.slice(0, 5).map(cut).join(", ")}${i.keys.length > 5 ? ", …" : ""}` : `${i.path.join(".") || "body"}: ${i.message}`));
     return fail({ code: "ValidationFailed", message: `${fields.join("; ")}. Expected {"fileName": string, "contentType": string, "size": number of bytes}.` });
   }
   const { fileName, contentType, size } = parsed.data;
@@ -85,7 +100,7 @@ export function validateUploadRequest(input: unknown, policy: UploadPolicy): Res
   if (!safeName.ok) return safeName;
   const type = contentType.trim().toLowerCase();
   if (!policy.contentTypes.includes(type)) {
-    return fail({ code: "UnsupportedContentType", message: `contentType "${contentType}" is not accepted. Allowed: ${policy.contentTypes.join(", ")}.` });
+    return fail({ code: "UnsupportedContentType", message: `contentType ${quote(contentType)} is not accepted. Allowed: ${policy.contentTypes.join(", ")}.` });
   }
   if (!Number.isSafeInteger(size) || size < 1) {
     return fail({ code: "InvalidFileSize", message: `size must be a whole number of bytes ≥ 1; received ${String(size)}.` });
@@ -96,6 +111,9 @@ export function validateUploadRequest(input: unknown, policy: UploadPolicy): Res
   return ok({ fileName, contentType: type, size, safeName: safeName.value });
 }
 
+/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one: not Unicode. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Characters kept in a key's file name: letters and digits of any script, space, and `. _ - ( )`. */
 const UNSAFE_NAME_CHARACTERS = /[^\p{L}\p{N}\p{M} ._()-]/gu;
 
@@ -105,9 +123,11 @@ const UNSAFE_NAME_CHARACTERS = /[^\p{L}\p{N}\p{M} ._()-]/gu;
  * URL-encoded; object-metadata decodes them).
  */
 export function safeFileName(fileName: string): Result<string, UploadProblem> {
-  const invalid = (why: string): { ok: false; error: UploadProblem } => fail({ code: "InvalidFileName", message: `fileName ${JSON.stringify(fileName)} ${why}.` });
+  const invalid = (why: string): { ok: false; error: UploadProblem } => fail({ code: "InvalidFileName", message: `fileName ${quote(fileName)} ${why}.` });
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f]/.test(fileName)) return invalid("contains control characters");
+  // No UTF-8 exists for it: S3 metadata, the download's Content-Disposition and every client would choke on it.
+  if (LONE_SURROGATE.test(fileName)) return invalid("is not valid Unicode (it holds an unpaired UTF-16 surrogate)");
   if ([...fileName].length > FILE_NAME_MAX_LENGTH) return invalid(`is longer than ${FILE_NAME_MAX_LENGTH} characters`);
   const base = fileName.normalize("NFC").split(/[/\\]/).pop() ?? "";
   const safe = base.replace(UNSAFE_NAME_CHARACTERS, "_").replace(/\s+/g, " ").trim();
@@ -181,7 +201,8 @@ export function decodeEventKey(encoded: string): string {
  * `filename*` (UTF-8), so a browser saves the file under the name it was uploaded with.
  */
 export function attachmentDisposition(fileName: string): string {
-  const base = fileName.split(/[/\\]/).pop() || "download";
+  // An unpaired surrogate (a name stored before POST /files refused them) becomes U+FFFD: encodeURIComponent throws on it.
+  const base = (fileName.split(/[/\\]/).pop() || "download").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD");
   const ascii = base.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   const encoded = encodeURIComponent(base).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
@@ -320,7 +341,7 @@ export function parseLimit(value: string | undefined): Result<number, ListProble
   if (value === undefined) return ok(LIST_DEFAULT_LIMIT);
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > LIST_MAX_LIMIT) {
-    return fail({ code: "InvalidLimit", message: `limit must be a whole number from 1 to ${LIST_MAX_LIMIT}; received ${JSON.stringify(value)}.` });
+    return fail({ code: "InvalidLimit", message: `limit must be a whole number from 1 to ${LIST_MAX_LIMIT}; received ${quote(value)}.` });
   }
   return ok(n);
 }

@@ -21,6 +21,7 @@ import {
   newFileId,
   objectKey,
   parseLimit,
+  quote,
   validateUploadRequest,
 } from "./domain";
 import { FilesBucket, createS3Client, deleteAllVersions } from "./objects";
@@ -82,7 +83,7 @@ function requireOwner(event: FilesApiEvent): string {
 
 function requireFileId(event: FilesApiEvent): string {
   const id = event.pathParameters?.id ?? "";
-  if (!isFileId(id)) throw new HttpError(404, "NotFound", `No file ${JSON.stringify(id)} exists. File ids are the fileId values POST /files returned.`);
+  if (!isFileId(id)) throw new HttpError(404, "NotFound", `No file ${quote(id)} exists. File ids are the fileId values POST /files returned.`);
   return id;
 }
 

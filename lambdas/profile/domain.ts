@@ -95,9 +95,24 @@ export function canonicalLocale(tag: string): string | undefined {
   }
 }
 
+/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when a text field holds only characters every store of the profile accepts: no U+0000 (PostgreSQL text, the
+ * analytics `users` row, cannot store it) and no lone UTF-16 surrogate (not Unicode: no UTF-8 encoding exists).
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes("\u0000") && !LONE_SURROGATE.test(value);
+}
+
+const STORABLE_TEXT_ERROR = "must not contain U+0000 (NUL) or an unpaired UTF-16 surrogate";
+const storableText = () => z.refine<string>((s) => isStorableText(s), { error: STORABLE_TEXT_ERROR });
+
 const displayNameSchema = z.string().check(
   z.trim(),
   z.refine((s: string) => s !== "", { error: "must not be empty" }),
+  storableText(),
   z.refine((s: string) => characterCount(s) <= DISPLAY_NAME_MAX_LENGTH, {
     error: `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`,
   }),
@@ -105,6 +120,7 @@ const displayNameSchema = z.string().check(
 
 const localeSchema = z.pipe(
   z.string().check(
+    storableText(),
     z.refine((s: string) => isLanguageTag(s), {
       error: "must be a BCP 47 language tag such as \"en\", \"en-GB\" or \"pt-BR\"",
     }),
@@ -113,6 +129,7 @@ const localeSchema = z.pipe(
 );
 
 const bioSchema = z.string().check(
+  storableText(),
   z.refine((s: string) => characterCount(s) <= BIO_MAX_LENGTH, { error: `must be at most ${BIO_MAX_LENGTH} characters` }),
 );
 

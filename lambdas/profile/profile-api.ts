@@ -32,6 +32,7 @@ import {
   DeletionInProgressError,
   ProfileStore,
   VersionConflictError,
+  WriteContentionError,
   getAccountState,
   getDeletionAudit,
   getProfile,
@@ -139,6 +140,22 @@ function accountConflict(err: DeletionInProgressError | AccountDeletedError): Ht
   return new HttpError(409, "AccountDeleted", "This account was deleted; its profile cannot be created again. Sign up for a new account.");
 }
 
+/** Seconds a client waits before retrying a write that lost its races (`retry-after`). */
+export const WRITE_CONFLICT_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Concurrent writes to the same profile won every attempt of this one: nothing was written, and the same request is
+ * safe to send again (with its If-Match, if any). 409, retryable, never a 500.
+ */
+function writeConflict(): HttpError {
+  return new HttpError(
+    409,
+    "WriteConflict",
+    `Other writes to this profile won every attempt of this one; nothing was changed. Fix: retry the same request after ${WRITE_CONFLICT_RETRY_AFTER_SECONDS} s.`,
+    { "retry-after": String(WRITE_CONFLICT_RETRY_AFTER_SECONDS) },
+  );
+}
+
 async function getMyProfile(identity: Identity): Promise<HttpResponse> {
   const profile = await getProfile(store, identity.userId);
   if (profile === undefined) {
@@ -157,6 +174,7 @@ async function putMyProfile(event: ProfileApiEvent, identity: Identity): Promise
   } catch (err) {
     if (err instanceof VersionConflictError) throw preconditionFailed(err);
     if (err instanceof DeletionInProgressError || err instanceof AccountDeletedError) throw accountConflict(err);
+    if (err instanceof WriteContentionError) throw writeConflict();
     throw err;
   }
 }

@@ -61,7 +61,10 @@ export class CorruptVersionFloorError extends Error {
   }
 }
 
-/** Concurrent writers kept winning the races of a write for all its attempts: a server error; the client may retry. */
+/**
+ * Concurrent writers kept winning the races of a write for all its attempts; nothing was written. profile-api answers
+ * 409 `WriteConflict` with `retry-after: 1`: the same request may be sent again.
+ */
 export class WriteContentionError extends Error {
   public constructor(userId: string, attempts: number) {
     super(`The profile of user ${userId} could not be written: other writes won ${attempts} attempts in a row`);
@@ -178,6 +181,7 @@ export async function getProfile(store: ProfileStore, userId: string): Promise<P
  * `createdAt` is kept. Without `If-Match`, a missing profile is created one above the user's version floor
  * (`created: true`); with `If-Match`, the profile must exist.
  * @throws VersionConflictError when `ifMatch` does not hold.
+ * @throws WriteContentionError when concurrent transactions won all MAX_WRITE_ATTEMPTS attempts.
  */
 export async function saveProfile(
   store: ProfileStore,
@@ -186,7 +190,18 @@ export async function saveProfile(
   ifMatch: IfMatch,
   now: string,
 ): Promise<{ readonly profile: Profile; readonly created: boolean }> {
-  if (ifMatch.kind !== "none") return { profile: await updateProfile(store, userId, input, ifMatch, now), created: false };
+  if (ifMatch.kind !== "none") {
+    // The condition is on the version, so an attempt that collided with a transaction can run again unchanged.
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      try {
+        return { profile: await updateProfile(store, userId, input, ifMatch, now), created: false };
+      } catch (err) {
+        if (!isTransactionConflict(err)) throw err;
+        await backOff(attempt);
+      }
+    }
+    throw new WriteContentionError(userId, MAX_WRITE_ATTEMPTS);
+  }
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     try {
       return { profile: await updateProfile(store, userId, input, { kind: "any" }, now), created: false };

@@ -54,6 +54,22 @@ const shapedEventBodies = [
 ];
 
 describe("activity-ingest under bad input", () => {
+  it.each([
+    ["a props key with U+0000", { "a\u0000b": 1 }, /events\[0\]\.props: a\\u0000b: the key contains U\+0000/],
+    ["a props value with a lone surrogate", { p: ["x", "\uD800"] }, /events\[0\]\.props: p\[1\]: contains an unpaired UTF-16 surrogate/],
+  ])("POST /events with %s → 400 ValidationFailed naming the field; nothing enters the stream", async (_name, props, message) => {
+    const sent: unknown[] = [];
+    const handler = (await import("../../lambdas/analytics/activity-ingest")).createHandler({ kinesis: { send: async (c: PutRecordsCommand) => (sent.push(c), kinesis.send(c)) }, streamName: "fuzz" });
+    const event = httpApiEvent({ method: "POST", path: "/events", claims: cognitoClaims("fuzz-user", "fuzz@example.com"), body: JSON.stringify({ events: [{ type: "page.view", time: "2024-05-01T12:00:00Z", props }] }) });
+    const response = await handler(event, lambdaContext("activity-ingest"));
+    expect(response.statusCode).toBe(400);
+    const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("ValidationFailed");
+    expect(body.error.message).toMatch(message);
+    expect(body.error.message).not.toMatch(/\u0000|[\uD800-\uDFFF]/);
+    expect(sent).toHaveLength(0);
+  });
+
   it("POST /events: any body and content-type → 202 or a documented 400", async () => {
     await fc.assert(
       fc.asyncProperty(anyBody(shapedEventBodies), fc.option(anyHeaderValue, { nil: undefined }), async (body, contentType) => {
@@ -97,7 +113,12 @@ describe("analytics-query under bad input", () => {
 // ---------------------------------------------------------------------------------------------------------------------
 // analytics-ingest (SQS)
 
-/** NUL and lone surrogates are left out of the valid records: see the `it.failing` cases below (a known defect, reported). */
+/**
+ * Strings PostgreSQL cannot store (U+0000, lone surrogates: lambdas/analytics/pg-text.ts) make a record invalid by its
+ * contract (profile-api and activity-ingest refuse them with a 400): valid records leave them out, malformed ones
+ * carry them (`unstorable` below), and the last describe block proves one such record fails alone.
+ */
+const unstorable = fc.constantFrom("\u0000", "a\u0000b", "\uD800", "x\uDFFF", "\uDFFF\uD800", "ok\u0000");
 const noNul = (s: string): boolean => !s.includes("\u0000") && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 const validProfileEvent = fc.record({ user: fc.uuid(), name: hostileString(64).filter(noNul), version: fc.integer({ min: 1, max: 1e9 }), type: fc.constantFrom("profile.created", "profile.updated", "profile.deleted") }).map(({ user, name, version, type }) => ({
   eventId: randomUUID(),
@@ -116,6 +137,11 @@ const malformedMessage: fc.Arbitrary<string> = fc
     hostileString(200),
     validProfileEvent.chain((e) => fc.constantFrom("eventId", "type", "userId", "version", "occurredAt").chain((field) => anyJsonValue.map((v) => JSON.stringify({ ...e, [field]: v })))),
     validProfileEvent.map((e) => JSON.stringify({ Type: "Notification", Message: e })),
+    validProfileEvent.chain((e) =>
+      fc.tuple(fc.constantFrom("userId", "displayName", "locale"), unstorable).map(([field, bad]) =>
+        JSON.stringify(field === "userId" ? { ...e, userId: bad, ...(e.profile ? { profile: { ...e.profile, userId: bad } } : {}) } : { ...e, profile: { userId: e.userId, version: e.version, displayName: "Ada", ...e.profile, [field]: bad } }),
+      ),
+    ),
   )
   .filter((body) => !parseProfileEventMessage(body).ok);
 
@@ -162,6 +188,16 @@ const malformedData: fc.Arbitrary<string> = fc
     hostileString(100),
     fc.json().map((j) => Buffer.from(j).toString("base64")),
     validActivity.chain((e) => fc.constantFrom("eventId", "userId", "type", "time", "props").chain((field) => anyJsonValue.map((v) => Buffer.from(JSON.stringify({ ...e, [field]: v })).toString("base64")))),
+    validActivity.chain((e) =>
+      fc.tuple(fc.constantFrom("userId", "prop key", "prop value", "nested prop"), unstorable).map(([where, bad]) => {
+        const event =
+          where === "userId" ? { ...e, userId: bad } :
+          where === "prop key" ? { ...e, props: { ...e.props, [bad]: 1 } } :
+          where === "prop value" ? { ...e, props: { ...e.props, p: bad } } :
+          { ...e, props: { ...e.props, p: { list: [1, { deep: bad }] } } };
+        return Buffer.from(JSON.stringify(event)).toString("base64");
+      }),
+    ),
   )
   .filter((data) => !decodeActivityRecord(data).ok);
 
@@ -190,26 +226,78 @@ describe("activity-processor under malformed records", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Known defect (found by these properties, not fixed here): a record that passes validation but holds U+0000, which
-// PostgreSQL text/jsonb refuses, fails the one-statement write, so every valid record of its batch fails with it.
-// profile-api accepts such a displayName and activity-ingest such props. Remove `.failing` once fixed.
+// A record PostgreSQL cannot store fails alone (it reaches the DLQ / on-failure destination), never its whole batch:
+// U+0000 and lone surrogates are refused at validation; anything else the one-statement write refuses (a year 0000,
+// which ISO 8601 validation accepts and timestamptz does not) is found by writing each valid record alone.
 
-describe("known defect: U+0000 in an otherwise valid record poisons its batch", () => {
-  it.failing("analytics-ingest: a displayName with U+0000 fails only its own message", async () => {
-    const user = randomUUID();
-    const ok = { eventId: randomUUID(), type: "profile.created", userId: randomUUID(), version: 1, occurredAt: "2024-05-01T12:00:00.000Z", profile: { userId: "", displayName: "Ada", version: 1 } };
-    ok.profile.userId = ok.userId;
-    const nul = { eventId: randomUUID(), type: "profile.created", userId: user, version: 1, occurredAt: "2024-05-01T12:00:00.000Z", profile: { userId: user, displayName: "a\u0000b", version: 1 } };
+describe("a record PostgreSQL cannot store fails alone", () => {
+  const profileCreated = (userId: string, displayName: string, updatedAt = "2024-05-01T12:00:00.000Z") => ({
+    eventId: randomUUID(),
+    type: "profile.created",
+    userId,
+    version: 1,
+    occurredAt: "2024-05-01T12:00:00.000Z",
+    profile: { userId, displayName, version: 1, updatedAt },
+  });
+
+  it("analytics-ingest: a displayName with U+0000 fails only its own message", async () => {
+    const ok = profileCreated(randomUUID(), "Ada");
+    const nul = profileCreated(randomUUID(), "a\u0000b");
     const messages = [{ messageId: "ok", body: JSON.stringify(ok) }, { messageId: "nul", body: JSON.stringify(nul) }];
     const response = await ingest.handler(sqsEvent(messages), lambdaContext("analytics-ingest"));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "nul" }]);
+    expect(await t.sql("SELECT user_id, display_name FROM users WHERE user_id = ANY($1) ORDER BY user_id", [[ok.userId, nul.userId]])).toEqual([{ user_id: ok.userId, display_name: "Ada" }]);
   });
 
-  it.failing("activity-processor: props with U+0000 fail only their own record", async () => {
+  it("analytics-ingest: a lone surrogate in displayName or locale fails only its own message", async () => {
+    const ok = profileCreated(randomUUID(), "Grace");
+    const name = profileCreated(randomUUID(), "x\uD800");
+    const locale = { ...profileCreated(randomUUID(), "Ada"), profile: { ...profileCreated("", "Ada").profile, locale: "\uDFFF" } };
+    locale.profile.userId = locale.userId;
+    const messages = [{ messageId: "ok", body: JSON.stringify(ok) }, { messageId: "name", body: JSON.stringify(name) }, { messageId: "locale", body: JSON.stringify(locale) }];
+    const response = await ingest.handler(sqsEvent(messages), lambdaContext("analytics-ingest"));
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["locale", "name"]);
+    expect(await t.sql("SELECT user_id FROM users WHERE user_id = ANY($1)", [[ok.userId, name.userId, locale.userId]])).toEqual([{ user_id: ok.userId }]);
+  });
+
+  it("analytics-ingest: a message that passes validation but PostgreSQL refuses (year 0000) fails alone; the others are upserted", async () => {
+    const user = randomUUID();
+    const older = { ...profileCreated(user, "Ada v1"), type: "profile.created" };
+    const refused = { ...profileCreated(user, "Ada v2", "0000-01-01T00:00:00Z"), type: "profile.updated", version: 2 };
+    refused.profile.version = 2;
+    const other = profileCreated(randomUUID(), "Grace");
+    expect(parseProfileEventMessage(JSON.stringify(refused)).ok).toBe(true);
+    const messages = [{ messageId: "older", body: JSON.stringify(older) }, { messageId: "refused", body: JSON.stringify(refused) }, { messageId: "other", body: JSON.stringify(other) }];
+    const response = await ingest.handler(sqsEvent(messages), lambdaContext("analytics-ingest"));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "refused" }]);
+    // The newer message at fault does not hold back the older one of the same user.
+    expect(await t.sql("SELECT user_id, display_name, version::int FROM users WHERE user_id = ANY($1) ORDER BY display_name", [[user, other.userId]])).toEqual([
+      { user_id: user, display_name: "Ada v1", version: 1 },
+      { user_id: other.userId, display_name: "Grace", version: 1 },
+    ]);
+  });
+
+  it("activity-processor: props with U+0000 fail only their own record", async () => {
     const ok = { eventId: randomUUID(), userId: "u", type: "page.view", time: "2024-05-01T12:00:00.000Z", props: {} };
     const nul = { ...ok, eventId: randomUUID(), props: { "a\u0000b": "" } };
     const event = kinesisEvent([ok, nul], 900_000_000 + Math.floor(Math.random() * 1e6));
     const response = await processor.handler(event, lambdaContext("activity-processor"));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1].kinesis.sequenceNumber }]);
+    expect(await t.sql("SELECT event_id::text FROM activity_events WHERE event_id = ANY($1::uuid[])", [[ok.eventId, nul.eventId]])).toEqual([{ event_id: ok.eventId }]);
+  });
+
+  it("activity-processor: a record that passes validation but PostgreSQL refuses (year 0000) fails alone; the others are inserted", async () => {
+    const base = { userId: "u", type: "page.view", props: { n: 1 } };
+    const events = [
+      { ...base, eventId: randomUUID(), time: "2024-05-01T12:00:00.000Z" },
+      { ...base, eventId: randomUUID(), time: "0000-01-01T00:00:00Z" },
+      { ...base, eventId: randomUUID(), time: "2024-05-01T12:00:01.000Z" },
+    ];
+    expect(decodeActivityRecord(Buffer.from(JSON.stringify(events[1])).toString("base64")).ok).toBe(true);
+    const event = kinesisEvent(events, 910_000_000 + Math.floor(Math.random() * 1e6));
+    const response = await processor.handler(event, lambdaContext("activity-processor"));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1].kinesis.sequenceNumber }]);
+    const stored = await t.sql<{ event_id: string }>("SELECT event_id::text FROM activity_events WHERE event_id = ANY($1::uuid[])", [events.map((e) => e.eventId)]);
+    expect(stored.map((r) => r.event_id).sort()).toEqual([events[0].eventId, events[2].eventId].sort());
   });
 });

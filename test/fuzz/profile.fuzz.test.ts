@@ -47,12 +47,12 @@ afterAll(async () => {
 
 /**
  * README / handler: 400 MissingBody | MalformedJson | ValidationFailed | InvalidIfMatch, 404 NotFound | NoDeletion,
- * 409 DeletionInProgress | AccountDeleted, 412 PreconditionFailed.
+ * 409 DeletionInProgress | AccountDeleted | WriteConflict (retryable, `retry-after: 1`), 412 PreconditionFailed.
  */
 const DOCUMENTED: Documented = {
   400: ["MissingBody", "MalformedJson", "ValidationFailed", "InvalidIfMatch"],
   404: ["NotFound", "NoDeletion"],
-  409: ["DeletionInProgress", "AccountDeleted"],
+  409: ["DeletionInProgress", "AccountDeleted", "WriteConflict"],
   412: ["PreconditionFailed"],
 };
 
@@ -68,6 +68,24 @@ const shapedProfileBodies = [
 const userId = fc.constantFrom("fuzz-a", "fuzz-b", "fuzz-c").map((u) => `${u}-${tableName}`);
 
 describe("profile-api under bad input", () => {
+  it.each([
+    ["displayName", { displayName: "a\u0000b" }],
+    ["displayName", { displayName: "x\uD800" }],
+    ["bio", { displayName: "Ada", bio: "\uDFFFbio" }],
+    ["bio", { displayName: "Ada", bio: "\u0000" }],
+    ["locale", { displayName: "Ada", locale: "en\u0000" }],
+  ])("PUT /profiles/me with U+0000 or a lone surrogate in %s → 400 ValidationFailed naming it; nothing is stored", async (field, input) => {
+    const user = `fuzz-nul-${randomUUID()}`;
+    const event = httpApiEvent({ method: "PUT", claims: cognitoClaims(user, `${user}@example.com`), body: JSON.stringify(input) });
+    const response = await api.handler(event, lambdaContext("profile-api"));
+    expect(response.statusCode).toBe(400);
+    const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("ValidationFailed");
+    expect(body.error.message).toContain(`${field}: must not contain U+0000 (NUL) or an unpaired UTF-16 surrogate`);
+    const get = await api.handler(httpApiEvent({ method: "GET", claims: cognitoClaims(user, `${user}@example.com`) }), lambdaContext("profile-api"));
+    expect(get.statusCode).toBe(404);
+  });
+
   it("PUT /profiles/me: any body and If-Match → 2xx or a documented 4xx", async () => {
     await fc.assert(
       fc.asyncProperty(userId, anyBody(shapedProfileBodies), fc.option(anyHeaderValue, { nil: undefined }), fc.option(anyHeaderValue, { nil: undefined }), async (user, body, ifMatch, contentType) => {
