@@ -13,7 +13,7 @@ export const dev: EnvironmentInput = {
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
   files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 50, throttlingRateLimit: 20, corsAllowOrigins: ["http://localhost:5173", "https://dev.app.example.com"] },
-  workflows: { logLevel: "ALL", includeExecutionData: false },
+  workflows: { logLevel: "ALL", includeExecutionData: false, inFlightWaitSeconds: 900 },
   auth: {
     callbackUrls: ["http://localhost:5173/auth/callback", "https://dev.app.example.com/auth/callback"],
     logoutUrls: ["http://localhost:5173/", "https://dev.app.example.com/"],

@@ -18,7 +18,7 @@ export const local: EnvironmentInput = {
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "DEBUG" },
   files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["http://localhost:5173", "http://localhost:4568"] },
-  workflows: { logLevel: "ALL", includeExecutionData: true },
+  workflows: { logLevel: "ALL", includeExecutionData: true, inFlightWaitSeconds: 20 },
   auth: {
     callbackUrls: ["http://localhost:5173/auth/callback", "http://localhost:4568/auth/callback"],
     logoutUrls: ["http://localhost:5173/", "http://localhost:4568/"],

@@ -13,7 +13,7 @@ export const prod: EnvironmentInput = {
   functionDefaults: { memorySize: 512, timeoutSeconds: 10, logLevel: "INFO" },
   files: { maxFileSizeBytes: 26_214_400, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowOrigins: ["https://app.example.com"] },
-  workflows: { logLevel: "ERROR", includeExecutionData: false },
+  workflows: { logLevel: "ERROR", includeExecutionData: false, inFlightWaitSeconds: 900 },
   auth: {
     callbackUrls: ["https://app.example.com/auth/callback"],
     logoutUrls: ["https://app.example.com/"],

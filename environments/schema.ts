@@ -107,6 +107,12 @@ export const environmentSchema = z
         logLevel: z.enum(["ALL", "ERROR", "FATAL"]),
         /** Log each state's input and output. Never in production. */
         includeExecutionData: z.boolean(),
+        /**
+         * Seconds the delete-user workflow waits, after deleting the Cognito user, before it anonymises the user's
+         * analytics rows a second time: activity events accepted before the deletion may still be on the stream (the
+         * processor's batching window and retries), 1–86400.
+         */
+        inFlightWaitSeconds: z.number().int().min(1).max(86400),
       })
       .strict(),
     /** Cognito: SPA callback/logout URLs and MFA. */

@@ -13,7 +13,7 @@ export const staging: EnvironmentInput = {
   functionDefaults: { memorySize: 256, timeoutSeconds: 10, logLevel: "INFO" },
   files: { maxFileSizeBytes: 10_485_760, allowedContentTypes: ["image/png", "image/jpeg", "image/webp", "application/pdf", "text/plain"] },
   api: { throttlingBurstLimit: 100, throttlingRateLimit: 50, corsAllowOrigins: ["https://staging.app.example.com"] },
-  workflows: { logLevel: "ERROR", includeExecutionData: false },
+  workflows: { logLevel: "ERROR", includeExecutionData: false, inFlightWaitSeconds: 900 },
   auth: {
     callbackUrls: ["https://staging.app.example.com/auth/callback"],
     logoutUrls: ["https://staging.app.example.com/"],

@@ -27,6 +27,11 @@ export interface AccountDeletionProps {
   readonly logging: { readonly level: StateMachineLogLevel; readonly includeExecutionData: boolean };
   readonly logRetentionDays: number;
   readonly preventLogGroupDestroy: boolean;
+  /**
+   * Seconds between deleting the Cognito user and anonymising the analytics rows a second time (SweepAnalytics): events
+   * accepted before the deletion that were still on the activity stream when AnonymiseAnalytics ran are stored by then.
+   */
+  readonly inFlightWaitSeconds: number;
 }
 
 /** A whole execution gives up after an hour (TIMED_OUT, alarmed): 10,000 files take a few minutes. */
@@ -59,7 +64,8 @@ const userKey = { [PARTITION_KEY]: { "S.$": `States.Format('${USER_PARTITION_PRE
  *
  * MarkProfile (DynamoDB: the profile takes no more writes) → InitFiles → DeleteFiles ⟲ FilesDone (every upload version
  * and file item, a bounded amount per invocation) → AnonymiseAnalytics (Data API) → DeleteProfile (the stream publishes
- * profile.deleted) → DeleteCognitoUser (AWS SDK integration) → WriteAudit (DynamoDB) → Done.
+ * profile.deleted) → DeleteCognitoUser (AWS SDK integration) → WaitForInFlightEvents → SweepAnalytics (the same
+ * anonymisation again, for events that were still on the activity stream) → WriteAudit (DynamoDB) → Done.
  *
  * A step that keeps failing ends the execution in `Failed` (DeleteUserFailed), which the workflow alarm reports.
  */
@@ -106,6 +112,7 @@ export class AccountDeletion extends Construct {
     });
     const deleteFiles = Tasks.invoke(this.deleteFiles, { payload: { "userId.$": "$.userId", "totals.$": "$.files.totals" } });
     const anonymise = Tasks.invoke(this.anonymiseAnalytics, { payload: { "userId.$": "$.userId", "pseudonym.$": "$.pseudonym" } });
+    const sweep = Tasks.invoke(this.anonymiseAnalytics, { payload: { "userId.$": "$.userId", "pseudonym.$": "$.pseudonym" } });
     const deleteProfile = Tasks.invoke(this.deleteProfile, { payload: { "userId.$": "$.userId", "executionName.$": "$$.Execution.Name" } });
     const deleteCognitoUser = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", {
       // The pool's usernames are the users' `sub` (e-mail is a username attribute), the id the workflow carries.
@@ -126,6 +133,8 @@ export class AccountDeletion extends Construct {
             objectVersions: { "N.$": "States.Format('{}', $.files.totals.objectVersions)" },
             fileItems: { "N.$": "States.Format('{}', $.files.totals.fileItems)" },
             activityRows: { "N.$": "States.Format('{}', $.analytics.activityRows)" },
+            // Events that reached the analytics store after AnonymiseAnalytics (in flight on the stream at the time).
+            activityRowsInFlight: { "N.$": "States.Format('{}', $.sweep.activityRows)" },
             analyticsUserRows: { "N.$": "States.Format('{}', $.analytics.userRows)" },
             profile: { "BOOL.$": "$.profile.profileDeleted" },
           },
@@ -160,9 +169,15 @@ export class AccountDeletion extends Construct {
           comment: "Already deleted (a re-run): go on.",
           resultPath: null,
           retry: [Retry.transient(deleteCognitoUser)],
-          catch: [{ errors: ["CognitoIdentityProvider.UserNotFoundException"], next: "WriteAudit", resultPath: null }, failed],
-          next: "WriteAudit",
+          catch: [{ errors: ["CognitoIdentityProvider.UserNotFoundException"], next: "WaitForInFlightEvents", resultPath: null }, failed],
+          next: "WaitForInFlightEvents",
         }),
+        WaitForInFlightEvents: States.wait({
+          comment: "Activity accepted before the deletion may still be on the stream (batching window, retries).",
+          seconds: props.inFlightWaitSeconds,
+          next: "SweepAnalytics",
+        }),
+        SweepAnalytics: States.task(sweep, { resultPath: "$.sweep", retry: lambdaRetries(sweep), catch: [failed], next: "WriteAudit" }),
         WriteAudit: States.task(audit, { resultPath: null, retry: [Retry.transient(audit)], catch: [failed], next: "Done" }),
         Done: States.succeed(),
         Failed: States.fail({ error: "DeleteUserFailed", causePath: "$.error.Cause" }),

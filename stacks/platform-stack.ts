@@ -306,6 +306,7 @@ export class PlatformStack extends AwsStack {
       handlers: { deleteFiles: HANDLERS.deleteUserFiles, anonymiseAnalytics: HANDLERS.anonymiseAnalytics, deleteProfile: HANDLERS.deleteUserProfile },
       functions: (fid, fprops) => this.fn(fid, fprops),
       logging: { level: env.workflows.logLevel, includeExecutionData: env.workflows.includeExecutionData },
+      inFlightWaitSeconds: env.workflows.inFlightWaitSeconds,
       logRetentionDays: env.logRetentionDays,
       preventLogGroupDestroy: guards.preventDestroy,
     });

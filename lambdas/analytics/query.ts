@@ -60,14 +60,19 @@ export function parseDateRange(from: string | undefined, to: string | undefined)
 
 /**
  * The caller's Cognito groups from the `cognito:groups` claim. HTTP API JWT authorizers flatten array claims to a
- * string like `[admins other]`; a test or REST API may pass a real array, or a comma-separated string.
+ * string like `[admins other]` (Go's fmt: names joined by one space, nothing quoted); a test or REST API may pass a
+ * real array, or a comma-separated string.
+ *
+ * The flattened form splits on whitespace only: a Cognito group name may hold commas and quotes (any letter, mark,
+ * symbol, number or punctuation, no whitespace), so a member of a group named `staff,admins` or `"admins"` is not in
+ * `admins`.
  */
 export function groupsFromClaim(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.filter((g): g is string => typeof g === "string" && g !== "");
   if (typeof claim !== "string") return [];
-  let text = claim.trim();
-  if (text.startsWith("[") && text.endsWith("]")) text = text.slice(1, -1);
-  return text.split(/[\s,]+/).map((g) => g.replace(/^"|"$/g, "")).filter((g) => g !== "");
+  const text = claim.trim();
+  if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).split(/\s+/).filter((g) => g !== "");
+  return text.split(/[\s,]+/).filter((g) => g !== "");
 }
 
 /** Counts of the caller's events by type since a point in time. */

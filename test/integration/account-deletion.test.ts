@@ -54,6 +54,8 @@ let profileApi: ProfileApi;
 let handlers: Record<string, Handler>;
 /** Injected failures: function name → outcomes to answer instead of running it, one per invocation. */
 const injected = new Map<string, InvokeOutcome[]>();
+/** Run before an invocation of a function (once), e.g. to let an event arrive while the workflow runs. */
+const onInvoke = new Map<string, () => Promise<void>>();
 /** Every invocation of a task function (including injected failures), by function name. */
 const invocations = new Map<string, number>();
 
@@ -120,10 +122,24 @@ beforeAll(async () => {
   };
   sfnLocal = await startLocalStepFunctions({
     retryIntervalMs: 0,
-    invoke: invokeHandlers(handlers, (name) => {
-      invocations.set(name, (invocations.get(name) ?? 0) + 1);
-      return injected.get(name)?.shift();
-    }),
+    waitMs: 0,
+    invoke: invokeHandlers(
+      Object.fromEntries(
+        Object.entries(handlers).map(([name, handler]) => [
+          name,
+          async (event: unknown, context: ReturnType<typeof lambdaContext>) => {
+            const hook = onInvoke.get(name);
+            onInvoke.delete(name);
+            await hook?.();
+            return handler(event, context);
+          },
+        ]),
+      ),
+      (name) => {
+        invocations.set(name, (invocations.get(name) ?? 0) + 1);
+        return injected.get(name)?.shift();
+      },
+    ),
   });
   stateMachineArn = await sfnLocal.createStateMachine(`platform-test-delete-user-${suffix}`, shippedDefinition());
   sfn = new SFNClient({ endpoint: sfnLocal.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -140,6 +156,7 @@ afterAll(async () => {
 beforeEach(() => {
   injected.clear();
   invocations.clear();
+  onInvoke.clear();
 });
 
 /** A user as the platform knows them: Cognito user (username = sub), profile, uploads, file items, analytics rows. */
@@ -278,7 +295,7 @@ describe("the shipped delete-user workflow on an ASL interpreter", () => {
     expect(audit).toMatchObject({
       executionName: run.name,
       requestedAtVersion: 2,
-      removed: { objectVersions: 42, fileItems: 30, activityRows: 3, analyticsUserRows: 1, profile: true },
+      removed: { objectVersions: 42, fileItems: 30, activityRows: 3, activityRowsInFlight: 0, analyticsUserRows: 1, profile: true },
     });
     expect(Date.parse(String(audit?.deletedAt))).toBeGreaterThanOrEqual(Date.parse(String(audit?.startedAt)));
   }, 60_000);
@@ -290,7 +307,7 @@ describe("the shipped delete-user workflow on an ASL interpreter", () => {
     const run = await runWorkflow(userId);
     expect(run.status).toBe("SUCCEEDED");
     expect(invocations.get("delete-user-files")).toBe(4); // three injected failures, then the real run
-    expect(invocations.get("anonymise-analytics")).toBe(2);
+    expect(invocations.get("anonymise-analytics")).toBe(3); // the injected timeout, AnonymiseAnalytics, SweepAnalytics
     expect(await objectVersionsOf(userId)).toBe(0);
     expect(await cognitoUserExists(userId)).toBe(false);
   }, 60_000);
@@ -327,7 +344,21 @@ describe("the shipped delete-user workflow on an ASL interpreter", () => {
     expect((await runWorkflow(userId)).status).toBe("SUCCEEDED");
     const again = await runWorkflow(userId);
     expect(again.status).toBe("SUCCEEDED");
-    expect(await auditOf(userId, again.name)).toMatchObject({ removed: { objectVersions: 0, fileItems: 0, activityRows: 0, analyticsUserRows: 0, profile: false } });
+    expect(await auditOf(userId, again.name)).toMatchObject({ removed: { objectVersions: 0, fileItems: 0, activityRows: 0, activityRowsInFlight: 0, analyticsUserRows: 0, profile: false } });
+  }, 60_000);
+
+  it("an event still on the stream when AnonymiseAnalytics ran (stored while the profile is deleted) is anonymised by SweepAnalytics", async () => {
+    const { userId } = await seedUser({ objects: 1, activity: 2 });
+    const late = randomUUID();
+    // Arrives after AnonymiseAnalytics: activity-processor stores it under the user's id while DeleteProfile runs.
+    onInvoke.set("delete-user-profile", async () => {
+      await analytics.sql(`INSERT INTO activity_events (event_id, user_id, type, occurred_at, props) VALUES ($1, $2, 'page.view', now(), '{"late":true}')`, [late, userId]);
+    });
+    const run = await runWorkflow(userId);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(await analytics.sql(`SELECT count(*)::int AS n FROM activity_events WHERE user_id = $1`, [userId])).toEqual([{ n: 0 }]);
+    expect(await analytics.sql(`SELECT user_id LIKE 'deleted-%' AS anonymised, props::text AS props FROM activity_events WHERE event_id = $1`, [late])).toEqual([{ anonymised: true, props: "{}" }]);
+    expect(await auditOf(userId, run.name)).toMatchObject({ removed: { activityRows: 2, activityRowsInFlight: 1 } });
   }, 60_000);
 });
 
@@ -357,7 +388,7 @@ describe("profile-api: DELETE /profiles/me and GET /profiles/me/deletion", () =>
       executionId,
       status: "SUCCEEDED",
       error: null,
-      removed: { objectVersions: 3, fileItems: 2, activityRows: 1, analyticsUserRows: 1, profile: true },
+      removed: { objectVersions: 3, fileItems: 2, activityRows: 1, activityRowsInFlight: 0, analyticsUserRows: 1, profile: true },
     });
     expect((await call(userId, email, "GET")).statusCode).toBe(404);
     const put = await profileApi.handler(

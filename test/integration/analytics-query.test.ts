@@ -99,7 +99,9 @@ describe("GET /analytics/daily-active-users", () => {
     expect((await call(request("/analytics/daily-active-users", { from: "2024-03-01", to: "2024-03-01" }, admin("[admins]")))).body.days).toEqual([{ date: "2024-03-01", users: 2 }]);
   });
 
-  it.each([[undefined], ["[users]"], ["[administrators]"], ["admins-ish"]])("answers 403 when cognito:groups is %j", async (groups) => {
+  // `[staff,admins]` and `["admins"]`: HTTP API's flattening of one group named `staff,admins` or `"admins"` (legal
+  // Cognito group names), which once read as membership of `admins`.
+  it.each([[undefined], ["[users]"], ["[administrators]"], ["admins-ish"], ["[staff,admins]"], ['["admins"]'], ['[users "admins"]']])("answers 403 when cognito:groups is %j", async (groups) => {
     const claims = groups === undefined ? cognitoClaims("me", "me@example.com") : admin(groups);
     const { status, body } = await call(request("/analytics/daily-active-users", { from: "2024-03-01", to: "2024-03-04" }, claims));
     expect(status).toBe(403);

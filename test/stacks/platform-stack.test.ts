@@ -406,7 +406,8 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(machine.logging_configuration).toMatchObject({ level: config.workflows.logLevel, include_execution_data: config.workflows.includeExecutionData });
     if (config.production) expect(machine.logging_configuration.include_execution_data).toBe(false);
     const asl = JSON.parse(machine.definition);
-    expect(Object.keys(asl.States)).toEqual(["MarkProfile", "InitFiles", "DeleteFiles", "FilesDone", "AnonymiseAnalytics", "DeleteProfile", "DeleteCognitoUser", "WriteAudit", "Done", "Failed"]);
+    expect(Object.keys(asl.States)).toEqual(["MarkProfile", "InitFiles", "DeleteFiles", "FilesDone", "AnonymiseAnalytics", "DeleteProfile", "DeleteCognitoUser", "WaitForInFlightEvents", "SweepAnalytics", "WriteAudit", "Done", "Failed"]);
+    expect(asl.States.WaitForInFlightEvents.Seconds).toBe(config.workflows.inFlightWaitSeconds);
     const [, api] = fnByName(s, "profile-api");
     expect(api.environment.variables.DELETE_USER_STATE_MACHINE_ARN).toBe(`\${aws_sfn_state_machine.${machineId}.arn}`);
     const apiPolicy = JSON.parse(resourcesOf(s, "aws_iam_role_policy").find((p) => String(p.role).includes("ProfileApi"))!.policy);

@@ -24,7 +24,7 @@ export interface LocalStepFunctions {
   close(): Promise<void>;
 }
 
-export async function startLocalStepFunctions(options: { readonly invoke: InvokeFunction; readonly retryIntervalMs?: number }): Promise<LocalStepFunctions> {
+export async function startLocalStepFunctions(options: { readonly invoke: InvokeFunction; readonly retryIntervalMs?: number; readonly waitMs?: number }): Promise<LocalStepFunctions> {
   const moto = motoEndpoint();
   const dynamodb = dynamoDbEndpoint();
   const executions = new ExecutionStore({
@@ -35,6 +35,7 @@ export async function startLocalStepFunctions(options: { readonly invoke: Invoke
       credentials: LOCAL_CREDENTIALS,
     },
     retryIntervalMs: options.retryIntervalMs,
+    waitMs: options.waitMs,
   });
   const gateway: Gateway = await startGateway({ upstreams: { moto, dynamodb, rdsData: moto }, handlers: [stepFunctionsApi(executions)] });
   const sfn = new SFNClient({ endpoint: gateway.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });

@@ -53,6 +53,8 @@ export interface ExecutionStoreOptions {
   readonly log?: RuntimeLog;
   /** Milliseconds every Retry waits instead of its IntervalSeconds/BackoffRate (tests). @default the definition's */
   readonly retryIntervalMs?: number;
+  /** Milliseconds every Wait state waits instead of its Seconds (tests). @default the definition's */
+  readonly waitMs?: number;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -87,10 +89,15 @@ export class ExecutionStore {
     const interpreter = new AslInterpreter(definition as never, { validationOptions: { checkArn: false } });
     const retryIntervalOverrides: Record<string, number> = {};
     if (this.options.retryIntervalMs !== undefined) for (const state of Object.keys(definition.States)) retryIntervalOverrides[state] = this.options.retryIntervalMs;
+    const waitTimeOverrides: Record<string, number> = {};
+    if (this.options.waitMs !== undefined) {
+      for (const [state, def] of Object.entries(definition.States)) if (def.Type === "Wait") waitTimeOverrides[state] = this.options.waitMs;
+    }
     const run = interpreter.run(parsedInput as never, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers(definition, this.options.tasks) as never,
         ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides } : {}),
+        ...(this.options.waitMs !== undefined ? { waitTimeOverrides } : {}),
       },
       context: {
         Execution: { Id: arn, Name: name, Input: parsedInput, StartTime: startDate.toISOString(), RoleArn: req.roleArn ?? "" },
