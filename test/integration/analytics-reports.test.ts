@@ -4,6 +4,8 @@
  * holds). The 404 for an id Athena does not know (InvalidRequestException, which moto does not raise) is proven with
  * a client that answers as Athena does.
  */
+import fc from "fast-check";
+import { Documented, expectDocumented, fcParams, hostileString } from "../fuzz/support";
 import { randomUUID } from "node:crypto";
 import { AthenaClient, CreateWorkGroupCommand, InvalidRequestException } from "@aws-sdk/client-athena";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
@@ -149,5 +151,23 @@ describe("reports routes with Athena's own error answers", () => {
       statusCode: 405,
       code: "MethodNotAllowed",
     });
+  });
+});
+
+describe("the reports routes under bad input (property-based, fixed seed: test/fuzz/support.ts)", () => {
+  const DOCUMENTED: Documented = { 400: ["UnknownReport"], 403: ["Forbidden"], 404: ["ExecutionNotFound"] };
+  // A path segment as API Gateway hands it over: any string, percent-encoded where it must be.
+  const segment = fc.oneof(hostileString(80), fc.constantFrom(...REPORT_NAMES), fc.uuid(), fc.constant("..%2F..%2Fetc")).map((s) => encodeURIComponent(s));
+  const groups = fc.oneof(fc.constant("[admins]"), fc.constant("[staff,admins]"), fc.constant('["admins"]'), hostileString(30));
+
+  it("GET /analytics/reports/{name} and /executions/{id}: any name, id and groups claim → 2xx or a documented 4xx, never an internal detail", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), segment, groups, async (execution, value, group) => {
+        const path = execution ? `/analytics/reports/executions/${value}` : `/analytics/reports/${value}`;
+        const response = await mod.handler(request(path, { ...admin, "cognito:groups": group }), context);
+        expectDocumented(response, DOCUMENTED, execution ? [200] : [202]);
+      }),
+      fcParams(60),
+    );
   });
 });
