@@ -156,8 +156,10 @@ describe("reports routes with Athena's own error answers", () => {
 
 describe("the reports routes under bad input (property-based, fixed seed: test/fuzz/support.ts)", () => {
   const DOCUMENTED: Documented = { 400: ["UnknownReport"], 403: ["Forbidden"], 404: ["ExecutionNotFound"] };
-  // A path segment as API Gateway hands it over: any string, percent-encoded where it must be.
-  const segment = fc.oneof(hostileString(80), fc.constantFrom(...REPORT_NAMES), fc.uuid(), fc.constant("..%2F..%2Fetc")).map((s) => encodeURIComponent(s));
+  // A path segment as API Gateway hands it over: any string, percent-encoded (UTF-8; a lone surrogate cannot travel in
+  // a URL, so it arrives as U+FFFD), or a malformed percent sequence as a client may send it.
+  const encoded = fc.oneof(hostileString(80), fc.constantFrom(...REPORT_NAMES), fc.uuid()).map((s) => encodeURIComponent((s as string & { toWellFormed(): string }).toWellFormed()));
+  const segment = fc.oneof(encoded, fc.constantFrom("..%2F..%2Fetc", "%E0%A4%A", "%", "%00", "%C0%AF"));
   const groups = fc.oneof(fc.constant("[admins]"), fc.constant("[staff,admins]"), fc.constant('["admins"]'), hostileString(30));
 
   it("GET /analytics/reports/{name} and /executions/{id}: any name, id and groups claim → 2xx or a documented 4xx, never an internal detail", async () => {
