@@ -44,7 +44,9 @@ export const bootstrapStackId = (env: string): string => `platform-bootstrap-${e
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const environments = loadEnvironments(options.environments ?? ENVIRONMENT_INPUTS);
   const offline = options.offline ?? offlineFromEnv();
-  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  // No stack trace in every construct's metadata: computing them (source-mapped) was a sixth of a synth, and nothing
+  // reads them (the policy report and the plan review name resources by construct path).
+  const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), stackTraces: false });
   const byBucket = new Map<string, EnvironmentConfig[]>();
   for (const env of environments) {
     if (env.backend === undefined) continue; // a local environment: state on this machine, no bootstrap stack

@@ -21,7 +21,7 @@ interface SynthRun {
 }
 
 function synthOnce(bundleCacheDir: string): SynthRun {
-  const run = spawnSync(process.execPath, ["-r", "@swc-node/register", join(ROOT, "scripts/bench-synth.ts")], {
+  const run = spawnSync(process.execPath, ["-r", join(ROOT, "scripts/synth-register.js"), join(ROOT, "scripts/bench-synth.ts")], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, PLATFORM_BUNDLE_CACHE_DIR: bundleCacheDir, PLATFORM_OFFLINE: "" },

@@ -16,12 +16,13 @@ import { cognitoTriggers } from "../runtime/cognito-triggers";
 import { Deployment, readDeployment } from "../runtime/deployment";
 import { EventSourceMappingStore } from "../runtime/esm-store";
 import { dynamoDbMetadata } from "../runtime/dynamodb-metadata";
+import { serializeKinesisWrites } from "../runtime/kinesis-serial";
 import { MotoJournal, seedMoto } from "../runtime/moto-journal";
 import { stackHash, stateMismatch } from "./restore";
 import { declaredDatabases, ensureDatabases } from "./databases";
 import { fileCheckpointStore } from "../runtime/event-sources";
 import { FunctionRegistry } from "../runtime/functions";
-import { Gateway, startGateway } from "../runtime/gateway";
+import { Gateway, GatewayHandler, startGateway } from "../runtime/gateway";
 import { LocalHttpApi, startHttpApi } from "../runtime/http-api";
 import { lambdaApi } from "../runtime/lambda-api";
 import { ExecutionStore } from "../runtime/step-functions/executions";
@@ -75,6 +76,11 @@ export interface LocalPlatform {
   readonly executions: ExecutionStore;
   readonly eventSources: EventSourceSupervisor;
   readonly hotReload: HotReload | undefined;
+  /**
+   * Puts a handler in front of the endpoint's own (fault injection: the reliability campaign answers a share of
+   * DynamoDB calls with throttling errors). Returns the function that removes it.
+   */
+  addGatewayHandler(handler: GatewayHandler): () => void;
   /** Milliseconds of each start-up phase. */
   readonly timings: Readonly<Record<string, number>>;
   /** Terraform applied changes (false: a warm start with nothing to change). */
@@ -173,15 +179,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       log,
     });
     cleanups.push(() => executions.stop());
+    const runtimeHandlers: GatewayHandler[] = [
+      serializeKinesisWrites(),
+      dynamoDbMetadata(paths.dynamodbMetadata),
+      lambdaApi({ registry, mappings, moto: endpoint, log }),
+      cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log }),
+      stepFunctionsApi(executions),
+    ];
     const gw: Gateway = await startGateway({
       port: endpointPort,
       upstreams: { moto: moto.endpoint, dynamodb: dynamodb.endpoint, rdsData: dataApi.endpoint },
-      handlers: [
-        dynamoDbMetadata(paths.dynamodbMetadata),
-        lambdaApi({ registry, mappings, moto: endpoint, log }),
-        cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log }),
-        stepFunctionsApi(executions),
-      ],
+      handlers: runtimeHandlers,
       motoForward: (base, req) => journal.forward(base, req),
       log,
     });
@@ -258,6 +266,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       cleanups.push(async () => hr.close());
     }
     mark("ready", t0);
+    const extraHandlers: GatewayHandler[] = [];
     return {
       endpoint: gw.endpoint,
       apiUrl: httpApi.url,
@@ -277,6 +286,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       hotReload,
       timings,
       applied,
+      addGatewayHandler: (handler) => {
+        extraHandlers.push(handler);
+        gw.setHandlers([...extraHandlers, ...runtimeHandlers]);
+        return () => {
+          const at = extraHandlers.indexOf(handler);
+          if (at >= 0) extraHandlers.splice(at, 1);
+          gw.setHandlers([...extraHandlers, ...runtimeHandlers]);
+        };
+      },
       stop: stopAll,
     };
   } catch (err) {

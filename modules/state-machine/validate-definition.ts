@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { PropsValidator } from "../core/validation";
+import { bundleCacheDir } from "../lambda-function/bundle";
 import { ChoiceCondition, Definition, renderDefinition, Retrier, State } from "./asl";
 import { isFactoryMade } from "./tasks";
 
@@ -7,9 +11,43 @@ interface AslValidationError {
   readonly Message: string;
 }
 type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => { isValid: boolean; errors: AslValidationError[] };
-// asl-validator ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: AslValidator = require("asl-validator");
+
+/** In this process: the errors of each definition already checked, by content key. */
+const checked = new Map<string, AslValidationError[]>();
+
+/**
+ * asl-validator's errors for an ASL definition (tokens already replaced by placeholders). asl-validator builds a new
+ * Ajv and compiles its JSON schemas on every call (~200 ms, ~450 ms for the first), so results are kept by content:
+ * in this process (the environments share one definition) and on disk next to the function bundles
+ * (`<bundle cache>/asl-validation/<sha256>.json`, keyed by the definition and asl-validator's version), so a warm synth
+ * of an unchanged definition does not even load it. Any change to the definition is validated again.
+ */
+function aslErrors(asl: unknown): AslValidationError[] {
+  const text = JSON.stringify(asl);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const version = (require("asl-validator/package.json") as { version: string }).version;
+  const key = createHash("sha256").update(`asl-validator@${version}\n${text}`).digest("hex");
+  const known = checked.get(key);
+  if (known !== undefined) return known;
+  const file = join(bundleCacheDir(), "asl-validation", `${key}.json`);
+  if (existsSync(file)) {
+    const cached = JSON.parse(readFileSync(file, "utf8")) as AslValidationError[];
+    checked.set(key, cached);
+    return cached;
+  }
+  // asl-validator ships no type declarations; loaded only when a definition is not in the cache.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const aslValidator = require("asl-validator") as AslValidator;
+  const errors = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: true }).errors ?? [];
+  checked.set(key, errors);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(errors));
+  } catch {
+    // A read-only cache folder only costs the next synth another validation.
+  }
+  return errors;
+}
 
 /** Errors that match every error of a Task (and so cover its transient errors). */
 const CATCH_ALL = new Set(["States.ALL", "States.TaskFailed"]);
@@ -134,8 +172,7 @@ export function validateDefinition(path: string, definition: Definition): void {
   }
 
   if (!v.hasProblems) {
-    const result = aslValidator(withPlaceholders(renderDefinition(definition)), { checkArn: true, checkPaths: true });
-    for (const e of result.errors ?? []) {
+    for (const e of aslErrors(withPlaceholders(renderDefinition(definition)))) {
       v.add({ prop: "definition", received: e["Error code"], allowed: `valid Amazon States Language (asl-validator: ${e.Message})`, fix: "correct the state the message names" });
     }
   }

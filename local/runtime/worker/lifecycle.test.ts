@@ -213,3 +213,30 @@ describe("FunctionPool.stop", () => {
     expect(processExists(pid)).toBe(false);
   });
 });
+
+describe("FunctionPool.onInvocationStart", () => {
+  it("names the process running each invocation, so a fault injector can kill it mid-invocation (Runtime.ExitError)", async () => {
+    const { pool } = fixtures.handler(SLEEPER);
+    const starts: Array<{ requestId: string; event: unknown; pid: number | undefined }> = [];
+    const remove = pool.onInvocationStart((s) => {
+      starts.push(s);
+      if ((s.event as { kill?: boolean }).kill === true && s.pid !== undefined) setTimeout(() => process.kill(s.pid!, "SIGKILL"), 200);
+    });
+    const warm = payload<Run>(await pool.invoke({ ms: 0, tag: "a" }, { requestId: "first" }));
+    expect(starts).toEqual([{ requestId: "first", event: { ms: 0, tag: "a" }, pid: warm.pid }]);
+    const killed = failure(await pool.invoke({ ms: 5_000, kill: true }, { requestId: "killed" }));
+    expect(killed).toMatchObject({ errorType: "Runtime.ExitError", errorMessage: "RequestId: killed Error: Runtime exited with error: signal: killed" });
+    expect(starts[1]).toMatchObject({ requestId: "killed", pid: warm.pid });
+    remove();
+    payload<Run>(await pool.invoke({ ms: 0 }));
+    expect(starts).toHaveLength(2);
+  });
+
+  it("ignores a listener that throws", async () => {
+    const { pool } = fixtures.handler(SLEEPER);
+    pool.onInvocationStart(() => {
+      throw new Error("injector bug");
+    });
+    expect(payload<Run>(await pool.invoke({ ms: 0, tag: "ok" })).tag).toBe("ok");
+  });
+});

@@ -13,6 +13,9 @@ export interface OutputMeta {
   readonly stream: OutputStream;
 }
 
+/** An invocation handed to a worker process (see `FunctionPool.onInvocationStart`). */
+export type InvocationStartListener = (start: { readonly requestId: string; readonly event: unknown; readonly pid: number | undefined }) => void;
+
 /** How a FunctionPool runs its function. */
 export interface FunctionPoolOptions {
   /** Variables every worker gets before the function's own (AWS_REGION, AWS_ENDPOINT_URL, credentials ...). */
@@ -42,6 +45,7 @@ const STDERR_LOG: RuntimeLog = {
 
 interface Job {
   readonly requestId: string;
+  readonly event: unknown;
   readonly eventJson: string;
   readonly resolve: (outcome: InvokeOutcome) => void;
 }
@@ -89,6 +93,7 @@ export class FunctionPool {
   private readonly queue: Job[] = [];
   private coldStarts = 0;
   private stopped = false;
+  private readonly startListeners = new Set<InvocationStartListener>();
 
   constructor(spec: FunctionSpec, options: FunctionPoolOptions = {}) {
     validateSpec(spec);
@@ -122,7 +127,7 @@ export class FunctionPool {
     }
     if (this.stopped) return Promise.resolve(shutdownOutcome(requestId));
     return new Promise((resolve) => {
-      this.queue.push({ requestId, eventJson: json, resolve });
+      this.queue.push({ requestId, event, eventJson: json, resolve });
       this.dispatch();
     });
   }
@@ -150,6 +155,16 @@ export class FunctionPool {
     this.idle = [];
     this.generation.clear();
     await Promise.all([...this.all].map((worker) => worker.stop()));
+  }
+
+  /**
+   * Calls `listener` as each invocation is handed to a worker process (its pid is running it from then on until the
+   * outcome): fault injection (the reliability campaign kills a worker mid-batch, expires a batch's SQS visibility).
+   * A listener that throws is ignored. Returns the function that removes it.
+   */
+  onInvocationStart(listener: InvocationStartListener): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
   }
 
   /** Cold starts so far, and workers alive (for tests and the dev loop). */
@@ -209,7 +224,15 @@ export class FunctionPool {
   private async run(worker: Worker, job: Job): Promise<void> {
     let outcome: InvokeOutcome;
     try {
-      outcome = await worker.invoke(job.requestId, job.eventJson);
+      const running = worker.invoke(job.requestId, job.eventJson);
+      for (const listener of this.startListeners) {
+        try {
+          listener({ requestId: job.requestId, event: job.event, pid: worker.pid });
+        } catch {
+          // a fault injector's mistake never changes the invocation
+        }
+      }
+      outcome = await running;
     } catch {
       // The worker died between being picked and being asked (it only throws when not usable): try another.
       this.forget(worker);
