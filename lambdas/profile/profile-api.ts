@@ -32,8 +32,11 @@ import {
   DeletionInProgressError,
   ProfileStore,
   VersionConflictError,
+  MAX_WRITE_ATTEMPTS,
   WriteContentionError,
+  clearDeletionMark,
   getAccountState,
+  markDeletionRequested,
   getDeletionAudit,
   getProfile,
   saveProfile,
@@ -190,28 +193,39 @@ function deletionAccepted(executionName: string): HttpResponse {
  */
 async function deleteMyProfile(event: ProfileApiEvent, identity: Identity): Promise<HttpResponse> {
   const ifMatch = valueOrBadRequest(parseIfMatch(getHeader(event.headers, "if-match")));
-  const state = await getAccountState(store, identity.userId);
-  const profile = state.profile;
-  if (profile === undefined) {
-    const earlier = state.floor?.deletion?.executionName;
-    if (state.floor?.accountDeleted === true && earlier !== undefined && ifMatch.kind === "none") return deletionAccepted(earlier);
-    if (ifMatch.kind !== "none") throw preconditionFailed(new VersionConflictError(ifMatch, undefined));
-    throw new HttpError(404, "NotFound", `No profile exists for this user, so there is no account to delete. Fix: create it with PUT ${PROFILE_PATH}.`);
-  }
-  if (ifMatch.kind === "version" && ifMatch.version !== profile.version) throw preconditionFailed(new VersionConflictError(ifMatch, profile.version));
-  const marked = profile.deletion?.executionName;
-  if (marked !== undefined) return deletionAccepted(marked);
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const state = await getAccountState(store, identity.userId);
+    const profile = state.profile;
+    if (profile === undefined) {
+      const earlier = state.floor?.deletion?.executionName;
+      if (state.floor?.accountDeleted === true && earlier !== undefined && ifMatch.kind === "none") return deletionAccepted(earlier);
+      if (ifMatch.kind !== "none") throw preconditionFailed(new VersionConflictError(ifMatch, undefined));
+      throw new HttpError(404, "NotFound", `No profile exists for this user, so there is no account to delete. Fix: create it with PUT ${PROFILE_PATH}.`);
+    }
+    if (ifMatch.kind === "version" && ifMatch.version !== profile.version) throw preconditionFailed(new VersionConflictError(ifMatch, profile.version));
+    const marked = profile.deletion?.executionName;
+    if (marked !== undefined) return deletionAccepted(marked);
 
-  const name = deletionExecutionName(identity.userId, profile.version);
-  const input: DeleteUserInput = { userId: identity.userId, profileVersion: profile.version, pseudonym: `${PSEUDONYM_PREFIX}${randomUUID()}` };
-  try {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: deleteUserStateMachineArn, name, input: JSON.stringify(input) }));
-    logger.info("Account deletion started", { executionName: name });
-  } catch (err) {
-    // Another request started it first (its input has another pseudonym): the same execution answers both.
-    if ((err as { name?: string }).name !== "ExecutionAlreadyExists") throw err;
+    // Mark the profile first (at the version read), so a write sent after the 202 gets 409; the workflow's own
+    // MarkProfile step keeps this mark. A write that changed the profile meanwhile: read it again.
+    const name = deletionExecutionName(identity.userId, profile.version);
+    if ((await markDeletionRequested(store, identity.userId, profile.version, name, new Date().toISOString())) === "changed") continue;
+    const input: DeleteUserInput = { userId: identity.userId, profileVersion: profile.version, pseudonym: `${PSEUDONYM_PREFIX}${randomUUID()}` };
+    try {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn: deleteUserStateMachineArn, name, input: JSON.stringify(input) }));
+      logger.info("Account deletion started", { executionName: name });
+    } catch (err) {
+      // Another request started it first (its input has another pseudonym): the same execution answers both.
+      if ((err as { name?: string }).name !== "ExecutionAlreadyExists") {
+        // Not started: the profile must not stay marked for an execution that does not exist.
+        await clearDeletionMark(store, identity.userId, name);
+        throw err;
+      }
+    }
+    return deletionAccepted(name);
   }
-  return deletionAccepted(name);
+  // Writes kept changing the profile between the read and the mark: the same answer as a PUT that lost its races.
+  throw writeConflict();
 }
 
 /** Status names of a Step Functions execution. */

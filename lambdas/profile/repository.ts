@@ -480,3 +480,51 @@ export async function getDeletionAudit(store: ProfileStore, userId: string, exec
   const out = await store.client.send(new GetCommand({ TableName: store.tableName, Key: deletionAuditKey(userId, executionName), ConsistentRead: true }));
   return out.Item;
 }
+
+/**
+ * Marks the profile, at exactly `version`, as being deleted by `executionName` (before the execution starts), so a
+ * write sent after DELETE's 202 gets 409. "marked"; or what stopped it: the profile is gone, at another version, or
+ * already marked (by this or another execution).
+ */
+export async function markDeletionRequested(
+  store: ProfileStore,
+  userId: string,
+  version: number,
+  executionName: string,
+  now: string,
+): Promise<"marked" | "changed"> {
+  try {
+    await store.client.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: profileKey(userId),
+        UpdateExpression: "SET #deletion = :deletion",
+        ConditionExpression: "attribute_exists(#pk) AND #version = :version AND attribute_not_exists(#deletion)",
+        ExpressionAttributeNames: { "#deletion": DELETION_ATTRIBUTE, "#pk": PARTITION_KEY, "#version": "version" },
+        ExpressionAttributeValues: { ":deletion": { executionName, startedAt: now }, ":version": version },
+      }),
+    );
+    return "marked";
+  } catch (err) {
+    if (conditionalCheckFailure(err) !== undefined) return "changed";
+    throw err;
+  }
+}
+
+/** Removes the mark of an execution that could not be started (only that execution's mark). */
+export async function clearDeletionMark(store: ProfileStore, userId: string, executionName: string): Promise<void> {
+  try {
+    await store.client.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: profileKey(userId),
+        UpdateExpression: "REMOVE #deletion",
+        ConditionExpression: "#deletion.executionName = :name",
+        ExpressionAttributeNames: { "#deletion": DELETION_ATTRIBUTE },
+        ExpressionAttributeValues: { ":name": executionName },
+      }),
+    );
+  } catch (err) {
+    if (conditionalCheckFailure(err) === undefined) throw err;
+  }
+}

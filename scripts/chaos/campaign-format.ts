@@ -45,6 +45,7 @@ export function formatCampaign(r: CampaignReport): string {
         ["analytics users rows vs profiles", r.verdict.usersRowsCompared, "-"],
         ["activity events accepted (exactly once, by event_id)", r.verdict.eventsCompared, "-"],
         ["poison in its DLQ / failure destination", r.verdict.poisonFound, "-"],
+        ["failure-destination batches already stored (replay: no-op)", r.verdict.redundantFailureBatches, "-"],
         ["total", r.verdict.profilesCompared + r.verdict.usersRowsCompared + r.verdict.eventsCompared + r.verdict.poisonFound, r.mismatches.length],
       ],
     ),

@@ -408,6 +408,10 @@ describe("profile-api: DELETE /profiles/me and GET /profiles/me/deletion", () =>
     injected.set("delete-user-files", Array.from({ length: 20 }, () => failure("PermanentError")));
     const res = await call(userId, email, "DELETE");
     const { executionId } = JSON.parse(res.body as string) as { executionId: string };
+    // DELETE marked the profile before it started the execution: a write right after the 202 is refused.
+    expect((await documents.send(new GetCommand({ TableName: profilesTable, Key: profileKey(userId) }))).Item?.deletion).toMatchObject({
+      executionName: deletionExecutionName(userId, 2),
+    });
     await sfnLocal.executions.waitFor(executionId);
     const put = await profileApi.handler(
       httpApiEvent({ method: "PUT", path: "/profiles/me", claims: cognitoClaims(userId, email), body: JSON.stringify({ displayName: "Changed" }), headers: { "if-match": "*" } }),
