@@ -7,15 +7,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateTableCommand, DeleteTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import fc from "fast-check";
 import { newFileId, objectKey, parseS3Message, safeFileName } from "../../lambdas/files/domain";
-import { FILES_TABLE_SCHEMA, OWNER_METADATA } from "../../lambdas/files/schema";
+import { OWNER_METADATA } from "../../lambdas/files/schema";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../support/dynamodb-local";
 import { cognitoClaims, httpApiEvent, lambdaContext, sqsEvent } from "../support/events";
-import { testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
+import { createFilesTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
 import { motoEndpoint } from "../support/moto";
 import { Documented, anyBody, anyHeaderValue, anyJsonValue, anyQueryValue, expectDocumented, fcParams, hostileString } from "./support";
 
@@ -53,21 +53,7 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: bucketName, VersioningConfiguration: { Status: "Enabled" } }));
   const ddb = testDynamoDbClient();
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: FILES_TABLE_SCHEMA.partitionKey.name, AttributeType: "S" },
-        { AttributeName: FILES_TABLE_SCHEMA.sortKey.name, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: FILES_TABLE_SCHEMA.partitionKey.name, KeyType: "HASH" },
-        { AttributeName: FILES_TABLE_SCHEMA.sortKey.name, KeyType: "RANGE" },
-      ],
-    }),
-  );
-  await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  await createFilesTable(ddb, tableName);
   documents = DynamoDBDocumentClient.from(ddb);
   useLocalAws({
     AWS_ENDPOINT_URL_S3: endpoint,

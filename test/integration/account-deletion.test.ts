@@ -10,11 +10,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { FILES_TABLE_SCHEMA } from "../../lambdas/files/schema";
 import { migrate } from "../../lambdas/analytics/migrations";
 import { MIGRATIONS } from "../../lambdas/analytics/migrations/index";
 import { deleteUserFiles, InvalidTaskInputError, parseDeleteFilesInput, userUploadsPrefix } from "../../lambdas/deletion/files";
@@ -27,7 +25,7 @@ import { resourcesOf, synthApp } from "../support/app-synth";
 import { AnalyticsTestDb, startAnalyticsDb } from "../support/analytics";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../support/dynamodb-local";
 import { cognitoClaims, httpApiEvent, lambdaContext } from "../support/events";
-import { createProfilesTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
+import { createFilesTable, createProfilesTable, testDynamoDbClient, uniqueTableName, useLocalAws } from "../support/local-aws";
 import { motoEndpoint } from "../support/moto";
 import { failure, invokeHandlers, LocalStepFunctions, startLocalStepFunctions } from "../support/step-functions";
 
@@ -96,22 +94,7 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
   await createProfilesTable(ddb, profilesTable);
-  const { partitionKey, sortKey } = FILES_TABLE_SCHEMA;
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: filesTable,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: partitionKey.name, AttributeType: "S" },
-        { AttributeName: sortKey.name, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey.name, KeyType: "HASH" },
-        { AttributeName: sortKey.name, KeyType: "RANGE" },
-      ],
-    }),
-  );
-  await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: filesTable });
+  await createFilesTable(ddb, filesTable);
   userPoolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: `deletion-${suffix}`, UsernameAttributes: ["email"] }))).UserPool?.Id as string;
 
   // The handlers read their environment at cold start: load them now.

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { FILES_TABLE_SCHEMA } from "../../lambdas/files/schema";
 import { PROFILES_TABLE_SCHEMA } from "../../lambdas/profile/schema";
 import { DYNAMODB_ENDPOINT_ENV, LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamodb-local";
 
@@ -71,6 +72,26 @@ export async function createProfilesTable(client: DynamoDBClient, tableName: str
   const streamArn = out.TableDescription?.LatestStreamArn;
   if (streamArn === undefined) throw new Error(`CreateTable ${tableName} returned no LatestStreamArn`);
   return streamArn;
+}
+
+/** Creates the files table as the stack does (key attributes from lambdas/files/schema.ts, on-demand). */
+export async function createFilesTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { partitionKey, sortKey } = FILES_TABLE_SCHEMA;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
+        { AttributeName: sortKey.name, AttributeType: sortKey.type },
+      ],
+      KeySchema: [
+        { AttributeName: partitionKey.name, KeyType: "HASH" },
+        { AttributeName: sortKey.name, KeyType: "RANGE" },
+      ],
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
 }
 
 export async function deleteTable(client: DynamoDBClient, tableName: string): Promise<void> {
