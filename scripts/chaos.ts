@@ -19,6 +19,8 @@ import { freePort } from "../local/emulators/process";
 import { startLocalPlatform } from "../local/platform/start";
 
 async function main(): Promise<number> {
+  // The SDK warns on Node < 22 (Lambda runs nodejs22.x): noise in the campaign's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const { values } = parseArgs({
     options: {
       users: { type: "string", default: "50" },

@@ -33,7 +33,8 @@ export function formatCampaign(r: CampaignReport): string {
       ],
     ),
   );
-  out.push("", table(["dead-letter queue / failure destination", "new messages"], [...r.deadLetters].map(([q, n]) => [q, n])));
+  const firing = new Map(r.alarms.map((a) => [a.queue, a.firing.length > 0 ? a.firing.join(", ") : "NONE"]));
+  out.push("", table(["dead-letter queue / failure destination", "new messages", "alarm that would fire"], [...r.deadLetters].map(([q, n]) => [q, n, firing.get(q) ?? "-"])));
   const answers: Array<[string, string]> = [...r.answers.byRoute].map(([route, m]) => [route, [...m].sort((a, b) => a[0] - b[0]).map(([st, n]) => `${st}×${n}`).join(" ")]);
   out.push("", table(["route", "answers (status×count)"], answers));
   out.push(

@@ -5,6 +5,7 @@
  * Only local addresses are used: the platform's endpoint, API, Data API and PostgreSQL.
  */
 import { randomUUID } from "node:crypto";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { Message, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -12,6 +13,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Client } from "pg";
 import type { LocalPlatform } from "../../local/platform/start";
 import { LOCAL_AWS } from "../../local/runtime/types";
+import { AlarmCheck, alarmsForQueues, describeAllAlarms } from "./alarms";
 import { DEFAULT_RATES, FaultInjector, FaultKind, FaultRates, POISON_PREFIX } from "./faults";
 import { Flow, FlowName, Flows } from "./flows";
 import { depth, isDeadLetter, listMessages, platformQueues } from "./queues";
@@ -45,6 +47,8 @@ export interface CampaignReport {
   readonly flows: ReadonlyMap<FlowName, Flow>;
   readonly put: { readonly activityRecords: number; readonly malformedRecords: number; readonly poisonMessages: number };
   readonly deadLetters: ReadonlyMap<string, number>;
+  /** Per dead-letter queue that received messages: its depth and the deployed alarms that would fire at it. */
+  readonly alarms: readonly AlarmCheck[];
   readonly answers: Tally;
   readonly deletedUsers: number;
   readonly verdict: Verdict;
@@ -65,6 +69,7 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
   const sqs = new SQSClient(aws);
   const kinesis = new KinesisClient({ ...aws, requestHandler: new NodeHttpHandler() });
   const ddb = new DynamoDBClient(aws);
+  const cloudwatch = new CloudWatchClient(aws);
   const db = new Client({ connectionString: platform.analyticsDatabaseUrl });
   await db.connect();
   const timings: Record<string, number> = {};
@@ -98,12 +103,17 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
 
     const fresh = new Map<string, Message[]>();
     const deadLetters = new Map<string, number>();
+    const dlqDepths = new Map<string, number>();
     for (const [name, url] of deadQueues) {
       const all = await listMessages(sqs, url);
       const known = baseline.get(name)!;
       fresh.set(name, all.filter((m) => !known.has(m.MessageId!)));
       deadLetters.set(name, fresh.get(name)!.length);
+      if (fresh.get(name)!.length > 0) dlqDepths.set(name, all.length);
     }
+    // Every queue that received a dead letter must have an alarm that fires at its depth (someone is told).
+    const alarms = alarmsForQueues(await describeAllAlarms(cloudwatch), dlqDepths);
+    const silent = alarms.filter((a) => a.firing.length === 0).map((a) => `${a.queue} holds ${a.depth} message(s), and no deployed alarm with an action would fire at that depth`);
     const tv = Date.now();
     const compared = { table: String(platform.deployment.outputs.profiles_table_name), users, poison, deadLetters: { fresh }, prefix: PREFIX };
     const verdict = await verify({ ddb, db, ...compared });
@@ -119,11 +129,12 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
       flows: flows.flows,
       put: { activityRecords, malformedRecords: poison.kinesisSequences.length, poisonMessages: poison.sqsBodies.length },
       deadLetters,
+      alarms,
       answers: tally,
       deletedUsers: users.filter((u) => u.deleted).length,
       verdict,
       timings,
-      mismatches: [...drainProblems, ...tally.surprises, ...verdict.mismatches],
+      mismatches: [...drainProblems, ...tally.surprises, ...verdict.mismatches, ...silent],
       compared,
     };
   } finally {
@@ -131,6 +142,7 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
     flows.close();
     await db.end();
     sqs.destroy();
+    cloudwatch.destroy();
     kinesis.destroy();
     ddb.destroy();
   }

@@ -820,6 +820,10 @@ describe("reliability campaign: nothing lost under injected faults (scripts/chao
     expect(report.verdict.eventsCompared).toBeGreaterThan(0);
     expect(report.verdict.poisonFound).toBe(4);
     expect(report.deadLetters.get("platform-local-analytics-ingest-dlq")).toBe(2);
+    // Each queue that received dead letters has a deployed alarm (read back from the endpoint) that would fire and notify.
+    const firing = new Map(report.alarms.map((a) => [a.queue, a.firing]));
+    expect(firing.get("platform-local-analytics-ingest-dlq")).toEqual([expect.any(String)]);
+    expect(firing.get("platform-local-activity-processor-failures")).toEqual([expect.any(String)]);
     expect(report.faults.dynamodbThrottled + report.faults.dataApiResuming + report.faults.dataApi5xx).toBeGreaterThan(0);
     expect(report.faults.sqsVisibilityExpired + report.faults.snsDuplicate).toBeGreaterThan(0);
   });
