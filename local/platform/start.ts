@@ -16,7 +16,7 @@ import { cognitoTriggers } from "../runtime/cognito-triggers";
 import { Deployment, readDeployment } from "../runtime/deployment";
 import { EventSourceMappingStore } from "../runtime/esm-store";
 import { dynamoDbMetadata } from "../runtime/dynamodb-metadata";
-import { serializeKinesisWrites } from "../runtime/kinesis-serial";
+import { motoLane } from "../runtime/moto-lanes";
 import { MotoJournal, seedMoto } from "../runtime/moto-journal";
 import { stackHash, stateMismatch } from "./restore";
 import { declaredDatabases, ensureDatabases } from "./databases";
@@ -180,7 +180,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     cleanups.push(() => executions.stop());
     const runtimeHandlers: GatewayHandler[] = [
-      serializeKinesisWrites(),
       dynamoDbMetadata(paths.dynamodbMetadata),
       lambdaApi({ registry, mappings, moto: endpoint, log }),
       cognitoTriggers({ moto: endpoint, invoke: registry.invoke, log }),
@@ -191,6 +190,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       upstreams: { moto: moto.endpoint, dynamodb: dynamodb.endpoint, rdsData: dataApi.endpoint },
       handlers: runtimeHandlers,
       motoForward: (base, req) => journal.forward(base, req),
+      lane: motoLane,
       log,
     });
     cleanups.push(() => gw.close());

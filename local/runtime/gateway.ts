@@ -55,6 +55,11 @@ export interface GatewayOptions {
   readonly log?: RuntimeLog;
   /** How requests reach moto (the replay journal records them while Terraform applies). @default forwardTo */
   readonly motoForward?: (moto: string, req: GatewayRequest) => Promise<GatewayResponse>;
+  /**
+   * Requests to moto with the same lane are sent one at a time, in arrival order (an emulator that is not safe under
+   * concurrency; see moto-lanes.ts); undefined: sent at once. A failed request does not stop its lane.
+   */
+  readonly lane?: (req: GatewayRequest) => string | undefined;
 }
 
 export interface Gateway {
@@ -157,6 +162,18 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 export function startGateway(options: GatewayOptions): Promise<Gateway> {
   let handlers: readonly GatewayHandler[] = options.handlers ?? [];
   const log = options.log;
+  const lanes = new Map<string, Promise<unknown>>();
+  const inLane = (key: string | undefined, send: () => Promise<GatewayResponse>): Promise<GatewayResponse> => {
+    if (key === undefined) return send();
+    const answer = (lanes.get(key) ?? Promise.resolve()).then(send);
+    const tail = answer.catch(() => undefined);
+    lanes.set(key, tail);
+    // Forget an idle lane (nothing queued behind this request).
+    void tail.then(() => {
+      if (lanes.get(key) === tail) lanes.delete(key);
+    });
+    return answer;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
@@ -185,8 +202,8 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
               target: override.target ?? greq.target,
               headers: { ...greq.headers, ...(override.target !== undefined ? { "x-amz-target": override.target } : {}) },
             };
-      const answer = upstream === "moto" && options.motoForward !== undefined ? await options.motoForward(base, sent) : await forwardTo(base, sent);
-      return answer;
+      if (upstream !== "moto") return forwardTo(base, sent);
+      return inLane(options.lane?.(sent), () => (options.motoForward !== undefined ? options.motoForward(base, sent) : forwardTo(base, sent)));
     };
     let answer: GatewayResponse | undefined;
     for (const h of handlers) {
