@@ -154,6 +154,11 @@ function makeDirectory(user: OsUser | undefined, given?: string): string {
 
 /** Sends `signal`, waits up to `graceMs` for `exited`, then SIGKILLs and waits for the exit. */
 export async function stopProcess(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  // A started server is unref'd (it must not keep its parent alive). While we wait for it to exit, it must: otherwise,
+  // with nothing else pending, Node ends the whole process with code 0 before the exit event arrives, and the caller's
+  // exit code (jest's failures, a script's mismatches) is lost. Measured: jest's global teardown and `npm run chaos`
+  // both exited 0 this way after failing.
+  child.ref();
   child.kill(signal);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolveTimeout) => {
