@@ -56,6 +56,13 @@ function lambdaRetries(task: TaskResource, extra: readonly Retrier[] = []): Retr
 }
 
 const failed = { errors: ["States.ALL"], next: "Failed", resultPath: "$.error" } as const;
+/**
+ * A DynamoDB or Cognito call that timed out (States.Timeout: no answer within the task's TimeoutSeconds) is tried again:
+ * each of these steps is idempotent (MarkProfile only sets a missing mark, AdminDeleteUser of a deleted user is caught,
+ * WriteAudit puts the same item). Measured on the local platform under the campaign's load: without it, one slow call
+ * ended the whole deletion in Failed.
+ */
+const timedOut: Retrier = { errors: ["States.Timeout"], intervalSeconds: 5, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 60, jitter: "FULL" };
 const userKey = { [PARTITION_KEY]: { "S.$": `States.Format('${USER_PARTITION_PREFIX}{}', $.userId)` } };
 
 /**
@@ -150,7 +157,7 @@ export class AccountDeletion extends Construct {
         MarkProfile: States.task(mark, {
           comment: "The profile takes no more writes (409). Already gone (a re-run): go on.",
           resultPath: null,
-          retry: [Retry.transient(mark)],
+          retry: [Retry.transient(mark), timedOut],
           catch: [{ errors: ["DynamoDB.ConditionalCheckFailedException"], next: "InitFiles", resultPath: null }, failed],
           next: "InitFiles",
         }),
@@ -168,7 +175,7 @@ export class AccountDeletion extends Construct {
         DeleteCognitoUser: States.task(deleteCognitoUser, {
           comment: "Already deleted (a re-run): go on.",
           resultPath: null,
-          retry: [Retry.transient(deleteCognitoUser)],
+          retry: [Retry.transient(deleteCognitoUser), timedOut],
           catch: [{ errors: ["CognitoIdentityProvider.UserNotFoundException"], next: "WaitForInFlightEvents", resultPath: null }, failed],
           next: "WaitForInFlightEvents",
         }),
@@ -178,7 +185,7 @@ export class AccountDeletion extends Construct {
           next: "SweepAnalytics",
         }),
         SweepAnalytics: States.task(sweep, { resultPath: "$.sweep", retry: lambdaRetries(sweep), catch: [failed], next: "WriteAudit" }),
-        WriteAudit: States.task(audit, { resultPath: null, retry: [Retry.transient(audit)], catch: [failed], next: "Done" }),
+        WriteAudit: States.task(audit, { resultPath: null, retry: [Retry.transient(audit), timedOut], catch: [failed], next: "Done" }),
         Done: States.succeed(),
         Failed: States.fail({ error: "DeleteUserFailed", causePath: "$.error.Cause" }),
       },

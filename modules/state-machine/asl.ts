@@ -48,7 +48,11 @@ export interface TaskOptions extends Common, Transition {
   readonly retry?: readonly Retrier[];
   /** Catchers, tried in order; a Task needs at least one. */
   readonly catch?: readonly Catcher[];
-  /** Seconds before the task fails with States.Timeout. @default none (ASL: 99999999) */
+  /**
+   * Seconds before the task fails with States.Timeout. @default the task resource's: a Lambda function's timeout + 60 s
+   * (INVOKE_TIMEOUT_MARGIN_SECONDS), 60 s for DynamoDB and AWS SDK calls. Always written out: AWS's default when absent
+   * (99999999) and the ASL specification's (60, what local interpreters apply) differ.
+   */
   readonly timeoutSeconds?: number;
   /** Seconds between heartbeats before States.HeartbeatTimeout. @default none */
   readonly heartbeatSeconds?: number;
@@ -271,7 +275,7 @@ export function renderState(s: State): Asl {
       put(out, "ResultSelector", s.resultSelector);
       put(out, "ResultPath", s.resultPath);
       put(out, "OutputPath", s.outputPath);
-      put(out, "TimeoutSeconds", s.timeoutSeconds);
+      put(out, "TimeoutSeconds", s.timeoutSeconds ?? s.task.defaultTimeoutSeconds);
       put(out, "HeartbeatSeconds", s.heartbeatSeconds);
       if (s.retry && s.retry.length > 0) out.Retry = s.retry.map(renderRetrier);
       if (s.catch && s.catch.length > 0) out.Catch = s.catch.map(renderCatcher);

@@ -264,6 +264,7 @@ describe("StateMachine definition", () => {
         { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], Next: "DeleteFiles", ResultPath: "$.markError" },
         { ErrorEquals: ["States.ALL"], Next: "Failed", ResultPath: "$.error" },
       ],
+      TimeoutSeconds: 60,
       Next: "DeleteFiles",
     });
     expect(asl.States.DeleteFiles).toMatchObject({
@@ -297,10 +298,32 @@ describe("StateMachine definition", () => {
       expect(sm.toAsl()).toEqual({
         StartAt: "Work",
         States: {
-          Work: { Type: "Task", Resource: (s.node.findChild("DeleteUserFn") as LambdaFunction).arn, Retry: [expect.objectContaining({ ErrorEquals: [...LAMBDA_TRANSIENT_ERRORS] })], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }], End: true },
+          Work: { Type: "Task", Resource: (s.node.findChild("DeleteUserFn") as LambdaFunction).arn, Retry: [expect.objectContaining({ ErrorEquals: [...LAMBDA_TRANSIENT_ERRORS] })], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }], TimeoutSeconds: 70, End: true },
           Failed: { Type: "Fail", Error: "WorkFailed" },
         },
       });
+    });
+  });
+
+  it("writes every Task's TimeoutSeconds: the function's timeout + 60 s, 60 s for DynamoDB and SDK calls, 960 s for an imported function of unknown timeout; a state's own value wins", () => {
+    synthStack((s) => {
+      withAccount(s);
+      const fn = new LambdaFunction(s, "Fn", { name: "fn", entry: ENTRY, timeoutSeconds: 45 });
+      const imported = LambdaFunction.fromArn(s, "Imported", "arn:aws:lambda:eu-west-1:123456789012:function:other");
+      const table = new Table(s, "T", { name: "t", partitionKey: { name: "pk", type: "S" } });
+      const call = Tasks.dynamoDb("getItem", table, { Key: { pk: { S: "x" } } });
+      const sdk = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", { parameters: { UserPoolId: "p", Username: "u" }, resources: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_x"] });
+      const own = Tasks.invoke(fn);
+      const task = (t: TaskResource, next?: string, timeoutSeconds?: number) => States.task(t, { retry: [Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "Failed" }], timeoutSeconds, ...(next ? { next } : {}) });
+      const sm = new StateMachine(s, "Timeouts", {
+        name: "timeouts",
+        definition: {
+          startAt: "A",
+          states: { A: task(Tasks.invoke(fn), "B"), B: task(Tasks.invoke(imported), "C"), C: task(call, "D"), D: task(sdk, "E"), E: task(own, undefined, 5), Failed: States.fail() },
+        },
+      });
+      const states = sm.toAsl().States as Record<string, { TimeoutSeconds?: number }>;
+      expect(Object.fromEntries(Object.entries(states).map(([k, v]) => [k, v.TimeoutSeconds]))).toEqual({ A: 105, B: 960, C: 60, D: 60, E: 5, Failed: undefined });
     });
   });
 });

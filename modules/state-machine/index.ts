@@ -38,7 +38,7 @@ export type {
   WaitOptions,
   WaitState,
 } from "./asl";
-export { AWS_SDK_SERVICES, DYNAMODB_TRANSIENT_ERRORS, LAMBDA_TRANSIENT_ERRORS, Tasks, awsSdkTransientErrors } from "./tasks";
+export { AWS_SDK_SERVICES, DYNAMODB_TRANSIENT_ERRORS, INVOKE_TIMEOUT_MARGIN_SECONDS, LAMBDA_TRANSIENT_ERRORS, SDK_CALL_TIMEOUT_SECONDS, Tasks, awsSdkTransientErrors } from "./tasks";
 export type { AwsSdkOptions, DynamoDbAction, InvokeOptions, JsonObject, JsonValue, TaskGrantee, TaskResource } from "./tasks";
 export { validateDefinition, withPlaceholders } from "./validate-definition";
 export { LOG_LEVELS } from "./validate-props";

@@ -73,6 +73,11 @@ export interface TaskResource {
   readonly parameters?: JsonObject;
   /** Errors of the service that a retry can cure (throttling, 5xx). */
   readonly transientErrors: readonly string[];
+  /**
+   * The Task's TimeoutSeconds unless the state sets one: written out, because AWS (99999999 when absent) and the ASL
+   * specification (60) disagree on the default, and a call that never answers must not hold the execution.
+   */
+  readonly defaultTimeoutSeconds?: number;
   /** What the factory was called with, for error messages, e.g. `Tasks.dynamoDb("updateItem", …)`. */
   readonly description: string;
   /** Problems found when the factory was called (reported by the state machine, with its path and the state). */
@@ -119,6 +124,15 @@ export interface AwsSdkOptions {
   readonly allowWildcard?: boolean;
 }
 
+/**
+ * Task timeouts written by the factories: a Lambda task waits for the function's own timeout plus this margin (a cold
+ * start, the invocation's overhead); a DynamoDB or SDK call gets SDK_CALL_TIMEOUT_SECONDS. An imported function whose
+ * timeout is unknown gets Lambda's maximum (900 s) plus the margin.
+ */
+export const INVOKE_TIMEOUT_MARGIN_SECONDS = 60;
+export const SDK_CALL_TIMEOUT_SECONDS = 60;
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
 /** Factories of Task resources: each one knows its ASL Resource, its grant and its service's transient errors. */
 export class Tasks {
   /**
@@ -130,6 +144,7 @@ export class Tasks {
       resource: fn.arn,
       parameters: options.payload,
       transientErrors: [...LAMBDA_TRANSIENT_ERRORS],
+      defaultTimeoutSeconds: (fn.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS) + INVOKE_TIMEOUT_MARGIN_SECONDS,
       description: `Tasks.invoke(${(fn as Partial<IConstruct>).node?.path ?? "function"})`,
       grant: (grantee) => grantee.addToPrincipalPolicy({ actions: [...LAMBDA_INVOKE_ACTIONS], resources: [fn.arn] }),
     });
@@ -147,6 +162,7 @@ export class Tasks {
       resource: `arn:aws:states:::dynamodb:${action}`,
       parameters: { ...parameters, TableName: table.name },
       transientErrors: [...DYNAMODB_TRANSIENT_ERRORS],
+      defaultTimeoutSeconds: SDK_CALL_TIMEOUT_SECONDS,
       description: `Tasks.dynamoDb("${action}", ${table.node.path})`,
       problems:
         iamAction === undefined
@@ -203,6 +219,7 @@ export class Tasks {
       resource: `arn:aws:states:::aws-sdk:${service}:${action}`,
       parameters: options.parameters,
       transientErrors: awsSdkTransientErrors(errorPrefix),
+      defaultTimeoutSeconds: SDK_CALL_TIMEOUT_SECONDS,
       description: `Tasks.awsSdk("${service}", "${action}")`,
       problems,
       grant: (grantee) => {

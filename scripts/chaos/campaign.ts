@@ -173,7 +173,12 @@ async function drain(platform: LocalPlatform, sqs: SQSClient, queues: Map<string
       const got = await call(platform.apiUrl, u.token, "GET", "/profiles/me/deletion");
       tally.count("GET /profiles/me/deletion", got.status);
       if (got.status === 200 && got.body.status !== "RUNNING") {
-        if (got.body.status !== "SUCCEEDED") problems.push(`user ${u.index}: the deletion workflow ended ${got.body.status} (${got.body.error})`);
+        if (got.body.status !== "SUCCEEDED") {
+          // The API gives the error name only; the local runtime keeps the cause (which state, what failed).
+          const execution = platform.executions.get(String(got.body.executionId));
+          const steps = (execution?.stateFailures ?? []).map((f) => `${f.state} ${f.error} after ${Math.round((f.at.getTime() - execution!.startDate.getTime()) / 1000)} s`);
+          problems.push(`user ${u.index}: the deletion workflow ended ${got.body.status} (${got.body.error}${execution?.cause !== undefined ? `: ${execution.cause.slice(0, 300)}` : ""}; failed steps: ${steps.join(", ") || "none recorded"})`);
+        }
         break;
       }
       if (Date.now() > deadline) {

@@ -26,6 +26,11 @@ export interface Execution {
   output?: string;
   error?: string;
   cause?: string;
+  /**
+   * Each state failure, retried or caught or not (state, error, cause; the latest 50): what Step Functions' execution
+   * history would show, to tell which step failed when the execution ends in a Fail state.
+   */
+  readonly stateFailures: Array<{ readonly state: string; readonly error: string; readonly cause: string; readonly at: Date }>;
   /** Settles when the execution stops. */
   readonly done: Promise<void>;
   abort(): void;
@@ -111,6 +116,7 @@ export class ExecutionStore {
       input,
       startDate,
       status: "RUNNING",
+      stateFailures: [],
       done: run.result.then(
         (output) => {
           execution.status = "SUCCEEDED";
@@ -130,6 +136,14 @@ export class ExecutionStore {
       abort: () => run.abort(),
     };
     this.executions.set(arn, execution);
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type !== "StateFailed") continue;
+        const cause = typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause ?? null);
+        execution.stateFailures.push({ state: event.state.name, error: event.Error, cause: cause.slice(0, 500), at: new Date(event.timestamp) });
+        if (execution.stateFailures.length > 50) execution.stateFailures.shift();
+      }
+    })().catch(() => undefined);
     this.options.log?.info(`execution ${name} of ${req.stateMachineName} started`);
     return execution;
   }
