@@ -8,7 +8,7 @@
  *   npm run chaos -- --load            # conservation at 50 users, then load
  *   npm run load -- --duration 5       # load only
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,16 +39,20 @@ async function main(): Promise<number> {
   if (!(duration > 0 && duration <= 60)) throw new Error(`--duration: expected 0–60 seconds, got ${values.duration}`);
 
   const root = mkdtempSync(join(tmpdir(), "platform-chaos-"));
+  mkdirSync(join(root, "logs"), { recursive: true });
+  const functionLog = createWriteStream(join(root, "logs", "functions.log"));
   const started = Date.now();
-  console.log(`[chaos] starting the local platform in ${root} (terraform apply of platform-local, ~2–3 min)`);
+  console.log(`[chaos] starting the local platform in ${root} (terraform apply of platform-local, ~2–3 min; function output in logs/functions.log, kept with --keep-root)`);
   const platform = await startLocalPlatform({
     root,
     reset: true,
     endpointPort: await freePort(),
     apiPort: await freePort(),
+    webPort: false,
     sqsRetryDelaySeconds: 1,
     testUser: false,
-    functionOutput: () => undefined,
+    // Every function's output, for the diagnosis of a mismatch (kept with --keep-root).
+    functionOutput: (line, meta) => void functionLog.write(`[${meta.functionName}] ${meta.requestId ?? "-"} ${line}\n`),
     log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(`[local] ${m}`) },
   });
   console.log(`[chaos] platform ready in ${Math.round((Date.now() - started) / 1000)} s: API ${platform.apiUrl}`);
@@ -66,13 +70,19 @@ async function main(): Promise<number> {
     }
   } finally {
     await platform.stop();
+    await new Promise((r) => functionLog.end(r));
     if (!values["keep-root"]) rmSync(root, { recursive: true, force: true });
   }
   return failed ? 1 : 0;
 }
 
+// Until main() settles, this process stays alive: stopping unref'd servers must never let Node end it with code 0.
+const keepAlive = setInterval(() => undefined, 60_000);
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    clearInterval(keepAlive);
+    process.exit(code);
+  },
   (err: unknown) => {
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exit(2);
