@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>"],
-  testMatch: ["**/*.test.ts"],
+  testMatch: ["**/*.test.ts", "**/*.test.tsx"],
   testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/", "/dist/", "/.tfwork/", "/.local/"],
   moduleFileExtensions: ["js", "mjs", "cjs", "jsx", "ts", "tsx", "json", "node", "sql"],
   transform: {
@@ -10,9 +10,16 @@ module.exports = {
     "^.+\\.sql$": "<rootDir>/test/support/text-transform.js",
     // jose ships ES modules only: compiled to CommonJS for the tests like the TypeScript sources.
     "node_modules/jose/.+\\.js$": ["@swc/jest", { module: { type: "commonjs" } }],
-    "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
+    // preact (the web app's view library) ships ES modules (.mjs) only: the same, for web/src tests that import it.
+    "node_modules/preact/.+\\.m?js$": ["@swc/jest", { module: { type: "commonjs" } }],
+    "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
+    // web/src/**/*.tsx: JSX for Preact (automatic runtime, preact/jsx-runtime), as esbuild builds it (web/build.ts).
+    "^.+\\.tsx$": [
+      "@swc/jest",
+      { jsc: { target: "es2022", parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic", importSource: "preact" } } }, module: { type: "commonjs" } },
+    ],
   },
-  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(jose|preact)/)"],
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",

@@ -486,3 +486,40 @@ describe("diffCost", () => {
     expect(md).toContain("| … 3 more |");
   });
 });
+
+describe("CloudFront", () => {
+  const dist = (fnOnEvery: boolean) => ({
+    address: "aws_cloudfront_distribution.d",
+    values: {
+      default_cache_behavior: [{ function_association: [{ event_type: "viewer-request" }] }],
+      ordered_cache_behavior: [{ path_pattern: "/api/*", function_association: fnOnEvery ? [{ event_type: "viewer-request" }] : [] }],
+    },
+  });
+
+  it("costs nothing idle; at load prices HTTPS requests, data out and one function invocation per request", () => {
+    const e = estimate(planOf(dist(true), { address: "aws_cloudfront_function.f" }), load({ cdnRequestsPerMonth: 10_000_000, cdnDataOutGbPerMonth: 100 }));
+    expect(e.idle.total).toBe(0);
+    const expected = 1000 * EU["cloudfront.httpsRequests"].usd + 100 * EU["cloudfront.dataTransferOutGb"].usd + 10 * EU["cloudfront.functionInvocations"].usd;
+    expect(e.load.total).toBeCloseTo(expected, 6);
+    expect(line(e.load, "aws_cloudfront_distribution.d").basis).toMatch(/10,000,000 function invocations \(every behaviour runs a viewer-request function\)/);
+    expect(e.unpriced).toEqual([]);
+    expect(e.freeResources).toBe(1);
+  });
+
+  it("counts every request as an invocation when only some behaviours run a function (an upper bound, said so)", () => {
+    const e = estimate(planOf(dist(false)), load({ cdnRequestsPerMonth: 1_000_000 }));
+    expect(line(e.load, "aws_cloudfront_distribution.d").basis).toMatch(/upper bound/);
+  });
+
+  it("prices the additional real-time metrics as 8 custom metrics, idle", () => {
+    const e = estimate(planOf({ address: "aws_cloudfront_monitoring_subscription.m", values: { monitoring_subscription: [{ realtime_metrics_subscription_config: [{ realtime_metrics_subscription_status: "Enabled" }] }] } }));
+    expect(e.idle.total).toBeCloseTo(8 * EU["cloudwatch.customMetrics"].usd, 10);
+    expect(e.idle.total).toBeCloseTo(2.4, 10);
+  });
+
+  it("treats uploaded site objects as priced on their bucket", () => {
+    const e = estimate(planOf({ address: "aws_s3_object.o", values: { key: "index.html" } }));
+    expect(e.unpriced).toEqual([]);
+    expect(e.freeResources).toBe(1);
+  });
+});

@@ -143,6 +143,12 @@ export const ALLOCATION_RULES: ReadonlyArray<{ readonly metric: LoadMetric; read
     over: "Firehose delivery streams (aws_kinesis_firehose_delivery_stream)",
     rule: "split evenly; GB ingested at the first-band rate (the objects it writes are S3 storage and requests, which objectStorageGb/objectWritesPerMonth cover)",
   },
+  {
+    metric: "cdnRequestsPerMonth",
+    over: "CloudFront distributions (aws_cloudfront_distribution)",
+    rule: "split evenly; HTTPS requests, and one CloudFront Function invocation each where the distribution's behaviours run a viewer-request function (the SPA fallback, the /api prefix stripper)",
+  },
+  { metric: "cdnDataOutGbPerMonth", over: "CloudFront distributions", rule: "split evenly; data transfer out to viewers, first 10 TB band of the stack region's continent" },
   { metric: "athenaTbScannedPerMonth", over: "Athena workgroups (aws_athena_workgroup)", rule: "split evenly; TB scanned (Athena bills at least 10 MB per query)" },
   {
     metric: "deviceMessagesPerMonth",
@@ -711,6 +717,36 @@ const stateMachine: Pricer = {
   },
 };
 
+/** CloudFront's additional metrics of one distribution are billed as this many CloudWatch custom metrics. */
+export const CLOUDFRONT_ADDITIONAL_METRICS = 8;
+
+/** Every viewer request runs the viewer-request function of its behaviour, if that behaviour has one. */
+function runsFunctions(r: PlanResource): { all: boolean; any: boolean } {
+  const behaviors = [first(r.values.default_cache_behavior), ...((r.values.ordered_cache_behavior as Attrs[] | undefined) ?? [])].filter((b): b is Attrs => b !== undefined);
+  const withFn = behaviors.filter((b) => Array.isArray(b.function_association) && b.function_association.length > 0);
+  return { all: behaviors.length > 0 && withFn.length === behaviors.length, any: withFn.length > 0 };
+}
+
+const cloudfrontDistribution: Pricer = {
+  idle: () => [{ note: "no charge without requests" }],
+  load: (r, ctx) => {
+    const requests = ctx.share("cdnRequestsPerMonth", r);
+    const gb = ctx.share("cdnDataOutGbPerMonth", r);
+    const usage: Usage[] = [];
+    if (requests > 0) usage.push({ dimension: "cloudfront.httpsRequests", quantity: requests, what: `${n(requests)} HTTPS requests` });
+    if (gb > 0) usage.push({ dimension: "cloudfront.dataTransferOutGb", quantity: gb, what: `${n(gb)} GB to viewers` });
+    const fns = runsFunctions(r);
+    if (requests > 0 && fns.any) {
+      usage.push({
+        dimension: "cloudfront.functionInvocations",
+        quantity: requests,
+        what: `${n(requests)} function invocations (${fns.all ? "every behaviour runs a viewer-request function" : "some behaviours run a function: every request counted, an upper bound"})`,
+      });
+    }
+    return usage.length > 0 ? usage : [{ note: "no CDN traffic allocated" }];
+  },
+};
+
 const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_lambda_function: lambdaFunction,
   aws_apigatewayv2_api: httpApi,
@@ -731,7 +767,13 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_rds_cluster_instance: auroraInstance,
   aws_secretsmanager_secret: secret,
   aws_sfn_state_machine: stateMachine,
-  aws_cloudfront_distribution: usageOnly(["cloudfront.dataTransferOutGb", "cloudfront.httpsRequests"], "the load profile has no CDN metric"),
+  aws_cloudfront_distribution: cloudfrontDistribution,
+  aws_cloudfront_monitoring_subscription: {
+    idle: (r) =>
+      r.values.monitoring_subscription?.[0]?.realtime_metrics_subscription_config?.[0]?.realtime_metrics_subscription_status === "Disabled"
+        ? [{ note: "additional metrics disabled" }]
+        : [{ dimension: "cloudwatch.customMetrics", quantity: CLOUDFRONT_ADDITIONAL_METRICS, what: `${CLOUDFRONT_ADDITIONAL_METRICS} additional CloudFront metrics` }],
+  },
   aws_kinesis_firehose_delivery_stream: firehoseDeliveryStream,
   aws_athena_workgroup: athenaWorkgroup,
   aws_iot_topic_rule: iotTopicRule,
@@ -758,6 +800,8 @@ const TARGETS: Readonly<Partial<Record<LoadMetric, (r: PlanResource, ctx: Omit<C
   monthlyActiveUsers: (r) => r.type === "aws_cognito_user_pool",
   stateTransitionsPerMonth: (r) => r.type === "aws_sfn_state_machine" && !isExpress(r),
   lakeIngestGbPerMonth: (r) => r.type === "aws_kinesis_firehose_delivery_stream",
+  cdnRequestsPerMonth: (r) => r.type === "aws_cloudfront_distribution",
+  cdnDataOutGbPerMonth: (r) => r.type === "aws_cloudfront_distribution",
   athenaTbScannedPerMonth: (r) => r.type === "aws_athena_workgroup",
   deviceMessagesPerMonth: (r) => r.type === "aws_iot_topic_rule",
 };

@@ -4,7 +4,7 @@ import { synthApp } from "../test/support/app-synth";
 import { validateAndPlan } from "../test/support/terraform";
 import { dev } from "../environments/dev";
 import { prod } from "../environments/prod";
-import type { EnvironmentInput } from "../environments/schema";
+import { EnvironmentInput, loadEnvironment } from "../environments/schema";
 import { CostEstimate, estimateMonthlyCost, formatCostMarkdown } from "./estimate";
 
 const ENVIRONMENTS: Record<string, EnvironmentInput> = { dev, prod };
@@ -16,7 +16,7 @@ beforeAll(async () => {
     Object.entries(ENVIRONMENTS).map(async ([name, env]) => {
       const { validate, plan } = await validateAndPlan(synth.stackDir(`platform-${name}`));
       if (!validate.valid) throw new Error(`platform-${name} is not valid Terraform:\n${JSON.stringify(validate.diagnostics, null, 2)}`);
-      estimates.set(name, estimateMonthlyCost(plan, { region: env.region, loadProfile: env.loadProfile }));
+      estimates.set(name, estimateMonthlyCost(plan, { region: env.region, loadProfile: loadEnvironment(name, env).loadProfile }));
     }),
   );
 }, 600_000);
@@ -39,6 +39,8 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
     const expected = ["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_kinesis_stream", "aws_lambda_event_source_mapping", "aws_rds_cluster", "aws_glue_catalog_database", "aws_glue_catalog_table"];
     // dev scales the analytics cluster to zero (auto-pause): no ACU charge idle; prod keeps its minimum ACUs
     if (name === "prod") expected.push("aws_rds_cluster_instance");
+    // CloudFront's additional real-time metrics (environments/<env>.ts web.logging "metrics": prod, not dev)
+    if (name === "prod") expected.push("aws_cloudfront_monitoring_subscription");
     expect(idleTypes).toEqual(new Set(expected));
     const alarms = e.idle.lines.filter((l) => l.type === "aws_cloudwatch_metric_alarm");
     expect(alarms.length).toBeGreaterThanOrEqual(22);
@@ -62,7 +64,7 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
 });
 
 describe("platform environments compared", () => {
-  it("prod at load costs more than dev at load; idle they differ only by prod's warm analytics instances (dev pauses) and the activity stream's capacity mode", () => {
+  it("prod at load costs more than dev at load; idle they differ only by prod's warm analytics instances (dev pauses), the activity stream's capacity mode and prod's CloudFront metrics", () => {
     expect(estimateOf("prod").load.total).toBeGreaterThan(estimateOf("dev").load.total * 10);
     const idleOf = (name: string, type: string) => estimateOf(name).idle.lines.filter((l) => l.type === type).reduce((n, l) => n + l.usd, 0);
     const acu = (name: string) => idleOf(name, "aws_rds_cluster_instance");
@@ -71,7 +73,10 @@ describe("platform environments compared", () => {
     // dev: one provisioned shard; prod: an on-demand stream (per stream-hour), both environment config
     const stream = (name: string) => idleOf(name, "aws_kinesis_stream");
     expect(stream("dev")).toBeLessThan(stream("prod"));
-    expect(estimateOf("prod").idle.total - acu("prod") - stream("prod")).toBeCloseTo(estimateOf("dev").idle.total - stream("dev"), 6);
+    const cdnMetrics = (name: string) => idleOf(name, "aws_cloudfront_monitoring_subscription");
+    expect(cdnMetrics("dev")).toBe(0);
+    expect(cdnMetrics("prod")).toBeCloseTo(2.4, 6);
+    expect(estimateOf("prod").idle.total - acu("prod") - stream("prod") - cdnMetrics("prod")).toBeCloseTo(estimateOf("dev").idle.total - stream("dev"), 6);
   });
 
   it("renders a PR section for both environments", () => {

@@ -105,6 +105,8 @@ export const DIMENSIONS = {
   "stepfunctions.expressRequests": "Step Functions Express workflow requests",
   "cloudfront.dataTransferOutGb": "CloudFront data transfer out to the internet (first 10 TB band)",
   "cloudfront.httpsRequests": "CloudFront HTTPS requests",
+  "cloudfront.functionInvocations": "CloudFront Functions invocations (viewer request/response)",
+  "cloudwatch.customMetrics": "CloudWatch custom metrics (metric-months; CloudFront additional metrics bill as 8 per distribution)",
   "firehose.ingestedGb": "Data Firehose Direct PUT ingestion (records rounded up to 5 KB)",
   "athena.scannedTb": "Athena SQL queries, data scanned",
   "glue.catalogObjectMonths": "Glue Data Catalog objects stored (tables, partitions, ...)",
@@ -225,6 +227,17 @@ const cognito = {
   },
   "cognito.plusMau": { unit: "MAU", per: 1, usd: 0.02, evidence: "well-known", source: SOURCES.cognitoPage, note: "no free tier on Plus" },
 } satisfies Partial<Record<Dimension, Rate>>;
+/** CloudFront Functions and CloudWatch custom metrics: the same list price in every region (CloudFront is global). */
+const cloudfrontExtras = {
+  "cloudfront.functionInvocations": {
+    unit: "invocation", per: 1_000_000, usd: 0.1, freeTier: { quantity: 2_000_000 }, evidence: "well-known", source: SOURCES.cloudfrontPage,
+    note: "global price; 2M invocations a month in CloudFront's always-free tier",
+  },
+  "cloudwatch.customMetrics": {
+    unit: "metric-month", per: 1, usd: 0.3, freeTier: { quantity: 10 }, evidence: "well-known", source: SOURCES.cloudwatchPage,
+    note: "first 10,000 metrics band; CloudFront's additional metrics are billed as 8 custom metrics per distribution (CloudFront Developer Guide, viewing additional metrics)",
+  },
+} satisfies Partial<Record<Dimension, Rate>>;
 const xray = {
   "xray.tracesRecorded": { unit: "trace", per: 1_000_000, usd: 5.0, freeTier: { quantity: 100_000 }, evidence: "aws-page", source: SOURCES.xrayPage },
   "xray.tracesRetrieved": { unit: "trace", per: 1_000_000, usd: 0.5, freeTier: { quantity: 1_000_000 }, evidence: "aws-page", source: SOURCES.xrayPage },
@@ -306,6 +319,7 @@ const EU_WEST_1: RegionPrices = {
     unit: "request", per: 10_000, usd: 0.012, freeTier: { quantity: 10_000_000 }, evidence: "aws-price-list", source: SOURCES.cloudfrontPriceList,
     note: "Europe viewers (usage type EU-Requests-Tier2-HTTPS)",
   },
+  ...cloudfrontExtras,
   "firehose.ingestedGb": { unit: "GB", per: 1, usd: 0.029, evidence: "well-known", source: SOURCES.firehosePage, note: "us-east-1 first-band rate assumed; verify the Europe (Ireland) rate" },
   ...athena,
   ...glue,
@@ -365,6 +379,7 @@ const US_EAST_1: RegionPrices = {
     unit: "request", per: 10_000, usd: 0.01, freeTier: { quantity: 10_000_000 }, evidence: "well-known", source: SOURCES.cloudfrontPage,
     note: "United States viewers",
   },
+  ...cloudfrontExtras,
   "firehose.ingestedGb": { unit: "GB", per: 1, usd: 0.029, evidence: "well-known", source: SOURCES.firehosePage },
   ...athena,
   ...glue,
@@ -372,7 +387,7 @@ const US_EAST_1: RegionPrices = {
 };
 
 export const PRICE_TABLE: PriceTable = {
-  version: "2026.11.2",
+  version: "2026.12.1",
   effectiveDate: "2026-11-30",
   currency: "USD",
   hoursPerMonth: HOURS_PER_MONTH,
@@ -442,6 +457,8 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_iot_thing_type: "thing types are free (messages are priced on the topic rule)",
   aws_iot_policy: "IoT policies are free",
   aws_cloudfront_origin_access_control: "configuration",
+  aws_cloudfront_function: "invocations are priced on the distribution (one per viewer request of a behaviour that runs a function)",
+  aws_s3_object: "stored bytes and requests are priced on the bucket (objectStorageGb, objectWritesPerMonth, objectReadsPerMonth)",
   aws_cloudfront_cache_policy: "configuration",
   aws_cloudfront_response_headers_policy: "configuration",
   aws_cloudfront_origin_request_policy: "configuration",

@@ -55,6 +55,8 @@ export const NO_LOAD: LoadProfile = {
   lakeIngestGbPerMonth: 0,
   athenaTbScannedPerMonth: 0,
   deviceMessagesPerMonth: 0,
+  cdnRequestsPerMonth: 0,
+  cdnDataOutGbPerMonth: 0,
 };
 
 export const load = (overrides: Partial<LoadProfile>): LoadProfile => ({ ...NO_LOAD, ...overrides });

@@ -18,7 +18,11 @@ export const dev: EnvironmentInput = {
     callbackUrls: ["http://localhost:5173/auth/callback", "https://dev.app.example.com/auth/callback"],
     logoutUrls: ["http://localhost:5173/", "https://dev.app.example.com/"],
     mfa: "OPTIONAL",
+    domainPrefix: "login",
   },
+  // The SPA behind CloudFront (services/web.ts). Edge locations in North America and Europe only (the users are in
+  // Europe); only the built-in metrics: dev's trickle of requests needs no per-status breakdown.
+  web: { cdn: true, priceClass: "PriceClass_100", logging: "none" },
   alarmEmail: "platform-alerts+dev@example.com",
   policy: { enforcement: "warn" },
   loadProfile: {
@@ -39,6 +43,9 @@ export const dev: EnvironmentInput = {
     lakeIngestGbPerMonth: 0.1,
     athenaTbScannedPerMonth: 0.001,
     deviceMessagesPerMonth: 10_000,
+    // page loads (index.html, config.json, assets) plus the API calls that go through CloudFront
+    cdnRequestsPerMonth: 60_000,
+    cdnDataOutGbPerMonth: 1,
   },
   ci: { githubRepository: "example-org/platform" },
   analytics: {

@@ -25,6 +25,10 @@ export const local: EnvironmentInput = {
     mfa: "OFF",
     passwordAuth: true,
   },
+  // No CloudFront locally: moto 5.2.1 answers 404 to CloudFront Functions, response headers policies and monitoring
+  // subscriptions (measured). The local web server (local/web) serves the SPA and routes /api with the same functions
+  // (modules/cdn/functions) and headers (modules/cdn/security-headers.ts). The other fields only have to be valid.
+  web: { cdn: false, priceClass: "PriceClass_100", logging: "none" },
   alarmEmail: "platform-alerts+local@example.com",
   policy: { enforcement: "warn" },
   loadProfile: {

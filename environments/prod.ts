@@ -18,6 +18,15 @@ export const prod: EnvironmentInput = {
     callbackUrls: ["https://app.example.com/auth/callback"],
     logoutUrls: ["https://app.example.com/"],
     mfa: "OPTIONAL",
+    domainPrefix: "login",
+  },
+  // app.example.com with its ACM certificate (us-east-1), TLS 1.2+; PriceClass_100 (North America, Europe, Israel):
+  // the users are in Europe, and the other edges would only cost more per GB. Real-time metrics for incidents.
+  web: {
+    cdn: true,
+    priceClass: "PriceClass_100",
+    domain: { names: ["app.example.com"], certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/8d1c1f8e-3b7a-4c1e-9f45-2b6a0d3e7c10" },
+    logging: "metrics",
   },
   alarmEmail: "platform-alerts@example.com",
   policy: { enforcement: "error" },
@@ -39,6 +48,10 @@ export const prod: EnvironmentInput = {
     lakeIngestGbPerMonth: 60,
     athenaTbScannedPerMonth: 0.5,
     deviceMessagesPerMonth: 20_000_000,
+    // 50k users × ~30 visits × ~5 site files, plus the 30M API calls that come through CloudFront
+    cdnRequestsPerMonth: 38_000_000,
+    // ~100 KB of site per visit (gzip), ~2 KB per API response
+    cdnDataOutGbPerMonth: 210,
   },
   ci: { githubRepository: "example-org/platform" },
   analytics: {

@@ -154,4 +154,58 @@ describe("environments", () => {
     duplicate.files.allowedContentTypes = ["image/png", "image/png"];
     expect(() => loadEnvironment("dev", duplicate)).toThrow(/files\.allowedContentTypes: .*no duplicates/);
   });
+  it("web: CloudFront everywhere but local, PriceClass_100, metrics in staging and prod, prod on its custom domain", () => {
+    const byName = Object.fromEntries(loadEnvironments({ ...ENVIRONMENT_INPUTS, ...LOCAL_ENVIRONMENT_INPUTS }).map((e) => [e.name, e]));
+    expect(byName.dev.web).toEqual({ cdn: true, priceClass: "PriceClass_100", logging: "none" });
+    expect(byName.staging.web).toEqual({ cdn: true, priceClass: "PriceClass_100", logging: "metrics" });
+    expect(byName.prod.web).toMatchObject({ cdn: true, logging: "metrics", domain: { names: ["app.example.com"] } });
+    expect(byName.prod.web.domain?.certificateArn).toMatch(/^arn:aws:acm:us-east-1:/);
+    expect(byName.local.web.cdn).toBe(false);
+    for (const name of ["dev", "staging", "prod"]) expect(byName[name].auth.domainPrefix).toBe("login");
+    expect(byName.local.auth.domainPrefix).toBeUndefined();
+  });
+
+  it("web: names a bad price class, WAF ARN, custom domain and certificate outside us-east-1", () => {
+    const bad = clone(ENVIRONMENT_INPUTS.prod) as any;
+    bad.web = {
+      cdn: true,
+      priceClass: "PriceClass_999",
+      webAclArn: "arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/x/0123",
+      domain: { names: ["https://app.example.com"], certificateArn: "arn:aws:acm:eu-west-1:333333333333:certificate/8d1c1f8e-3b7a-4c1e-9f45-2b6a0d3e7c10" },
+      logging: "everything",
+    };
+    let msg = "";
+    try {
+      loadEnvironment("prod", bad);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain('web.priceClass: received "PriceClass_999"; expected one of "PriceClass_100", "PriceClass_200", "PriceClass_All"');
+    expect(msg).toContain("web.webAclArn: received \"arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/x/0123\"; expected a WAFv2 web ACL ARN of scope CLOUDFRONT");
+    expect(msg).toContain('web.domain.names.0: received "https://app.example.com"; expected a lower-case host name');
+    expect(msg).toContain("web.domain.certificateArn: received \"arn:aws:acm:eu-west-1:");
+    expect(msg).toContain("expected an ACM certificate ARN in us-east-1");
+    expect(msg).toContain('web.logging: received "everything"; expected one of "none", "metrics"');
+  });
+
+  it("web: the CDN needs a hosted UI domain prefix (without aws/amazon/cognito), and a local environment has no CDN", () => {
+    const noPrefix = clone(ENVIRONMENT_INPUTS.dev) as any;
+    delete noPrefix.auth.domainPrefix;
+    expect(() => loadEnvironment("dev", noPrefix)).toThrow(/auth\.domainPrefix: received undefined; expected a hosted UI domain prefix/);
+    const reserved = clone(ENVIRONMENT_INPUTS.dev) as any;
+    reserved.auth.domainPrefix = "cognito-login";
+    expect(() => loadEnvironment("dev", reserved)).toThrow(/auth\.domainPrefix: received "cognito-login"; expected a prefix without "aws", "amazon" or "cognito"/);
+    const localCdn = clone(LOCAL_ENVIRONMENT_INPUTS.local) as any;
+    localCdn.web.cdn = true;
+    localCdn.auth.domainPrefix = "login";
+    expect(() => loadEnvironment("local", localCdn)).toThrow(/web\.cdn: received true; expected false \(no emulator serves CloudFront/);
+  });
+
+  it("loadProfile: the CloudFront load defaults to 0 when an environment leaves it out", () => {
+    const old = clone(ENVIRONMENT_INPUTS.dev) as any;
+    delete old.loadProfile.cdnRequestsPerMonth;
+    delete old.loadProfile.cdnDataOutGbPerMonth;
+    expect(loadEnvironment("dev", old).loadProfile).toMatchObject({ cdnRequestsPerMonth: 0, cdnDataOutGbPerMonth: 0 });
+    expect(loadEnvironment("prod", ENVIRONMENT_INPUTS.prod).loadProfile.cdnRequestsPerMonth).toBeGreaterThan(ENVIRONMENT_INPUTS.prod.loadProfile.apiRequestsPerMonth);
+  });
 });

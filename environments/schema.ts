@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../modules/log-group";
+import { CDN_LOGGING, PRICE_CLASSES } from "../modules/cdn/validate-props";
 
 const kebab = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, "lower-case letters, digits and '-', starting with a letter, at most 16 characters");
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region code such as eu-west-1");
@@ -122,10 +123,57 @@ export const environmentSchema = z
         logoutUrls: z.array(httpsUrl).min(1),
         mfa: z.enum(["OFF", "OPTIONAL", "ON"]),
         /**
+         * Hosted UI (managed login) domain prefix: the domain is `<app>-<env>-<prefix>.auth.<region>.amazoncognito.com`
+         * (1–40 characters of a-z, 0-9 and '-'; unique per region across AWS; no "aws", "amazon" or "cognito"). The web
+         * app signs in through it (authorization code + PKCE) wherever the CDN is deployed. @default no hosted UI
+         */
+        domainPrefix: z
+          .string()
+          .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "1–40 characters of a-z, 0-9 and '-', not starting or ending with '-'")
+          .refine((p) => !/aws|amazon|cognito/.test(p), "a prefix without \"aws\", \"amazon\" or \"cognito\" (Cognito refuses them)")
+          .optional(),
+        /**
          * Let the SPA client sign in with username and password (USER_PASSWORD_AUTH) besides SRP: the local platform's
          * sign-in form and test users. Never in production. @default false
          */
         passwordAuth: z.boolean().optional(),
+      })
+      .strict(),
+    /**
+     * The web front end: the SPA in a private S3 bucket behind CloudFront, which also routes `/api/*` to the HTTP API
+     * (services/web.ts; modules/cdn, modules/static-site).
+     */
+    web: z
+      .object({
+        /**
+         * Deploy the distribution, the site bucket and the SPA's files. false only in a local environment: moto 5.2.1
+         * answers 404 to CloudFront Functions, response headers policies and monitoring subscriptions (measured with
+         * terraform apply), and the local web server (local/web) serves the SPA and `/api` with the same rules.
+         */
+        cdn: z.boolean(),
+        /** Edge locations: PriceClass_100 (North America, Europe, Israel), PriceClass_200, PriceClass_All. */
+        priceClass: z.enum(PRICE_CLASSES),
+        /** A WAFv2 web ACL of scope CLOUDFRONT (us-east-1) in front of the distribution. @default none */
+        webAclArn: z
+          .string()
+          .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/, "a WAFv2 web ACL ARN of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)")
+          .optional(),
+        /** A custom domain: its host names and an ACM certificate in us-east-1 covering them. @default the *.cloudfront.net name */
+        domain: z
+          .object({
+            names: z
+              .array(z.string().regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case host name such as app.example.com"))
+              .min(1)
+              .max(100),
+            certificateArn: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN in us-east-1 (CloudFront reads no other region)"),
+          })
+          .strict()
+          .optional(),
+        /**
+         * "metrics": CloudFront's additional real-time metrics (≈ $2.40/month: 8 CloudWatch custom metrics), "none":
+         * the free default metrics only.
+         */
+        logging: z.enum(CDN_LOGGING),
       })
       .strict(),
     /** Where alarms are e-mailed (subscription confirmed by the recipient). */
@@ -153,6 +201,13 @@ export const environmentSchema = z
         monthlyActiveUsers: count,
         /** Step Functions Standard state transitions a month (each state entered, retries included), spread over the state machines. */
         stateTransitionsPerMonth: count,
+        /**
+         * Viewer requests CloudFront serves a month (site files and `/api/*`, which also count in apiRequestsPerMonth);
+         * each runs one CloudFront Function (the SPA fallback or the `/api` prefix stripper). @default 0
+         */
+        cdnRequestsPerMonth: count.default(0),
+        /** GB CloudFront sends to viewers a month (site files, API responses). @default 0 */
+        cdnDataOutGbPerMonth: z.number().min(0).default(0),
         /** GB of activity records Firehose ingests a month (the lake's delivery). */
         lakeIngestGbPerMonth: z.number().min(0),
         /** TB Athena scans a month (reports). */
@@ -263,6 +318,12 @@ export const environmentSchema = z
     }
     if (env.auth.passwordAuth === true && env.production) {
       ctx.addIssue({ code: "custom", path: ["auth", "passwordAuth"], message: "false (production signs in through the hosted UI with SRP only)" });
+    }
+    if (env.web.cdn && env.local !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["web", "cdn"], message: "false (no emulator serves CloudFront; the local web server replaces it)" });
+    }
+    if (env.web.cdn && env.auth.domainPrefix === undefined) {
+      ctx.addIssue({ code: "custom", path: ["auth", "domainPrefix"], message: "a hosted UI domain prefix (the web app signs in through the hosted UI wherever the CDN is deployed)" });
     }
     if (env.auth.mfa === "OFF" && env.production) {
       ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: "\"OPTIONAL\" or \"ON\" (a production environment offers MFA)" });

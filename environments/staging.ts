@@ -18,7 +18,11 @@ export const staging: EnvironmentInput = {
     callbackUrls: ["https://staging.app.example.com/auth/callback"],
     logoutUrls: ["https://staging.app.example.com/"],
     mfa: "OPTIONAL",
+    domainPrefix: "login",
   },
+  // Same shape as prod, without the custom domain (staging is reached at its *.cloudfront.net name) and with the
+  // additional metrics on, so a release candidate's error rates are visible before it reaches prod.
+  web: { cdn: true, priceClass: "PriceClass_100", logging: "metrics" },
   alarmEmail: "platform-alerts+staging@example.com",
   policy: { enforcement: "error" },
   loadProfile: {
@@ -39,6 +43,8 @@ export const staging: EnvironmentInput = {
     lakeIngestGbPerMonth: 1,
     athenaTbScannedPerMonth: 0.01,
     deviceMessagesPerMonth: 100_000,
+    cdnRequestsPerMonth: 700_000,
+    cdnDataOutGbPerMonth: 10,
   },
   ci: { githubRepository: "example-org/platform" },
   analytics: {

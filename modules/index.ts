@@ -17,6 +17,8 @@ export * from "./queue";
 export * from "./stream";
 export * from "./topic";
 export * from "./http-api";
+export * from "./cdn";
+export * from "./static-site";
 export * from "./user-pool";
 export * from "./aurora-serverless";
 export * from "./iot-ingest";

@@ -10,12 +10,13 @@ import { Client } from "pg";
 import { freePort } from "../local/emulators/process";
 import { LocalPlatform, startLocalPlatform } from "../local/platform/start";
 import { signIn } from "../local/platform/users";
+import { measureTimeToProfile } from "./bench-web";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(`[local] ${m}`) };
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function start(root: string, endpointPort: number, apiPort: number, reset: boolean, hotReload = false): Promise<LocalPlatform> {
-  return startLocalPlatform({ root, reset, endpointPort, apiPort, hotReload, log: quiet, functionOutput: () => undefined });
+async function start(root: string, endpointPort: number, apiPort: number, reset: boolean, hotReload = false, webPort: number | false = false): Promise<LocalPlatform> {
+  return startLocalPlatform({ root, reset, endpointPort, apiPort, webPort, hotReload, log: quiet, functionOutput: () => undefined });
 }
 
 export async function runLocalBench(): Promise<void> {
@@ -26,7 +27,7 @@ export async function runLocalBench(): Promise<void> {
   let platform = await start(root, endpointPort, apiPort, true);
   console.log(`cold start to ready (empty state): ${(platform.timings.ready / 1000).toFixed(1)} s  ${JSON.stringify(platform.timings)}`);
   await platform.stop();
-  platform = await start(root, endpointPort, apiPort, false, true);
+  platform = await start(root, endpointPort, apiPort, false, true, await freePort());
   console.log(`warm restart to ready (no infrastructure change): ${(platform.timings.ready / 1000).toFixed(1)} s  ${JSON.stringify(platform.timings)}`);
   try {
     // Hot reload: a real source change of profile-api (restored afterwards).
@@ -49,6 +50,7 @@ export async function runLocalBench(): Promise<void> {
     console.log(`hot reload (file saved → new worker code): ${reloads.map((r) => `${r} ms`).join(", ")}`);
 
     const user = platform.testUser!;
+    await measureTimeToProfile({ webUrl: platform.webUrl!, email: user.email, password: user.password });
     const { idToken: accessToken } = await signIn(platform.endpoint, platform.userPoolClientId, user.email, user.password);
     const headers = { authorization: `Bearer ${accessToken}` };
     // Warm the workers first (cold starts are reported by the REPORT lines, not here).

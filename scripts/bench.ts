@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runAnalyticsBench } from "./bench-analytics";
 import { runLocalBench } from "./bench-local";
+import { printWebSizes } from "./bench-web";
 
 const ROOT = resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -63,6 +64,7 @@ try {
 } finally {
   rmSync(cache, { recursive: true, force: true });
 }
+printWebSizes();
 
 // Analytics write path (scripts/bench-analytics.ts): batched vs per-record Data API writes, after the sections above.
 // Then the local platform (scripts/bench-local.ts): start-up, hot reload, API latency, PUT → analytics row.

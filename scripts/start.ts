@@ -1,11 +1,19 @@
 /**
- * `npm start [-- --reset] [--no-watch] [--endpoint-port N] [--api-port N]`: the whole platform on this machine (see
+ * `npm start [-- --reset] [--no-watch] [--endpoint-port N] [--api-port N] [--web-port N]`: the whole platform on this machine (see
  * local/platform/start.ts). Prints the URLs and a ready user; Ctrl-C stops everything it started.
  */
 import { startLocalPlatform } from "../local/platform/start";
 
-function parseArgs(argv: readonly string[]): { reset: boolean; watch: boolean; endpointPort?: number; apiPort?: number } {
-  const out: { reset: boolean; watch: boolean; endpointPort?: number; apiPort?: number } = { reset: false, watch: true };
+interface StartArgs {
+  reset: boolean;
+  watch: boolean;
+  endpointPort?: number;
+  apiPort?: number;
+  webPort?: number;
+}
+
+function parseArgs(argv: readonly string[]): StartArgs {
+  const out: StartArgs = { reset: false, watch: true };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const num = (): number => {
@@ -17,7 +25,8 @@ function parseArgs(argv: readonly string[]): { reset: boolean; watch: boolean; e
     else if (a === "--no-watch") out.watch = false;
     else if (a === "--endpoint-port") out.endpointPort = num();
     else if (a === "--api-port") out.apiPort = num();
-    else throw new Error(`unknown option ${a}. Usage: npm start -- [--reset] [--no-watch] [--endpoint-port N] [--api-port N]`);
+    else if (a === "--web-port") out.webPort = num();
+    else throw new Error(`unknown option ${a}. Usage: npm start -- [--reset] [--no-watch] [--endpoint-port N] [--api-port N] [--web-port N]`);
   }
   return out;
 }
@@ -26,7 +35,7 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const args = parseArgs(process.argv.slice(2));
   console.log(`[local] starting${args.reset ? " from empty state (--reset)" : ""}: emulators, synth, terraform apply … (logs in .local/logs/)`);
-  const platform = await startLocalPlatform({ reset: args.reset, hotReload: args.watch, endpointPort: args.endpointPort, apiPort: args.apiPort });
+  const platform = await startLocalPlatform({ reset: args.reset, hotReload: args.watch, endpointPort: args.endpointPort, apiPort: args.apiPort, webPort: args.webPort });
   const t = platform.timings;
   const o = platform.deployment.outputs;
   const user = platform.testUser;
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
         `${t["moto-replay"] !== undefined ? `, moto restored from the journal in ${t["moto-replay"]} ms` : ""}` +
         `${platform.applied ? `, terraform apply ${t["terraform-apply"]} ms` : ", no infrastructure change: no terraform run"})`,
       "",
+      ...(platform.webUrl !== undefined ? [`  Web app         ${platform.webUrl}         (sign in as the test user below; /api/* → the HTTP API, as behind CloudFront)`] : []),
       `  HTTP API        ${platform.apiUrl}            (GET/PUT/DELETE /profiles/me, POST /events, GET /analytics/...)`,
       `  AWS endpoint    ${platform.endpoint}          (AWS_ENDPOINT_URL for the AWS CLI/SDK; credentials: any)`,
       `  moto            ${platform.moto}`,

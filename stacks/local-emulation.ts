@@ -85,6 +85,17 @@ export interface EmulatorGap {
   readonly reason: string;
 }
 
+/*
+ * CloudFront is not a gap but left out of a local environment altogether (environments/local.ts `web.cdn: false`, so
+ * the stack creates no distribution, site bucket or site objects; "cloudfront" has no local endpoint, so a CloudFront
+ * resource in a local stack fails synth). Measured with moto 5.2.1 and hashicorp/aws 5.100.0 (terraform apply of the
+ * cdn module): CreateOriginAccessControl 201 and CreateDistribution 201 (deployed after ~30 s), but CreateFunction,
+ * CreateResponseHeadersPolicy and CreateMonitoringSubscription answer 404, and the distribution references the
+ * functions and the headers policy, so none of it can be skipped piecewise. moto would not serve the site anyway: the
+ * local web server (local/web) serves the built app and routes /api with the same CloudFront Functions
+ * (modules/cdn/functions, run in node's vm) and the same security headers (modules/cdn/security-headers.ts).
+ */
+
 /**
  * Every emulator gap of the local deploy, in one place. Nothing else is skipped; other differences (attributes an
  * emulator does not store) are in the README (“Run the whole platform locally”): moto's only show as drift in a second

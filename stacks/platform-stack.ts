@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { TerraformOutput } from "cdktf";
+import { Lazy, TerraformOutput } from "cdktf";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments";
@@ -22,6 +22,8 @@ import { FilesService } from "../services/files";
 import { DeviceIngestService } from "../services/device-ingest";
 import { AccountDeletion } from "../services/account-deletion";
 import { ActivityLakeService } from "../services/activity-lake";
+import { BuiltSite, WebService } from "../services/web";
+import { buildWebSync } from "../web/build";
 import { REPORT_ROUTES } from "../lambdas/analytics/reports";
 import { PermissionsBoundary } from "../modules/core/permissions-boundary";
 import { AwsStack } from "./aws-stack";
@@ -51,6 +53,16 @@ export const HANDLERS = {
   anonymiseAnalytics: { entry: join(LAMBDAS, "deletion", "anonymise-analytics.ts"), bundling: BUNDLING },
   deleteUserProfile: { entry: join(LAMBDAS, "deletion", "delete-user-profile.ts"), bundling: BUNDLING },
 } satisfies Record<string, { readonly entry: string; readonly bundling?: BundlingOptions }>;
+
+/** The SPA's build, once per synth (every environment uploads the same files; a warm build costs only a hash). */
+let builtSite: BuiltSite | undefined;
+function siteBuild(): BuiltSite {
+  builtSite ??= buildWebSync();
+  return builtSite;
+}
+
+/** OAuth scopes of the SPA client, which config.json asks the hosted UI for. */
+const SPA_SCOPES = ["openid", "email", "profile"] as const;
 
 /** Days of automated Aurora backups (point-in-time restore) where the environment keeps point-in-time recovery. */
 const ANALYTICS_BACKUP_RETENTION_DAYS = 7;
@@ -92,6 +104,8 @@ export class PlatformStack extends AwsStack {
   public readonly accountDeletion: AccountDeletion;
   /** Kinesis "activity" → Firehose → S3 data lake ← Glue ← Athena (the admin reports). */
   public readonly activityLake: ActivityLakeService;
+  /** The SPA behind CloudFront (`/api/*` → the HTTP API); undefined where the environment has no CDN (local). */
+  public readonly web?: WebService;
   /** The validated environment this stack deploys. */
   public readonly config: EnvironmentConfig;
 
@@ -157,14 +171,19 @@ export class PlatformStack extends AwsStack {
     this.userPool = new UserPool(this, "Users", {
       name: "users",
       mfa: env.auth.mfa,
+      domainPrefix: env.auth.domainPrefix,
       deletionProtection: guards.deletionProtection,
       preventDestroy: guards.preventDestroy,
     });
     this.userPool.addPostConfirmationTrigger(bootstrap);
+    // The distribution's own origin (created further down: it needs the API and the files bucket) joins the redirect
+    // URLs and the files bucket's CORS origins; resolved at synth, it is a reference to the distribution's domain.
+    const webOrigins = env.web.cdn ? [Lazy.stringValue({ produce: () => this.web?.cdn.url })] : [];
     const spa = this.userPool.addSpaClient("Spa", {
-      callbackUrls: env.auth.callbackUrls,
-      logoutUrls: env.auth.logoutUrls,
+      callbackUrls: [...env.auth.callbackUrls, ...webOrigins.map((o) => `${o}/auth/callback`)],
+      logoutUrls: [...env.auth.logoutUrls, ...webOrigins.map((o) => `${o}/`)],
       passwordAuth: env.auth.passwordAuth ?? false,
+      oauthScopes: [...SPA_SCOPES],
     });
 
     // --- HTTP API: every route behind the Cognito JWT authorizer
@@ -288,11 +307,30 @@ export class PlatformStack extends AwsStack {
       authorizer: jwt,
       handlers: { filesApi: HANDLERS.filesApi, objectMetadata: HANDLERS.objectMetadata },
       functions: (fid, fprops) => this.fn(fid, fprops),
-      webOrigins: env.api.corsAllowOrigins,
+      webOrigins: [...env.api.corsAllowOrigins, ...webOrigins],
       maxFileSizeBytes: env.files.maxFileSizeBytes,
       allowedContentTypes: env.files.allowedContentTypes,
       guards,
     });
+
+    // --- web front end: the SPA on S3 behind CloudFront, which also routes /api/* to the HTTP API (same origin)
+    if (env.web.cdn) {
+      const hostedUiUrl = this.userPool.hostedUiUrl;
+      if (hostedUiUrl === undefined) throw new Error(`PlatformStack "${id}": web.cdn needs the user pool's hosted UI. Fix: set auth.domainPrefix in environments/${env.name}.ts.`);
+      this.web = new WebService(this, "Web", {
+        api: this.api,
+        filesBucket: this.files.bucket,
+        auth: {
+          region: env.region,
+          userPoolId: this.userPool.userPoolId,
+          userPoolClientId: spa.clientId,
+          hostedUiUrl,
+          scopes: SPA_SCOPES,
+        },
+        config: env.web,
+        site: siteBuild(),
+      });
+    }
 
     // --- account deletion: DELETE /profiles/me starts the delete-user workflow (files, analytics, profile, Cognito user)
     this.accountDeletion = new AccountDeletion(this, "AccountDeletion", {
@@ -353,6 +391,11 @@ export class PlatformStack extends AwsStack {
     new TerraformOutput(this, "activity_lake_bucket_name", { value: this.activityLake.lake.bucket.name });
     new TerraformOutput(this, "activity_lake_workgroup", { value: this.activityLake.lake.workgroupName });
     new TerraformOutput(this, "activity_lake_database", { value: this.activityLake.lake.databaseName });
+    if (this.web) {
+      new TerraformOutput(this, "web_url", { value: this.web.cdn.url, description: "The web app (CloudFront; /api/* is the HTTP API)" });
+      new TerraformOutput(this, "distribution_id", { value: this.web.cdn.distributionId, description: "CloudFront distribution id (invalidations, metrics)" });
+      new TerraformOutput(this, "site_bucket_name", { value: this.web.bucket.name });
+    }
   }
 
   /** A function with this environment's defaults (memory, timeout, log level, retention, state guards). */

@@ -33,6 +33,8 @@ import { HotReload, watchHandlers } from "./hot-reload";
 import { LocalPaths, localPaths } from "./paths";
 import { apply, initOnce } from "./terraform";
 import { ensureUser, TestUser } from "./users";
+import { buildWebSync } from "../../web/build";
+import { DEFAULT_WEB_PORT, LocalWebServer, localWebConfig, startLocalWebServer } from "../web";
 
 export interface LocalPlatformOptions {
   /** Folder for state, data, logs and synth output. @default <checkout>/.local */
@@ -43,7 +45,13 @@ export interface LocalPlatformOptions {
   readonly endpointPort?: number;
   /** Port of the HTTP API. @default environments/local.ts local.apiPort */
   readonly apiPort?: number;
-  /** Re-bundle and restart a function's workers when its source changes. @default false */
+  /**
+   * Port of the web app (the built SPA, `/api/*` to the HTTP API as CloudFront routes it); `false`: no web server.
+   * The local bucket's CORS rules and the SPA client's callback URLs name `http://localhost:4568`, so uploads from the
+   * browser work on the default port only. @default DEFAULT_WEB_PORT (4568)
+   */
+  readonly webPort?: number | false;
+  /** Re-bundle and restart a function's workers when its source changes (and rebuild the web app on reload). @default false */
   readonly hotReload?: boolean;
   /**
    * A failed SQS message is visible again after this many seconds instead of the queue's visibility timeout
@@ -60,6 +68,8 @@ export interface LocalPlatformOptions {
 export interface LocalPlatform {
   readonly endpoint: string;
   readonly apiUrl: string;
+  /** The web app (`http://localhost:<webPort>`), undefined with `webPort: false`. */
+  readonly webUrl: string | undefined;
   readonly moto: string;
   readonly dynamodb: string;
   readonly dataApi: string;
@@ -259,6 +269,24 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       testUser = await ensureUser(gw.endpoint, userPoolClientId, wanted.email, wanted.password);
     }
 
+    let web: LocalWebServer | undefined;
+    if (options.webPort !== false) {
+      const webStart = Date.now();
+      const site = buildWebSync().outDir;
+      web = await startLocalWebServer({
+        port: options.webPort ?? DEFAULT_WEB_PORT,
+        apiUrl: httpApi.url,
+        awsEndpoint: gw.endpoint,
+        config: localWebConfig({ region: LOCAL_AWS.region, userPoolId, userPoolClientId, filesOrigin: gw.endpoint }),
+        // With hot reload, every index.html rebuilds what changed in web/src (a warm build costs only hashing).
+        site: options.hotReload ? () => buildWebSync().outDir : site,
+        log,
+      });
+      const server = web;
+      cleanups.push(() => server.close());
+      mark("web", webStart);
+    }
+
     let hotReload: HotReload | undefined;
     if (options.hotReload) {
       hotReload = watchHandlers(stack, registry, log);
@@ -270,6 +298,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     return {
       endpoint: gw.endpoint,
       apiUrl: httpApi.url,
+      webUrl: web?.url,
       moto: moto.endpoint,
       dynamodb: dynamodb.endpoint,
       dataApi: dataApi.endpoint,

@@ -4,7 +4,7 @@ import { IEnvironmentConsumer, IGrantable, PolicyStatement } from "../core/iam";
 import { envVarPrefix } from "../core/naming";
 import { PropsValidator } from "../core/validation";
 import { IKey } from "../kms-key";
-import type { BucketAccess, BucketAttributes, BucketImportOptions, IBucket } from "./index";
+import type { BucketAccess, BucketAttributes, BucketImportOptions, BucketPolicyStatement, IBucket } from "./index";
 import { BUCKET_DELETE_ACTIONS, BUCKET_LIST_ACTIONS, BUCKET_LIST_VERSIONS_ACTIONS, BUCKET_PUT_ACTIONS, BUCKET_READ_ACTIONS } from "./perms";
 import { BUCKET_NAME, validateKeyPattern } from "./validate-props";
 
@@ -91,6 +91,14 @@ export abstract class BucketBase extends Construct implements IBucket {
         throw new Error(`Bucket "${this.node.path}": connect access "${String(access)}" is unknown. Fix: pass "read", "put", "readWrite", "delete" or "full".`);
     }
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_BUCKET_NAME`, this.name);
+  }
+
+  /**
+   * The policy of an imported bucket is not managed here: returns false and adds nothing (its owner must add the
+   * statement). `Bucket` overrides it.
+   */
+  public addToResourcePolicy(_statement: BucketPolicyStatement): boolean {
+    return false;
   }
 
   private objectsArn(method: string, keyPattern: string): string {

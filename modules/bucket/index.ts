@@ -46,6 +46,12 @@ export interface IBucket extends IConstruct {
   grantDelete(grantee: IGrantable, keyPattern?: string): void;
   /** Grants `access` on `keyPattern` and sets the environment variable (default `<ID>_BUCKET_NAME`) to the bucket name. */
   connect(consumer: IEnvironmentConsumer, access: BucketAccess, envVar?: string, keyPattern?: string): void;
+  /**
+   * Adds a statement to the bucket policy (S3 allows one policy per bucket, so every module that needs one adds to it,
+   * e.g. a CloudFront distribution's read access). Returns false when the policy is not managed here (imported bucket):
+   * its owner must add the statement.
+   */
+  addToResourcePolicy(statement: BucketPolicyStatement): boolean;
 }
 
 /** Options of `Bucket.fromArn`. */
@@ -240,9 +246,10 @@ export class Bucket extends BucketBase {
 
   /**
    * Adds a statement to the bucket policy, on the bucket, its objects or the objects matching key patterns. Allow
-   * statements must list exact actions and may name principal "*" only with conditions.
+   * statements must list exact actions and may name principal "*" only with conditions. Returns true (the policy is
+   * managed here); a statement added twice is kept once.
    */
-  public addToResourcePolicy(statement: BucketPolicyStatement): void {
+  public override addToResourcePolicy(statement: BucketPolicyStatement): boolean {
     const owner = `Bucket "${this.node.path}"`;
     const targets = statement.resources ?? ["bucket", "objects"];
     if (targets.length === 0) throw new Error(`${owner}: bucket-policy statement has no resources. Fix: pass "bucket", "objects" or { keyPattern }, or leave resources unset for both.`);
@@ -254,9 +261,10 @@ export class Bucket extends BucketBase {
     });
     const rendered = renderResourceStatement(owner, resources, statement);
     const key = JSON.stringify(rendered);
-    if (this.statementKeys.has(key)) return;
+    if (this.statementKeys.has(key)) return true;
     this.statementKeys.add(key);
     this.statements.push(rendered);
+    return true;
   }
 
   /**

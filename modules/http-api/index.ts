@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Annotations } from "cdktf";
+import { Annotations, Fn } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
@@ -127,6 +127,8 @@ export interface IHttpApi {
   readonly stageName: string;
   readonly executionArn: string;
   readonly apiEndpoint: string;
+  /** The endpoint's host, `<id>.execute-api.<region>.amazonaws.com` (a CloudFront origin's domain name). */
+  readonly endpointHost: string;
 }
 
 /** Something that can allow a service to invoke it (LambdaFunction does). */
@@ -172,6 +174,8 @@ export class HttpApi extends Construct implements IHttpApi {
   public readonly apiId: string;
   /** Base URL, `https://<id>.execute-api.<region>.amazonaws.com` (the `$default` stage is served at the root). */
   public readonly apiEndpoint: string;
+  /** `<id>.execute-api.<region>.amazonaws.com`: apiEndpoint without its scheme (a CloudFront origin's domain name). */
+  public readonly endpointHost: string;
   /** `arn:aws:execute-api:<region>:<account>:<api id>`, prefix of every route's source ARN. */
   public readonly executionArn: string;
   /** Always `$default` (a plain string, usable as the `Stage` metric dimension). */
@@ -217,6 +221,7 @@ export class HttpApi extends Construct implements IHttpApi {
     });
     this.apiId = this.resource.id;
     this.apiEndpoint = this.resource.apiEndpoint;
+    this.endpointHost = Fn.replace(this.resource.apiEndpoint, "https://", "");
     this.executionArn = this.resource.executionArn;
 
     this.logGroup = new LogGroup(this, "AccessLogs", {

@@ -3,6 +3,7 @@ import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudfrontDistribution, CloudfrontDistributionConfig } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontMonitoringSubscription } from "@cdktf/provider-aws/lib/cloudfront-monitoring-subscription";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -377,6 +378,50 @@ const CASES: readonly RuleCase[] = [
     says: "allows viewers TLS policy TLSv1.1_2016",
   },
   {
+    rule: "PLT-CF-003",
+    pass: (s) =>
+      distribution(s, {
+        origin: [{ domainName: "test-bucket.s3.eu-west-1.amazonaws.com", originId: "spa", originAccessControlId: "E2OAC" }],
+      }),
+    fail: (s) =>
+      distribution(s, {
+        origin: [
+          { domainName: "api.example.com", originId: "api", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } },
+          { domainName: "test-bucket.s3.eu-west-1.amazonaws.com", originId: "spa" },
+        ],
+      }),
+    address: "aws_cloudfront_distribution.Cdn",
+    says: 'S3 origin "spa" is read without Origin Access Control',
+  },
+  {
+    rule: "PLT-CF-004",
+    pass: (s) =>
+      distribution(s, {
+        defaultCacheBehavior: { allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03" },
+      }),
+    fail: (s) =>
+      distribution(s, {
+        defaultCacheBehavior: { allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03" },
+        orderedCacheBehavior: [{ pathPattern: "/api/*", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "https-only" }],
+      }),
+    address: "aws_cloudfront_distribution.Cdn",
+    says: 'ordered_cache_behavior "/api/*" has no response headers policy',
+  },
+  {
+    rule: "PLT-CF-005",
+    production: true,
+    pass: (s) => {
+      const d = distribution(s);
+      new CloudfrontMonitoringSubscription(s, "Metrics", { distributionId: d.id, monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Enabled" } } });
+    },
+    fail: (s) => {
+      const d = distribution(s);
+      new CloudfrontMonitoringSubscription(s, "Metrics", { distributionId: d.id, monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Disabled" } } });
+    },
+    address: "aws_cloudfront_distribution.Cdn",
+    says: "has neither access logs nor additional real-time metrics in production",
+  },
+  {
     rule: "PLT-LAMBDA-001",
     pass: (s) => fn(s, "Fn", { tracing: "Active" }),
     fail: (s) => fn(s, "Fn", { tracing: "PassThrough" }),
@@ -504,8 +549,8 @@ describe("production-only rules", () => {
     ]);
   });
 
-  it("are exactly the deletion guards", () => {
-    expect(POLICY_RULES.filter((r) => r.productionOnly).map((r) => r.id).sort()).toEqual(["PLT-COG-001", "PLT-DDB-003", "PLT-LOG-002", "PLT-RDS-002"]);
+  it("are exactly the deletion guards and the CDN observability rule", () => {
+    expect(POLICY_RULES.filter((r) => r.productionOnly).map((r) => r.id).sort()).toEqual(["PLT-CF-005", "PLT-COG-001", "PLT-DDB-003", "PLT-LOG-002", "PLT-RDS-002"]);
   });
 });
 
@@ -707,6 +752,30 @@ describe("PLT-APIGW-001", () => {
 describe("CloudFront rules", () => {
   it("PLT-CF-002 does not judge the default *.cloudfront.net certificate (AWS fixes its policy)", () => {
     expect(findingsOf((s) => distribution(s), "PLT-CF-002")).toEqual([]);
+  });
+
+  it("PLT-CF-003 recognises an S3 origin by a reference to a bucket's regional domain name, and refuses a legacy origin access identity", () => {
+    const found = findingsOf(
+      (s) => {
+        const b = new S3Bucket(s, "Site", { bucket: "test-site" });
+        distribution(s, {
+          origin: [
+            { domainName: b.bucketRegionalDomainName, originId: "ref" },
+            { domainName: "test-bucket.s3.eu-west-1.amazonaws.com", originId: "oai", originAccessControlId: "E2OAC", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } },
+          ],
+        });
+      },
+      "PLT-CF-003",
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'Distribution aws_cloudfront_distribution.Cdn: S3 origin "ref" is read without Origin Access Control.',
+      'Distribution aws_cloudfront_distribution.Cdn: S3 origin "oai" is read without Origin Access Control (legacy origin access identity).',
+    ]);
+  });
+
+  it("PLT-CF-005 applies to production only, and a distribution with standard logging passes", () => {
+    expect(findingsOf((s) => distribution(s), "PLT-CF-005", false)).toEqual([]);
+    expect(findingsOf((s) => distribution(s, { loggingConfig: { bucket: "logs.s3.amazonaws.com" } }), "PLT-CF-005", true)).toEqual([]);
   });
 
   it("PLT-CF-001 checks the default cache behavior too", () => {

@@ -22,6 +22,8 @@ describe("the published package", () => {
     mkdirSync(installed, { recursive: true });
     cpSync(join(ROOT, "package.json"), join(installed, "package.json"));
     execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(installed, "dist")], { cwd: ROOT, stdio: "pipe" });
+    // what `npm run build` copies besides tsc's output (the CloudFront Functions the cdn module reads at synth)
+    execFileSync(process.execPath, [join(ROOT, "scripts", "copy-module-assets.js"), join(installed, "dist")], { cwd: ROOT, stdio: "pipe" });
     // its dependencies (cdktf, the provider, esbuild) resolve from this checkout's node_modules
     symlinkSync(join(ROOT, "node_modules"), join(installed, "node_modules"), "dir");
     writeFileSync(join(work, "app", "handler.js"), "exports.handler = async () => ({ statusCode: 200 });\n");
@@ -30,7 +32,7 @@ describe("the published package", () => {
       `
 const { App, TerraformStack } = require("cdktf");
 const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
-const { Naming, Table, LambdaFunction, Queue } = require("@platform/serverless/modules");
+const { Naming, Table, LambdaFunction, Queue, Bucket, Cdn } = require("@platform/serverless/modules");
 const app = new App({ outdir: process.argv[2] });
 const stack = new TerraformStack(app, "orders-dev");
 new AwsProvider(stack, "aws", { region: "eu-west-1" });
@@ -39,6 +41,7 @@ const orders = new Table(stack, "Orders", { name: "orders", partitionKey: { name
 const fn = new LambdaFunction(stack, "Api", { name: "orders-api", entry: __dirname + "/handler.js" });
 orders.connect(fn, "readWrite");
 new Queue(stack, "Jobs", { name: "jobs" });
+new Cdn(stack, "Web", { name: "web", siteBucket: new Bucket(stack, "Site", { name: "site" }) });
 try {
   new Table(stack, "Bad", { name: "Bad Name!", partitionKey: { name: "pk", type: "S" } });
 } catch (e) {
@@ -63,5 +66,8 @@ app.synth();
     expect(fn.function_name).toBe("orders-dev-orders-api");
     expect(Object.keys(fn.environment.variables)).toContain("ORDERS_TABLE_NAME");
     expect(Object.keys(stack.resource.aws_sqs_queue)).toHaveLength(2); // jobs + its DLQ
+    // the CloudFront Function source ships in the package and is deployed byte for byte
+    const spa = Object.values<any>(stack.resource.aws_cloudfront_function)[0];
+    expect(spa.code).toBe(readFileSync(join(ROOT, "modules", "cdn", "functions", "spa-fallback.js"), "utf8"));
   }, 120_000);
 });

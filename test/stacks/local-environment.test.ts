@@ -48,6 +48,17 @@ describe("the local environment", () => {
     expect(() => loadEnvironment("dev", bad)).toThrow(/backend: received undefined; expected an S3 backend/);
   });
 
+  it("deploys no CloudFront, site bucket or site objects (web.cdn false: moto answers 404 to CloudFront Functions; the local web server replaces CloudFront)", () => {
+    const stack = synth.stack("platform-local");
+    const types = Object.keys(stack.resource);
+    expect(types.filter((t) => t.startsWith("aws_cloudfront_") || t === "aws_s3_object")).toEqual([]);
+    expect(Object.values<any>(stack.resource.aws_s3_bucket).map((b) => b.bucket)).not.toContain("platform-local-site");
+    expect(stack.output.web_url).toBeUndefined();
+    // no hosted UI locally (password sign-in); the client keeps the local origins only
+    expect(stack.resource.aws_cognito_user_pool_domain).toBeUndefined();
+    expect(Object.values<any>(stack.resource.aws_cognito_user_pool_client)[0].callback_urls).toEqual(LOCAL_ENVIRONMENT_INPUTS.local.auth.callbackUrls);
+  });
+
   it("points every service of the provider at the local endpoint, allows only the emulators' account and checks it", () => {
     const provider = synth.stack("platform-local").provider.aws[0];
     expect(provider.allowed_account_ids).toEqual([LOCAL_ACCOUNT_ID]);

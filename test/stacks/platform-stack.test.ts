@@ -119,7 +119,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(profiles).toMatchObject({ stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
     expect(tables.find((t) => t.name.endsWith("-files"))?.ttl).toEqual({ attribute_name: "expiresAt", enabled: true });
     const buckets = resourcesOf(s, "aws_s3_bucket");
-    expect(buckets.map((b) => b.bucket).sort()).toEqual([`platform-${env}-activity-athena-results`, `platform-${env}-activity-lake`, `platform-${env}-files`]);
+    expect(buckets.map((b) => b.bucket).sort()).toEqual([`platform-${env}-activity-athena-results`, `platform-${env}-activity-lake`, `platform-${env}-files`, `platform-${env}-site`]);
     for (const e of resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")) {
       expect(e.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
     }
@@ -381,6 +381,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
         "api_url",
         "dashboard_name",
         "delete_user_state_machine_arn",
+        "distribution_id",
         "files_bucket_name",
         "files_table_name",
         "iot_device_policy_name",
@@ -388,10 +389,12 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
         "iot_thing_type_name",
         "iot_topic_rule_name",
         "profiles_table_name",
+        "site_bucket_name",
         "user_data_change_topic_arn",
         "user_pool_client_id",
         "user_pool_id",
         "user_pool_issuer",
+        "web_url",
       ].sort(),
     );
   });
@@ -449,6 +452,110 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(s.data ?? {}).toEqual({});
     const provider = s.provider.aws[0];
     expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
+  });
+});
+
+describe.each(ENVS)("platform-%s web front end", (env) => {
+  const ref = (s: any, type: string, attr: string): string => `\${${type}.${Object.keys(s.resource[type])[0]}.${attr}}`;
+
+  it("serves the SPA from a private site bucket through one distribution with Origin Access Control, readable only by that distribution", () => {
+    const s = platform(env);
+    expect(resourcesOf(s, "aws_cloudfront_distribution")).toHaveLength(1);
+    const [siteId] = byPath(s, "aws_s3_bucket", "Web/Site/Resource");
+    const dist = resourcesOf(s, "aws_cloudfront_distribution")[0];
+    const site = dist.origin.find((o: any) => o.origin_id === "site");
+    expect(site.domain_name).toBe(`\${aws_s3_bucket.${siteId}.bucket_regional_domain_name}`);
+    expect(site.origin_access_control_id).toBe(ref(s, "aws_cloudfront_origin_access_control", "id"));
+    expect(resourcesOf(s, "aws_cloudfront_origin_access_control")[0]).toMatchObject({ signing_behavior: "always", signing_protocol: "sigv4" });
+    const [, block] = byPath(s, "aws_s3_bucket_public_access_block", "Web/Site/PublicAccessBlock");
+    expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const policy = policyDocuments(s).find((p) => p.address.includes("Web_Site_Policy"))!.document;
+    const allows = policy.Statement.filter((st: any) => st.Effect === "Allow");
+    expect(allows.map((st: any) => [st.Principal, st.Action, st.Condition])).toEqual([
+      [{ Service: "cloudfront.amazonaws.com" }, "s3:GetObject", { StringEquals: { "AWS:SourceArn": ref(s, "aws_cloudfront_distribution", "arn") } }],
+      [{ Service: "cloudfront.amazonaws.com" }, "s3:ListBucket", { StringEquals: { "AWS:SourceArn": ref(s, "aws_cloudfront_distribution", "arn") } }],
+    ]);
+  });
+
+  it("is HTTPS-only with the SPA fallback on the site and /api/* to the HTTP API (no cache, all viewer headers but Host, /api stripped)", () => {
+    const s = platform(env);
+    const dist = resourcesOf(s, "aws_cloudfront_distribution")[0];
+    expect(dist.default_cache_behavior.viewer_protocol_policy).toBe("redirect-to-https");
+    expect(dist.custom_error_response).toBeUndefined();
+    const fns = s.resource.aws_cloudfront_function;
+    const fnId = (suffix: string) => Object.keys(fns).find((k) => fns[k].name === `platform-${env}-web-${suffix}`)!;
+    expect(dist.default_cache_behavior.function_association).toEqual([{ event_type: "viewer-request", function_arn: `\${aws_cloudfront_function.${fnId("spa-fallback")}.arn}` }]);
+    const [api] = dist.ordered_cache_behavior;
+    expect(api).toMatchObject({
+      path_pattern: "/api/*",
+      target_origin_id: "api",
+      viewer_protocol_policy: "redirect-to-https",
+      cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+      origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+      function_association: [{ event_type: "viewer-request", function_arn: `\${aws_cloudfront_function.${fnId("api-prefix")}.arn}` }],
+    });
+    const apiOrigin = dist.origin.find((o: any) => o.origin_id === "api");
+    expect(apiOrigin.domain_name).toContain(ref(s, "aws_apigatewayv2_api", "api_endpoint").slice(2, -1));
+    expect(apiOrigin.custom_origin_config.origin_protocol_policy).toBe("https-only");
+  });
+
+  it("sends security headers whose CSP allows exactly the hosted UI and the files bucket besides itself", () => {
+    const s = platform(env);
+    const csp: string = resourcesOf(s, "aws_cloudfront_response_headers_policy")[0].security_headers_config.content_security_policy.content_security_policy;
+    const [filesId] = byPath(s, "aws_s3_bucket", "Files/Bucket/Resource");
+    const files = `https://\${aws_s3_bucket.${filesId}.bucket_regional_domain_name}`;
+    expect(csp).toContain(`img-src 'self' data: ${files};`);
+    const hostedUi = /connect-src 'self' (https:\/\/\$\{aws_cognito_user_pool_domain\.[^}]+\.domain\}\.auth\..*?\.amazoncognito\.com) ([^ ;]+);/.exec(csp);
+    expect(hostedUi?.[2]).toBe(files);
+    expect(csp).toContain(`form-action 'self' ${hostedUi?.[1]};`);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it("uploads the built app (hashed assets immutable, index.html no-cache) and a config.json built from the stack's attributes", () => {
+    const s = platform(env);
+    const objects = resourcesOf(s, "aws_s3_object");
+    const index = objects.find((o) => o.key === "index.html");
+    expect(index).toMatchObject({ content_type: "text/html; charset=utf-8", cache_control: "no-cache" });
+    const js = objects.filter((o) => /^main-[A-Z0-9]{8}\.js$/.test(o.key));
+    expect(js).toHaveLength(1);
+    expect(js[0]).toMatchObject({ content_type: "text/javascript; charset=utf-8", cache_control: "public, max-age=31536000, immutable" });
+    expect(js[0].etag).toMatch(/^[0-9a-f]{32}$/);
+    const config = objects.find((o) => o.key === "config.json");
+    expect(config).toMatchObject({ cache_control: "no-cache", content_type: "application/json; charset=utf-8" });
+    expect(config.content).toContain('"apiBaseUrl" = "/api"');
+    // references inside jsonencode(...) are bare expressions
+    expect(config.content).toContain(`"userPoolId" = ${ref(s, "aws_cognito_user_pool", "id").slice(2, -1)},`);
+    expect(config.content).toContain(`"userPoolClientId" = ${ref(s, "aws_cognito_user_pool_client", "id").slice(2, -1)},`);
+    expect(config.content).toContain('"mode" = "hosted-ui"');
+    expect(config.content).toContain('"redirectPath" = "/auth/callback"');
+  });
+
+  it("gives the user pool a hosted UI domain, and adds the distribution's origin to the SPA client's redirect URLs and the files bucket's CORS", () => {
+    const s = platform(env);
+    expect(resourcesOf(s, "aws_cognito_user_pool_domain")[0].domain).toBe(`platform-${env}-login`);
+    const origin = `https://${ref(s, "aws_cloudfront_distribution", "domain_name")}`;
+    const webOrigin = env === "prod" ? "https://app.example.com" : origin;
+    const client = resourcesOf(s, "aws_cognito_user_pool_client")[0];
+    expect(client.callback_urls).toContain(`${webOrigin}/auth/callback`);
+    expect(client.logout_urls).toContain(`${webOrigin}/`);
+    const [, cors] = byPath(s, "aws_s3_bucket_cors_configuration", "Files/Bucket/Cors");
+    expect(cors.cors_rule[0].allowed_origins).toContain(webOrigin);
+    expect(platform(env).output.web_url.value).toBe(webOrigin);
+    expect(platform(env).output.distribution_id.value).toBe(ref(s, "aws_cloudfront_distribution", "id"));
+  });
+
+  it("takes price class, custom domain and logging from the environment", () => {
+    const s = platform(env);
+    const dist = resourcesOf(s, "aws_cloudfront_distribution")[0];
+    const config = synth.built.environments.find((e) => e.name === env)!;
+    expect(dist.price_class).toBe(config.web.priceClass);
+    if (env === "prod") {
+      expect(dist.aliases).toEqual(["app.example.com"]);
+      expect(dist.viewer_certificate).toMatchObject({ ssl_support_method: "sni-only", minimum_protocol_version: "TLSv1.2_2021" });
+    } else {
+      expect(dist.viewer_certificate).toEqual({ cloudfront_default_certificate: true });
+    }
+    expect(resourcesOf(s, "aws_cloudfront_monitoring_subscription")).toHaveLength(config.web.logging === "metrics" ? 1 : 0);
   });
 });
 

@@ -2,6 +2,7 @@
 // filesystem mirror, see scripts/terraform-cli.ts). One synth of the whole app, then every stack in parallel.
 import { migrationsHash } from "../../lambdas/analytics/migrations-dir";
 import { SynthesizedApp, synthApp } from "../support/app-synth";
+import { buildWebSync } from "../../web/build";
 import { countByType, plannedValues, StackPlan, validateAndPlan } from "../support/terraform";
 
 const PLATFORM = ["platform-dev", "platform-staging", "platform-prod"] as const;
@@ -32,6 +33,11 @@ describe.each([...PLATFORM, ...BOOTSTRAP])("%s", (id) => {
     expect([...actions]).toEqual(["create"]);
   });
 });
+
+/** The web app's built files (web/build.ts), uploaded by every environment. */
+const WEB_FILES = buildWebSync().files.length;
+/** Environments whose distribution has the additional real-time metrics (environments/<env>.ts web.logging). */
+const METRICS: Record<(typeof PLATFORM)[number], boolean> = { "platform-dev": false, "platform-staging": true, "platform-prod": true };
 
 /** Analytics reader instances per environment (environments/<env>.ts analytics.readers). */
 const READERS: Record<(typeof PLATFORM)[number], number> = { "platform-dev": 0, "platform-staging": 0, "platform-prod": 1 };
@@ -84,15 +90,26 @@ describe.each(PLATFORM)("%s plan", (id) => {
       aws_rds_cluster: 1,
       aws_rds_cluster_instance: 1 + READERS[id],
       aws_lambda_invocation: 1,
-      // the files bucket, the activity lake and the Athena results bucket, each with its configuration
-      aws_s3_bucket: 3,
-      aws_s3_bucket_public_access_block: 3,
-      aws_s3_bucket_ownership_controls: 3,
-      aws_s3_bucket_server_side_encryption_configuration: 3,
-      aws_s3_bucket_versioning: 3,
-      aws_s3_bucket_lifecycle_configuration: 3,
+      // the files bucket, the activity lake, the Athena results bucket and the web app's site bucket, each with its configuration
+      aws_s3_bucket: 4,
+      aws_s3_bucket_public_access_block: 4,
+      aws_s3_bucket_ownership_controls: 4,
+      aws_s3_bucket_server_side_encryption_configuration: 4,
+      aws_s3_bucket_versioning: 4,
+      aws_s3_bucket_lifecycle_configuration: 4,
       aws_s3_bucket_cors_configuration: 1,
-      aws_s3_bucket_policy: 3,
+      aws_s3_bucket_policy: 4,
+      // the web app: every built file and the generated config.json
+      aws_s3_object: WEB_FILES + 1,
+      // the distribution, its OAC, the SPA fallback and /api prefix functions, the security headers; the additional
+      // metrics where the environment asks for them (web.logging "metrics")
+      aws_cloudfront_distribution: 1,
+      aws_cloudfront_origin_access_control: 1,
+      aws_cloudfront_function: 2,
+      aws_cloudfront_response_headers_policy: 1,
+      ...(METRICS[id] ? { aws_cloudfront_monitoring_subscription: 1 } : {}),
+      // the hosted UI the web app signs in through
+      aws_cognito_user_pool_domain: 1,
       aws_s3_bucket_notification: 1,
       // the delete-user workflow
       aws_sfn_state_machine: 1,
@@ -211,5 +228,33 @@ describe("bootstrap plan", () => {
     expect(roles.map((r) => `${r.path}${r.name}`).sort()).toEqual([`/ci/platform-${env}-deploy`, `/ci/platform-${env}-plan`]);
     const [provider] = plannedValues(planOf(id), "aws_iam_openid_connect_provider");
     expect(provider).toMatchObject({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+  });
+});
+
+describe.each(PLATFORM)("%s plan: web front end", (id) => {
+  it("plans an HTTPS-only distribution with OAC to the private site bucket, /api/* uncached to the API, and security headers on every behaviour", () => {
+    const plan = planOf(id);
+    const [dist] = plannedValues(plan, "aws_cloudfront_distribution");
+    expect(dist).toMatchObject({ default_root_object: "index.html", http_version: "http2and3", is_ipv6_enabled: true, enabled: true });
+    expect(dist.custom_error_response ?? []).toEqual([]);
+    expect(dist.default_cache_behavior[0].viewer_protocol_policy).toBe("redirect-to-https");
+    const [api] = dist.ordered_cache_behavior;
+    expect(api).toMatchObject({ path_pattern: "/api/*", viewer_protocol_policy: "redirect-to-https", cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac" });
+    expect(plannedValues(plan, "aws_cloudfront_origin_access_control")[0]).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
+    const [headers] = plannedValues(plan, "aws_cloudfront_response_headers_policy");
+    expect(headers.security_headers_config[0].strict_transport_security[0]).toMatchObject({ access_control_max_age_sec: 63072000, include_subdomains: true, preload: true });
+    expect(headers.security_headers_config[0].frame_options[0].frame_option).toBe("DENY");
+    for (const f of plannedValues(plan, "aws_cloudfront_function")) expect(f).toMatchObject({ runtime: "cloudfront-js-2.0", publish: true });
+    expect(plannedValues(plan, "aws_s3_bucket_public_access_block").every((b) => b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets)).toBe(true);
+  });
+
+  it("plans the site's objects with their content types and cache headers, and config.json no-cache", () => {
+    const objects = plannedValues(planOf(id), "aws_s3_object");
+    const byKey = Object.fromEntries(objects.map((o) => [o.key, o]));
+    expect(byKey["index.html"]).toMatchObject({ content_type: "text/html; charset=utf-8", cache_control: "no-cache" });
+    expect(byKey["config.json"]).toMatchObject({ content_type: "application/json; charset=utf-8", cache_control: "no-cache" });
+    const js = objects.filter((o) => /^main-[A-Z0-9]{8}\.js$/.test(o.key));
+    expect(js.map((o) => [o.content_type, o.cache_control])).toEqual([["text/javascript; charset=utf-8", "public, max-age=31536000, immutable"]]);
+    for (const o of objects.filter((x) => x.key !== "config.json")) expect(o.etag).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * The signed-in session: tokens in memory only, refreshed REFRESH_LEEWAY_SECONDS before they expire with the mode's
+ * refresher (Cognito REFRESH_TOKEN_AUTH in password mode, the token endpoint's refresh_token grant with the hosted UI).
+ * A refresh that fails signs the user out with a message; nothing is persisted, so a reload starts signed out.
+ */
+import { Tokens, isUsable, refreshDelay } from "./tokens";
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const browserClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h) => globalThis.clearTimeout(h as number),
+};
+
+export type SessionListener = (tokens: Tokens | undefined, reason?: string) => void;
+
+export class Session {
+  private tokens: Tokens | undefined;
+  private timer: unknown;
+  private readonly listeners = new Set<SessionListener>();
+
+  constructor(
+    private readonly refresher: (refreshToken: string) => Promise<Tokens>,
+    private readonly clock: Clock = browserClock,
+  ) {}
+
+  get current(): Tokens | undefined {
+    return this.tokens;
+  }
+
+  /** The token the API takes, when the session holds one that has not expired. */
+  idToken(): string | undefined {
+    return isUsable(this.tokens, this.clock.now()) ? this.tokens.idToken : undefined;
+  }
+
+  /** When the next refresh is scheduled (epoch ms), for display and tests. */
+  refreshAt: number | undefined;
+
+  signIn(tokens: Tokens): void {
+    this.tokens = tokens;
+    this.schedule();
+    this.emit();
+  }
+
+  /** Forgets the tokens (and the scheduled refresh). */
+  signOut(reason?: string): void {
+    this.tokens = undefined;
+    this.cancel();
+    this.emit(reason);
+  }
+
+  subscribe(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Refreshes now (the scheduled refresh calls this). A failure ends the session with its reason. */
+  async refresh(): Promise<void> {
+    const refreshToken = this.tokens?.refreshToken;
+    if (refreshToken === undefined) {
+      this.signOut("Your session expired. Sign in again.");
+      return;
+    }
+    try {
+      const next = await this.refresher(refreshToken);
+      if (this.tokens === undefined) return; // signed out meanwhile
+      this.tokens = next;
+      this.schedule();
+      this.emit();
+    } catch (err) {
+      this.signOut(`Your session could not be renewed (${err instanceof Error ? err.message : String(err)}). Sign in again.`);
+    }
+  }
+
+  private schedule(): void {
+    this.cancel();
+    if (this.tokens === undefined) return;
+    const delay = refreshDelay(this.tokens.expiresAt, this.clock.now());
+    this.refreshAt = this.clock.now() + delay;
+    this.timer = this.clock.setTimeout(() => void this.refresh(), delay);
+  }
+
+  private cancel(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.refreshAt = undefined;
+  }
+
+  private emit(reason?: string): void {
+    for (const l of this.listeners) l(this.tokens, reason);
+  }
+}

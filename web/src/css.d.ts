@@ -1,0 +1,2 @@
+/** esbuild bundles imported CSS into main-[hash].css. */
+declare module "*.css";
