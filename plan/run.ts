@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EnvironmentConfig, loadEnvironments, stateBackend } from "../environments";
+import { startOfflineSfnEndpoint } from "./sfn-endpoint";
 import { terraformEnv } from "../scripts/terraform-cli";
 import { loadActionCatalogue } from "./action-catalogue";
 import { estimateStackCost, idleProfile } from "./cost";
@@ -62,6 +63,7 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
   if (mode === "offline" && !options.base) notes.push("offline without `--base`: every stack is planned from empty state (all creates). Pass `--base <git-ref>` to see the difference to that ref.");
 
   const workdir = mkdtempSync(join(tmpdir(), "platform-plan-"));
+  const cleanups: Array<() => Promise<void> | undefined> = [];
   const headOut = join(workdir, "head");
   const baseOut = join(workdir, "base");
   try {
@@ -83,7 +85,10 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
 
     const headIds = stackIds(headOut);
     const baseIds = baseCommit ? stackIds(baseOut) : [];
-    const tf = new TerraformCli({ env: terraformEnv(env), limiter, log });
+    // Offline, the provider's ValidateStateMachineDefinition calls (a changed workflow) go to a local endpoint.
+    const sfn = offline ? await startOfflineSfnEndpoint() : undefined;
+    cleanups.push(() => sfn?.close());
+    const tf = new TerraformCli({ env: { ...terraformEnv(env), ...(sfn !== undefined ? { AWS_ENDPOINT_URL_SFN: sfn.url } : {}) }, limiter, log });
     const jobs: Array<{ env: EnvironmentConfig; id: string; promise: Promise<StackPlanResult> }> = [];
     for (const e of selected) {
       const ids = [...new Set([...stacksOfEnv(headIds, e.name), ...stacksOfEnv(baseIds, e.name)])].sort(platformFirst);
@@ -123,6 +128,7 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
     });
     return { report, ...(options.keepWorkdir ? { workdir } : {}) };
   } finally {
+    for (const c of cleanups) await c();
     if (!options.keepWorkdir) rmSync(workdir, { recursive: true, force: true });
   }
 }

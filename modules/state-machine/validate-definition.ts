@@ -16,6 +16,24 @@ type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; chec
 const checked = new Map<string, AslValidationError[]>();
 
 /**
+ * Step Functions' ValidateStateMachineDefinition answer for a definition string: OK, or FAIL with one ERROR diagnostic
+ * per asl-validator error. The AWS provider calls that API before it creates or changes a state machine; the local
+ * runtime (moto lacks it) and the offline plan (no AWS) answer it with this.
+ */
+export function validateDefinitionResponse(definition: unknown): { result: "OK" | "FAIL"; diagnostics: Array<Record<string, string>>; truncated: boolean } {
+  let parsed: unknown;
+  try {
+    parsed = typeof definition === "string" ? JSON.parse(definition) : undefined;
+  } catch (err) {
+    return { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: `The definition is not JSON: ${(err as Error).message}` }], truncated: false };
+  }
+  if (parsed === undefined) return { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: "No definition" }], truncated: false };
+  const errors = aslErrors(parsed);
+  if (errors.length === 0) return { result: "OK", diagnostics: [], truncated: false };
+  return { result: "FAIL", diagnostics: errors.map((e) => ({ severity: "ERROR", code: e["Error code"], message: e.Message })), truncated: false };
+}
+
+/**
  * asl-validator's errors for an ASL definition (tokens already replaced by placeholders). asl-validator builds a new
  * Ajv and compiles its JSON schemas on every call (~200 ms, ~450 ms for the first), so results are kept by content:
  * in this process (the environments share one definition) and on disk next to the function bundles

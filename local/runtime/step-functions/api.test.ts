@@ -1,4 +1,4 @@
-import { validateDefinitionResponse } from "./api";
+import { validateDefinitionResponse } from "../../../modules/state-machine/validate-definition";
 
 describe("ValidateStateMachineDefinition on the local runtime (moto 5.2.1 lacks it; the AWS provider calls it before every create)", () => {
   it("answers OK for a valid definition", () => {

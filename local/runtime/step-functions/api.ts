@@ -8,31 +8,11 @@
  * Everything else (the state machines Terraform creates, updates and reads) goes on to moto, which stores them.
  */
 import { awsError, Forward, GatewayHandler, GatewayResponse } from "../gateway";
+import { validateDefinitionResponse } from "../../../modules/state-machine/validate-definition";
 import { Execution, ExecutionAlreadyExistsError, ExecutionStore } from "./executions";
 
 const TARGET_PREFIX = "AWSStepFunctions.";
 
-type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => {
-  isValid: boolean;
-  errors: Array<{ readonly "Error code": string; readonly Message: string }>;
-};
-// asl-validator ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: AslValidator = require("asl-validator");
-
-/** ValidateStateMachineDefinition's answer: OK, or FAIL with one ERROR diagnostic per problem. */
-export function validateDefinitionResponse(definition: unknown): { result: "OK" | "FAIL"; diagnostics: Array<Record<string, string>>; truncated: boolean } {
-  let parsed: unknown;
-  try {
-    parsed = typeof definition === "string" ? JSON.parse(definition) : undefined;
-  } catch (err) {
-    return { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: `The definition is not JSON: ${(err as Error).message}` }], truncated: false };
-  }
-  if (parsed === undefined) return { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: "No definition" }], truncated: false };
-  const checked = aslValidator(parsed, { checkArn: true, checkPaths: true });
-  if (checked.isValid) return { result: "OK", diagnostics: [], truncated: false };
-  return { result: "FAIL", diagnostics: checked.errors.map((e) => ({ severity: "ERROR", code: e["Error code"], message: e.Message })), truncated: false };
-}
 const epochSeconds = (d: Date | undefined): number | undefined => (d === undefined ? undefined : d.getTime() / 1000);
 
 function json(status: number, body: unknown): GatewayResponse {
