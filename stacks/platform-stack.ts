@@ -178,10 +178,12 @@ export class PlatformStack extends AwsStack {
     this.userPool.addPostConfirmationTrigger(bootstrap);
     // The distribution's own origin (created further down: it needs the API and the files bucket) joins the redirect
     // URLs and the files bucket's CORS origins; resolved at synth, it is a reference to the distribution's domain.
-    const webOrigins = env.web.cdn ? [Lazy.stringValue({ produce: () => this.web?.cdn.url })] : [];
+    // With a custom domain the origin is known now (the Cdn's url is its first name), so a URL the environment already
+    // lists is not added twice.
+    const webOrigins = !env.web.cdn ? [] : [env.web.domain ? `https://${env.web.domain.names[0]}` : Lazy.stringValue({ produce: () => this.web?.cdn.url })];
     const spa = this.userPool.addSpaClient("Spa", {
-      callbackUrls: [...env.auth.callbackUrls, ...webOrigins.map((o) => `${o}/auth/callback`)],
-      logoutUrls: [...env.auth.logoutUrls, ...webOrigins.map((o) => `${o}/`)],
+      callbackUrls: unique([...env.auth.callbackUrls, ...webOrigins.map((o) => `${o}/auth/callback`)]),
+      logoutUrls: unique([...env.auth.logoutUrls, ...webOrigins.map((o) => `${o}/`)]),
       passwordAuth: env.auth.passwordAuth ?? false,
       oauthScopes: [...SPA_SCOPES],
     });
@@ -307,7 +309,7 @@ export class PlatformStack extends AwsStack {
       authorizer: jwt,
       handlers: { filesApi: HANDLERS.filesApi, objectMetadata: HANDLERS.objectMetadata },
       functions: (fid, fprops) => this.fn(fid, fprops),
-      webOrigins: [...env.api.corsAllowOrigins, ...webOrigins],
+      webOrigins: unique([...env.api.corsAllowOrigins, ...webOrigins]),
       maxFileSizeBytes: env.files.maxFileSizeBytes,
       allowedContentTypes: env.files.allowedContentTypes,
       guards,
@@ -412,4 +414,9 @@ export class PlatformStack extends AwsStack {
     this.functions.push(fn);
     return fn;
   }
+}
+
+/** The list without repeats, first occurrence kept (an environment's own URL and the distribution's can be the same). */
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }

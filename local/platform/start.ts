@@ -285,6 +285,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       const server = web;
       cleanups.push(() => server.close());
       mark("web", webStart);
+      // The files bucket's CORS rules and the SPA client's URLs come from environments/local.ts: another origin can load
+      // the app but not upload from it.
+      const origin = new URL(web.url).origin;
+      const allowed = (LOCAL_ENVIRONMENT_INPUTS.local as { api: { corsAllowOrigins: readonly string[] } }).api.corsAllowOrigins;
+      if (!allowed.includes(origin)) {
+        log.warn(
+          `the web app is at ${origin}, which environments/local.ts does not allow (api.corsAllowOrigins: ${allowed.join(", ")}): the browser can load it ` +
+            `but uploads to the files bucket will fail CORS. Fix: use --web-port ${DEFAULT_WEB_PORT}, or add ${origin} to api.corsAllowOrigins, auth.callbackUrls and auth.logoutUrls there.`,
+        );
+      }
     }
 
     let hotReload: HotReload | undefined;

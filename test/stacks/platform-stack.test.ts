@@ -540,6 +540,8 @@ describe.each(ENVS)("platform-%s web front end", (env) => {
     expect(client.logout_urls).toContain(`${webOrigin}/`);
     const [, cors] = byPath(s, "aws_s3_bucket_cors_configuration", "Files/Bucket/Cors");
     expect(cors.cors_rule[0].allowed_origins).toContain(webOrigin);
+    // Never twice (prod's environment already lists its custom domain).
+    for (const list of [client.callback_urls, client.logout_urls, cors.cors_rule[0].allowed_origins]) expect(new Set(list).size).toBe(list.length);
     expect(platform(env).output.web_url.value).toBe(webOrigin);
     expect(platform(env).output.distribution_id.value).toBe(ref(s, "aws_cloudfront_distribution", "id"));
   });
