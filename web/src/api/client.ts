@@ -68,8 +68,8 @@ export interface RequestOptions {
 
 export interface ApiClientOptions {
   readonly baseUrl: string;
-  /** The ID token, or undefined when signed out (the request is then not sent). */
-  readonly token: () => string | undefined;
+  /** The ID token (refreshed first if it expired), or undefined when signed out (the request is then not sent). */
+  readonly token: () => string | undefined | Promise<string | undefined>;
   /** Called on a 401 (the session is over). */
   readonly onUnauthorized?: (error: ApiError) => void;
   readonly fetcher?: typeof fetch;
@@ -79,7 +79,7 @@ export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const token = this.options.token();
+    const token = await this.options.token();
     if (token === undefined) {
       const err = new ApiError(401, "Unauthorized", "You are signed out. Sign in again.");
       this.options.onUnauthorized?.(err);

@@ -38,6 +38,17 @@ export class Session {
     return isUsable(this.tokens, this.clock.now()) ? this.tokens.idToken : undefined;
   }
 
+  /**
+   * A usable ID token, refreshing first when the held one has expired and a refresh token is at hand (a timer that
+   * fired late: a background tab, a laptop that slept). Undefined when signed out or when the refresh failed.
+   */
+  async freshIdToken(): Promise<string | undefined> {
+    const now = this.idToken();
+    if (now !== undefined || this.tokens?.refreshToken === undefined) return now;
+    await this.refresh();
+    return this.idToken();
+  }
+
   /** When the next refresh is scheduled (epoch ms), for display and tests. */
   refreshAt: number | undefined;
 
@@ -59,20 +70,34 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
-  /** Refreshes now (the scheduled refresh calls this). A failure ends the session with its reason. */
-  async refresh(): Promise<void> {
-    const refreshToken = this.tokens?.refreshToken;
+  private inflight: Promise<void> | undefined;
+
+  /**
+   * Refreshes now (the scheduled refresh and freshIdToken call this; concurrent calls share one refresh). A failure
+   * ends the session with its reason. A refresh that returns after a sign-out, or after another sign-in, is dropped.
+   */
+  refresh(): Promise<void> {
+    this.inflight ??= this.refreshOnce().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const held = this.tokens;
+    const refreshToken = held?.refreshToken;
     if (refreshToken === undefined) {
       this.signOut("Your session expired. Sign in again.");
       return;
     }
     try {
       const next = await this.refresher(refreshToken);
-      if (this.tokens === undefined) return; // signed out meanwhile
+      if (this.tokens !== held) return; // signed out, or signed in again, meanwhile
       this.tokens = next;
       this.schedule();
       this.emit();
     } catch (err) {
+      if (this.tokens !== held) return;
       this.signOut(`Your session could not be renewed (${err instanceof Error ? err.message : String(err)}). Sign in again.`);
     }
   }

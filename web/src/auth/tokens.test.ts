@@ -102,6 +102,44 @@ describe("Session", () => {
     expect(heard.at(-1)?.[1]).toMatch(/could not be renewed \(NotAuthorizedException\)/);
   });
 
+  it("an expired token (the timer fired late: background tab, sleep) is refreshed on demand, once for concurrent callers", async () => {
+    const clock = new FakeClock();
+    let n = 1;
+    const calls: string[] = [];
+    const session = new Session(async (rt) => {
+      calls.push(rt);
+      await flush();
+      return tokensAt(clock, ++n);
+    }, clock);
+    session.signIn(tokensAt(clock, 1, 120_000));
+    clock.timers = []; // the scheduled refresh never ran
+    clock.t += 200_000;
+    expect(session.idToken()).toBeUndefined();
+    const [a, b] = await Promise.all([session.freshIdToken(), session.freshIdToken()]);
+    expect([a, b]).toEqual(["id-2", "id-2"]);
+    expect(calls).toEqual(["refresh"]);
+    expect(await session.freshIdToken()).toBe("id-2");
+  });
+
+  it("a refresh that returns after a sign-out and a new sign-in does not replace the new tokens", async () => {
+    const clock = new FakeClock();
+    let release!: () => void;
+    const session = new Session(
+      () =>
+        new Promise<Tokens>((resolve) => {
+          release = () => resolve(tokensAt(clock, 99));
+        }),
+      clock,
+    );
+    session.signIn(tokensAt(clock, 1));
+    const pending = session.refresh();
+    session.signOut();
+    session.signIn(tokensAt(clock, 2));
+    release();
+    await pending;
+    expect(session.idToken()).toBe("id-2");
+  });
+
   it("sign-out drops the tokens and cancels the scheduled refresh", () => {
     const clock = new FakeClock();
     const session = new Session(async () => tokensAt(clock, 2), clock);

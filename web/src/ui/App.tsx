@@ -69,7 +69,7 @@ export function App({ config, session, auth }: AppProps) {
     () =>
       new ApiClient({
         baseUrl: config.apiBaseUrl,
-        token: () => session.idToken(),
+        token: () => session.freshIdToken(),
         onUnauthorized: () => session.signOut("Your session has ended. Sign in again."),
       }),
     [config, session],
