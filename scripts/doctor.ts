@@ -53,6 +53,17 @@ export function runChecks(): Check[] {
       : "not found: npm start and the end-to-end test need moto 5.2.1 (pip install 'moto[server]==5.2.1'; needs a Python package index)",
   });
 
+  // The browser tests (test/browser) drive a system chromium through playwright-core; nothing downloads a browser.
+  const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const chromium = version(chromiumPath, ["--version"]);
+  checks.push({
+    name: "chromium",
+    ok: chromium !== undefined,
+    detail: chromium
+      ? `${chromium.split("\n")[0]} at ${chromiumPath} (the web app's browser tests)`
+      : `not found at ${chromiumPath}: the web app's browser tests need it (apt-get install -y chromium, Debian's package; or set CHROMIUM_PATH)`,
+  });
+
   const env = terraformEnv();
   checks.push({
     name: "aws provider",
