@@ -102,10 +102,15 @@ describe("local web server: /api/* as the distribution routes it", () => {
     expect(seen.headers["x-forwarded-for"]).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
   });
 
-  it("maps /api to / and /api/ to /", async () => {
-    await fetch(at("/api"));
+  it("maps /api/ to /; /api alone is not under the distribution's /api/* pattern and is not sent to the API", async () => {
     await fetch(at("/api/"));
-    expect(api.seen.map((s) => s.url)).toEqual(["/", "/"]);
+    await fetch(at("/api"));
+    expect(api.seen.map((s) => s.url)).toEqual(["/"]);
+  });
+
+  it("forwards the viewer's query string as sent (not re-encoded), as CloudFront does when the function leaves it alone", async () => {
+    await fetch(at("/api/files?cursor=a%20b&flag&x=%2F"));
+    expect(api.seen.map((s) => s.url)).toEqual(["/files?cursor=a%20b&flag&x=%2F"]);
   });
 
   it("does not treat /apiary as an API path (SPA fallback instead)", async () => {

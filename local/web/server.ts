@@ -1,9 +1,11 @@
 /**
  * The local web server: what CloudFront does for the web app, on one local origin (`http://localhost:4568`).
  *
- * - `/api` and `/api/*`: the distribution's `api-prefix` CloudFront Function (the same file, run in a `vm`) strips the
- *   prefix, then the request goes to the local HTTP API with every viewer header except Host (CloudFront's
- *   AllViewerExceptHostHeader origin request policy) and the viewer's address appended to X-Forwarded-For, uncached.
+ * - `/api/*` (the distribution's path pattern; `/api` alone is not in it, so it falls to the site, as on CloudFront): the
+ *   distribution's `api-prefix` CloudFront Function (the same file, run in a `vm`) strips the prefix, then the request
+ *   goes to the local HTTP API with every viewer header except Host (CloudFront's AllViewerExceptHostHeader origin
+ *   request policy), the viewer's query string as sent when the function leaves it alone, and the viewer's address
+ *   appended to X-Forwarded-For, uncached.
  * - `/config.json`: generated from the local deployment (password sign-in, see config.ts).
  * - `/_local/cognito`: POSTs of the user pool's public JSON API operations, forwarded to the local AWS endpoint
  *   (same origin for the browser, so no CORS). Local only: CloudFront has no such path.
@@ -114,9 +116,15 @@ export function startLocalWebServer(options: LocalWebServerOptions): Promise<Loc
   };
 
   const serveApi = (req: IncomingMessage, res: ServerResponse): void => {
-    const event = viewerRequestEvent(req.method ?? "GET", req.url ?? "/", req.headers, req.socket.remoteAddress ?? "127.0.0.1");
+    const url = req.url ?? "/";
+    const event = viewerRequestEvent(req.method ?? "GET", url, req.headers, req.socket.remoteAddress ?? "127.0.0.1");
+    const querystringBefore = JSON.stringify(event.request.querystring);
     const rewritten = apiPrefix(event);
-    const target = new URL(requestPathWithQuery(rewritten), options.apiUrl);
+    // CloudFront forwards the query string untouched unless the function changed it; rebuilding it from the parsed
+    // object would re-encode it (`%20` → `+`, `?flag` → `flag=`).
+    const raw = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+    const pathWithQuery = JSON.stringify(rewritten.querystring) === querystringBefore ? `${rewritten.uri}${raw}` : requestPathWithQuery(rewritten);
+    const target = new URL(pathWithQuery, options.apiUrl);
     // All viewer headers except Host, as received (the function sees them too; it does not change them).
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
@@ -199,7 +207,7 @@ export function startLocalWebServer(options: LocalWebServerOptions): Promise<Loc
   const server: Server = createServer((req, res) => {
     try {
       const path = (req.url ?? "/").split("?")[0];
-      if (path === "/api" || path.startsWith("/api/")) serveApi(req, res);
+      if (path.startsWith("/api/")) serveApi(req, res);
       else if (path === LOCAL_COGNITO_PATH) serveCognito(req, res);
       else serveStatic(req, res);
     } catch (err) {
