@@ -24,12 +24,23 @@ export function parseArn(importer: string, arn: string, service: string): Parsed
   return { region: m[2], account: m[3], resource: m[4] };
 }
 
-/** The last segment of an ARN's resource part (`table/profiles` → `profiles`); requires a resolved ARN. */
-export function lastArnSegment(importer: string, arn: string, service: string): string {
+/**
+ * The resource's name: `name` when the caller gave it, else the last segment of the ARN's resource part
+ * (`table/profiles` → `profiles`). A token ARN needs `name` (the error says how to pass it); a resolved ARN whose last
+ * segment differs from `name` is refused.
+ */
+export function nameFromArn(importer: string, arn: string, service: string, name: string | undefined): string {
   const parsed = parseArn(importer, arn, service);
-  if (!parsed) {
-    throw new Error(`${importer}: the ARN is a token, so the name cannot be derived. Fix: pass the name explicitly.`);
+  const parts = parsed?.resource.split(/[:/]/);
+  const derived = parts?.[parts.length - 1];
+  if (name !== undefined) {
+    if (derived !== undefined && !Token.isUnresolved(name) && name !== derived) {
+      throw new Error(`${importer}: name "${name}" does not match the ARN's name "${derived}". Fix: drop name (it is read from the ARN), or pass the ARN of "${name}".`);
+    }
+    return name;
   }
-  const parts = parsed.resource.split(/[:/]/);
-  return parts[parts.length - 1];
+  if (derived === undefined) {
+    throw new Error(`${importer}: the ARN is a token, so the name cannot be read from it. Fix: pass it in the import options, e.g. ${importer.replace(/\)$/, "")}, <arn>, { name: "<name>" }).`);
+  }
+  return derived;
 }

@@ -1,4 +1,4 @@
-import { AnnotationMetadataEntryType } from "cdktf";
+import { AnnotationMetadataEntryType, Token } from "cdktf";
 import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
 import { asArray, synthStack } from "../../test/support/synth";
@@ -117,6 +117,14 @@ describe("Table", () => {
     });
     expect(JSON.stringify(out.policies())).toContain("arn:aws:dynamodb:eu-west-1:123456789012:table/shared-users/index/*");
     expect(() => synthStack((s) => Table.fromArn(s, "Bad", "arn:aws:s3:::bucket"))).toThrow(/is not an dynamodb ARN/);
+  });
+  it("fromArn of a token ARN takes the name from the options, and says how to pass it when missing; a name the ARN contradicts is refused", () => {
+    const tokenArn = Token.asString({ Ref: "shared_table_arn" });
+    synthStack((s) => expect(Table.fromArn(s, "Ext", tokenArn, { name: "shared-users" }).name).toBe("shared-users"));
+    expect(() => synthStack((s) => Table.fromArn(s, "Ext", tokenArn))).toThrow(
+      /Table\.fromArn\(scope, "Ext"\): the ARN is a token, so the name cannot be read from it\. Fix: pass it in the import options, e\.g\. Table\.fromArn\(scope, "Ext", <arn>, \{ name: "<name>" \}\)\./,
+    );
+    expect(() => synthStack((s) => Table.fromArn(s, "Ext", "arn:aws:dynamodb:eu-west-1:123456789012:table/a", { name: "b" }))).toThrow(/name "b" does not match the ARN's name "a"/);
   });
   it("encrypts with encryptionKey, and grants kms:Decrypt to readers and stream consumers, Encrypt/Decrypt/GenerateDataKey to writers", () => {
     const out = synthStack((s) => {

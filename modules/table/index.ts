@@ -3,7 +3,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IEnvironmentConsumer, IGrantable } from "../core/iam";
 import { ITable } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
-import { lastArnSegment, parseArn } from "../core/arn";
+import { nameFromArn, parseArn } from "../core/arn";
 import { IKey } from "../kms-key";
 import { keyFromProps } from "../kms-key/deprecated-arn";
 import { STREAM_READ_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "./perms";
@@ -66,6 +66,8 @@ export interface TableProps {
 }
 
 export interface TableImportOptions {
+  /** The table's name. @default read from the ARN; required when the ARN is a token (known only at apply) */
+  readonly name?: string;
   /** The table's stream ARN, when stream consumers are wired to the imported table. @default none */
   readonly streamArn?: string;
   /** The table's customer-managed key, so grants include the KMS actions. @default none (AWS-managed key) */
@@ -124,8 +126,7 @@ class ImportedTable extends TableBase {
   public readonly encryptionKey?: IKey;
   constructor(scope: Construct, id: string, public readonly arn: string, options: TableImportOptions) {
     super(scope, id);
-    parseArn(`Table.fromArn("${id}")`, arn, "dynamodb");
-    this.name = lastArnSegment(`Table.fromArn("${id}")`, arn, "dynamodb");
+    this.name = nameFromArn(`Table.fromArn(scope, "${id}")`, arn, "dynamodb", options.name);
     if (options.streamArn !== undefined) parseArn(`Table.fromArn("${id}").streamArn`, options.streamArn, "dynamodb");
     this.streamArn = options.streamArn;
     this.encryptionKey = options.encryptionKey;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnnotationMetadataEntryType, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, Testing, Token } from "cdktf";
 import { IConstruct } from "constructs";
 import { AwsStack } from "../../stacks/aws-stack";
 import { asArray, synthStack } from "../../test/support/synth";
@@ -303,6 +303,14 @@ describe("Topic", () => {
     expect(out.resources("aws_sns_topic")).toEqual({});
     expect(queuePolicy(out, "Q_Policy").Statement[1].Condition).toEqual({ ArnEquals: { "aws:SourceArn": arn } });
     expect(() => synthStack((s) => Topic.fromArn(s, "Bad", `arn:aws:sqs:eu-west-1:${ACCOUNT}:q`))).toThrow(/is not an sns ARN/);
+  });
+  it("fromArn of a token ARN takes the name (and so FIFO-ness) from the options, and says how to pass it when missing", () => {
+    const tokenArn = Token.asString({ Ref: "shared_topic_arn" });
+    synthStack((s) => {
+      const t = Topic.fromArn(s, "Ext", tokenArn, { name: "orders.fifo" });
+      expect([t.name, t.fifo]).toEqual(["orders.fifo", true]);
+    });
+    expect(() => synthStack((s) => Topic.fromArn(s, "Ext", tokenArn))).toThrow(/Topic\.fromArn\(scope, "Ext"\): the ARN is a token[\s\S]*Fix: pass it in the import options, e\.g\. Topic\.fromArn\(scope, "Ext", <arn>, \{ name: "<name>" \}\)/);
   });
 
   it("is valid Terraform: init + validate + offline plan of an encrypted topic, a subscribed queue and service publishers", async () => {

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { lastArnSegment, parseArn } from "../core/arn";
+import { nameFromArn } from "../core/arn";
 import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson } from "../core/iam";
 import { IFunction, IQueue, ITopic } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
@@ -44,6 +44,8 @@ export interface TopicProps {
 
 /** Options of `Topic.fromArn`. */
 export interface TopicImportOptions {
+  /** The topic's name. @default read from the ARN; required when the ARN is a token (known only at apply) */
+  readonly name?: string;
   /** The topic's customer-managed key, so publishers are granted the KMS actions. @default none */
   readonly encryptionKey?: IKey;
   /** True when the topic is FIFO. @default derived from the name's `.fifo` suffix */
@@ -218,9 +220,7 @@ class ImportedTopic extends TopicBase {
   public readonly encryptionKey?: IKey;
   constructor(scope: Construct, id: string, public readonly arn: string, options: TopicImportOptions) {
     super(scope, id);
-    const importer = `Topic.fromArn("${id}")`;
-    parseArn(importer, arn, "sns");
-    this.name = lastArnSegment(importer, arn, "sns");
+    this.name = nameFromArn(`Topic.fromArn(scope, "${id}")`, arn, "sns", options.name);
     this.fifo = options.fifo ?? this.name.endsWith(".fifo");
     this.encryptionKey = options.encryptionKey;
   }
