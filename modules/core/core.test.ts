@@ -29,10 +29,20 @@ describe("physicalName", () => {
     expect(() => Naming.configure(stack, { app: "shop", env: "prod", account: "1234" })).toThrow(/Naming: account "1234" must be a 12-digit AWS account id/);
   });
 
-  it("falls back to the stack id when no naming context is set, and rejects bad context values", () => {
+  it("falls back to the stack id when no naming context is set, with one synth warning naming the fix; rejects bad context values", () => {
     const stack = new TerraformStack(Testing.app(), "Orders-Dev");
     expect(physicalName(stack, "t")).toBe("orders-dev-t");
+    expect(physicalName(stack, "u")).toBe("orders-dev-u");
+    const warnings = stack.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/^Naming: stack "Orders-Dev" has no naming context, so physical names start with its id \("orders-dev-…"\)\. Fix: call Naming\.configure\(stack, \{ app, env \}\)/)]);
     expect(() => Naming.configure(stack, { app: "Shop", env: "dev" })).toThrow(/Naming: app "Shop" must start with a lower-case letter/);
+  });
+
+  it("gives a configured stack no naming warning", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    Naming.configure(stack, { app: "shop", env: "prod" });
+    physicalName(stack, "orders");
+    expect(stack.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 
 /**
@@ -30,6 +30,8 @@ export interface PhysicalNameOptions {
 }
 
 const contexts = new WeakMap<TerraformStack, NamingContext>();
+/** Stacks already warned that they have no naming context (one warning per stack). */
+const warned = new WeakSet<TerraformStack>();
 const SEGMENT = /^[a-z][a-z0-9-]*$/;
 const ACCOUNT = /^\d{12}$/;
 
@@ -54,12 +56,23 @@ export class Naming {
     return contexts.get(TerraformStack.of(scope))?.account;
   }
 
-  /** The naming context of the scope's stack; falls back to the stack id as prefix. */
+  /**
+   * The naming context of the scope's stack. Without one, names fall back to the stack id as prefix, and the stack gets
+   * a synth warning (once): two stacks of one app in different environments would otherwise silently share names.
+   */
   public static of(scope: IConstruct): NamingContext | { prefix: string } {
     const stack = TerraformStack.of(scope);
     const ctx = contexts.get(stack);
     if (ctx) return ctx;
-    return { prefix: sanitize(stack.node.id.toLowerCase(), "") };
+    const prefix = sanitize(stack.node.id.toLowerCase(), "");
+    if (!warned.has(stack)) {
+      warned.add(stack);
+      Annotations.of(stack).addWarning(
+        `Naming: stack "${stack.node.id}" has no naming context, so physical names start with its id ("${prefix}-…"). ` +
+          `Fix: call Naming.configure(stack, { app, env }) before adding modules (AwsStack does this).`,
+      );
+    }
+    return { prefix };
   }
 }
 
