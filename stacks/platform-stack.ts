@@ -28,6 +28,7 @@ import { REPORT_ROUTES } from "../lambdas/analytics/reports";
 import { PermissionsBoundary } from "../modules/core/permissions-boundary";
 import { AwsStack } from "./aws-stack";
 import { boundaryPolicyArn } from "./permissions-boundary-policy";
+import { DEAD_LETTER_RETENTION_SECONDS } from "../modules/queue/defaults";
 
 const LAMBDAS = join(__dirname, "..", "lambdas");
 
@@ -158,7 +159,7 @@ export class PlatformStack extends AwsStack {
     const events = this.fn("ProfileEvents", { name: "profile-events", ...HANDLERS.profileEvents, description: "Publishes profile changes from the table stream to SNS" });
     this.userDataChange.connect(events, USER_DATA_CHANGE_TOPIC_ARN_ENV);
     // Stream batches that exhaust their retries land here (metadata to re-drive from the stream), never lost silently.
-    const eventsFailures = new Queue(this, "ProfileEventsFailures", { name: "profile-events-failures", deadLetterQueue: false, retentionSeconds: 1209600 });
+    const eventsFailures = new Queue(this, "ProfileEventsFailures", { name: "profile-events-failures", deadLetterQueue: false, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
     events.addDynamoDbStreamEventSource(this.profiles, {
       batchSize: 100,
       maxBatchingWindowSeconds: 1,
@@ -275,7 +276,7 @@ export class PlatformStack extends AwsStack {
       timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
     });
     this.analyticsDb.connect(processor);
-    const activityFailures = new Queue(this, "ActivityProcessorFailures", { name: "activity-processor-failures", deadLetterQueue: false, retentionSeconds: 1209600 });
+    const activityFailures = new Queue(this, "ActivityProcessorFailures", { name: "activity-processor-failures", deadLetterQueue: false, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
     processor.addKinesisEventSource(this.activity, {
       batchSize: 500,
       maxBatchingWindowSeconds: 5,

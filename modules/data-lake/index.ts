@@ -27,6 +27,7 @@ import {
   GLUE_READ_ACTIONS,
 } from "./perms";
 import { ERROR_PREFIX_ROOT, validateDataLakeProps } from "./validate-props";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
 
 export { lakeColumnsFromZod, LAKE_COLUMN_TYPES } from "./columns";
 export type { LakeColumn, LakeColumnType } from "./columns";
@@ -339,7 +340,7 @@ export class DataLake extends DataLakeBase {
 
     // --- Firehose: Kinesis → S3
     const streamName = physicalName(this, `${props.name}-lake`, { maxLength: 64 });
-    this.deliveryLogGroup = new LogGroup(this, "DeliveryLogs", { logGroupName: `/aws/kinesisfirehose/${streamName}`, retentionDays: props.logRetentionDays ?? 30, preventDestroy });
+    this.deliveryLogGroup = new LogGroup(this, "DeliveryLogs", { logGroupName: `/aws/kinesisfirehose/${streamName}`, retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, preventDestroy });
     const logStream = new CloudwatchLogStream(this, "DeliveryLogStream", { name: DELIVERY_LOG_STREAM, logGroupName: this.deliveryLogGroup.name });
     const role = new DeliveryRole(this, "DeliveryRole", physicalName(this, `${props.name}-lake-firehose`, { maxLength: 64 }), account);
     this.deliveryRole = role.role;

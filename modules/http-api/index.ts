@@ -11,6 +11,7 @@ import { IFunction } from "../core/interfaces";
 import { physicalName } from "../core/naming";
 import { LogGroup } from "../log-group";
 import { validateHttpApiProps, validateJwtAuthorizer, validateRoute } from "./validate-props";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
 
 export { isValidRouteKey, ROUTE_METHODS } from "./validate-props";
 
@@ -226,7 +227,7 @@ export class HttpApi extends Construct implements IHttpApi {
 
     this.logGroup = new LogGroup(this, "AccessLogs", {
       logGroupName: `/aws/apigateway/${apiName}/access`,
-      retentionDays: props.logRetentionDays ?? 30,
+      retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
       preventDestroy: props.preventLogGroupDestroy ?? false,
     });
 

@@ -31,13 +31,14 @@ import {
   THING_NAME_POLICY_VARIABLE,
 } from "./sql";
 import { validateIotIngestProps } from "./validate-props";
+import { DEAD_LETTER_RETENTION_SECONDS } from "../queue/defaults";
 
 export * from "./sql";
 export { IotSqlError, evaluateRule, parseRuleSql, topicMatches, formatJodaUtc } from "./iot-sql";
 export type { IotSqlContext, ParsedRule, RuleOutcome } from "./iot-sql";
 
 /** Retention of the rule's own error queue: the SQS maximum, 14 days (time to inspect and re-drive). */
-export const IOT_ERROR_QUEUE_RETENTION_SECONDS = 1209600;
+export const IOT_ERROR_QUEUE_RETENTION_SECONDS = DEAD_LETTER_RETENTION_SECONDS;
 
 /** The `ActionType` dimension of the AWS/IoT `Success`/`Failure` metrics for the rule's Kinesis action. */
 export const KINESIS_ACTION_TYPE = "Kinesis";

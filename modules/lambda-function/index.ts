@@ -14,6 +14,7 @@ import { LogGroup } from "../log-group";
 import { bundle, Bundle, BundlingOptions } from "./bundle";
 import { INVOKE_ACTIONS, LOGS_WRITE_ACTIONS, XRAY_WRITE_ACTIONS } from "./perms";
 import { validateFunctionProps, validateSqsSource, validateStreamSource } from "./validate-props";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
 
 export { bundle, bundleAll, bundleStats, bundleCacheDir, clearBundleMemo, LAZY_CREDENTIAL_PROVIDERS } from "./bundle";
 export type { Bundle, BundleRequest, BundlingOptions } from "./bundle";
@@ -153,7 +154,7 @@ export class LambdaFunction extends Construct implements IFunction {
 
     this.logGroup = new LogGroup(this, "LogGroup", {
       logGroupName: `/aws/lambda/${functionName}`,
-      retentionDays: props.logRetentionDays ?? 30,
+      retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
       preventDestroy: props.preventLogGroupDestroy ?? false,
     });
 

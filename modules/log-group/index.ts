@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { PropsValidator } from "../core/validation";
 import { IKey } from "../kms-key";
 import { keyFromProps, validateKeyAlias } from "../kms-key/deprecated-arn";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./defaults";
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -39,7 +40,7 @@ export class LogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LogGroupProps) {
     super(scope, id);
-    const retention = props.retentionDays ?? 30;
+    const retention = props.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     const v = new PropsValidator("LogGroup", this.node.path)
       .oneOf("retentionDays", retention, LOG_RETENTION_DAYS as readonly number[], "pick a retention CloudWatch Logs supports, e.g. 30 or 365")
       .string("logGroupName", props.logGroupName, { min: 1, max: 512, pattern: /^[\w\-./#]+$/, describe: "1–512 characters of [A-Za-z0-9_-./#]" });

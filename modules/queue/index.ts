@@ -19,8 +19,9 @@ export { isAwsManagedSqsKey } from "./validate-props";
 export type { ServiceSendOptions } from "../core/interfaces";
 export type { ResourcePolicyPrincipals } from "../core/resource-policy";
 
-/** Retention of the dead-letter queue a Queue creates for itself: the SQS maximum, 14 days. */
-export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
+// Retention of the dead-letter queue a Queue creates for itself: the SQS maximum, 14 days (defaults.ts).
+import { DEAD_LETTER_RETENTION_SECONDS } from "./defaults";
+export { DEAD_LETTER_RETENTION_SECONDS };
 
 export interface QueueProps {
   /**

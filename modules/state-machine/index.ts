@@ -15,6 +15,7 @@ import { LOG_DELIVERY_ACTIONS, READ_EXECUTION_ACTIONS, START_EXECUTION_ACTIONS, 
 import { TaskGrantee } from "./tasks";
 import { validateDefinition } from "./validate-definition";
 import { validateStateMachineProps } from "./validate-props";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
 
 export { Retry, States, renderDefinition, renderState } from "./asl";
 export type {
@@ -233,7 +234,7 @@ export class StateMachine extends StateMachineBase implements IGrantable {
 
     this.logGroup = new LogGroup(this, "LogGroup", {
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
-      retentionDays: props.logRetentionDays ?? 30,
+      retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
       encryptionKey: props.logEncryptionKey,
       preventDestroy: props.preventLogGroupDestroy ?? false,
     });
