@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { extname, join, relative, resolve } from "node:path";
 import { bundleCacheDir } from "../modules/lambda-function/bundle";
 
 export interface BuildWebOptions {
@@ -53,7 +53,7 @@ function packageVersion(name: string): string {
 /** The content hash the build is cached under (esbuild itself is loaded only for a build). */
 export function webSourceHash(minify: boolean): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ esbuild: packageVersion("esbuild"), preact: packageVersion("preact"), zod: packageVersion("zod"), minify }));
+  hash.update(JSON.stringify({ esbuild: packageVersion("esbuild"), preact: packageVersion("preact"), zod: packageVersion("zod"), minify, names: "content-sha256" }));
   for (const file of [...walk(SRC), INDEX_HTML, __filename]) {
     hash.update(relative(WEB_ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
   }
@@ -74,7 +74,9 @@ function build(dir: string, minify: boolean): string[] {
     jsx: "automatic",
     jsxImportSource: "preact",
     tsconfig: join(WEB_ROOT, "tsconfig.json"),
-    entryNames: "[name]-[hash]",
+    // Named below by a hash of the content only: esbuild's [hash] also covers the inputs' paths, so the same sources
+    // built through a symlinked node_modules (the plan's base worktree) got other names and a plan showed changes.
+    entryNames: "[name]",
     assetNames: "[name]-[hash]",
     outdir: dir,
     write: false,
@@ -87,7 +89,9 @@ function build(dir: string, minify: boolean): string[] {
   let js: string | undefined;
   let css: string | undefined;
   for (const f of result.outputFiles) {
-    const name = relative(dir, f.path);
+    const plain = relative(dir, f.path);
+    const ext = extname(plain);
+    const name = ext === ".js" || ext === ".css" ? `${plain.slice(0, -ext.length)}-${createHash("sha256").update(f.contents).digest("hex").slice(0, 8).toUpperCase()}${ext}` : plain;
     if (name.endsWith(".js")) js = name;
     if (name.endsWith(".css")) css = name;
     writeFileSync(join(dir, name), f.contents);

@@ -23,7 +23,10 @@ describe("the repository's workflows", () => {
     expect(wf.permissions).toEqual({});
     const test = wf.jobs.test;
     const uses = test.steps.map((s: any) => s.uses?.split("@")[0]).filter(Boolean);
-    expect(uses).toEqual(["actions/checkout", "actions/setup-node", "hashicorp/setup-terraform", "actions/setup-java"]);
+    expect(uses).toEqual(["actions/checkout", "actions/setup-node", "hashicorp/setup-terraform", "actions/setup-java", "actions/upload-artifact"]);
+    // The browser test's screenshots are kept whatever the outcome (a failing screen is the one worth seeing).
+    const screenshots = test.steps.find((s: any) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(screenshots).toMatchObject({ if: "always()", with: { name: "web-screenshots", path: "test-results/screenshots/" } });
     expect(test.steps[0].with["fetch-depth"]).toBe(0);
     expect(test.steps[1].with).toMatchObject({ "node-version": 20, cache: "npm" });
     expect(test.steps[2].with).toMatchObject({ terraform_version: "1.11.4", terraform_wrapper: false });
