@@ -259,15 +259,27 @@ describe("web app in chromium on the local platform", () => {
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).toBe("{}{}");
   });
 
-  it("deletes an account and follows the workflow to SUCCEEDED", async () => {
-    await page.getByLabel("E-mail").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  it("deletes an account and follows the workflow to SUCCEEDED, with the keyboard only (focus order: heading → e-mail → password → submit; Space, Tab, Enter)", async () => {
+    const focused = (): Promise<string> => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}#${document.activeElement?.id ?? ""}`);
+    // The sign-in screen's heading has focus (checked by heading()); the form follows it in tab order.
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("input#email");
+    await page.keyboard.type(email);
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("input#password");
+    await page.keyboard.type(password);
+    await page.keyboard.press("Enter");
     await heading("My profile");
-    await page.getByRole("link", { name: "Delete my account" }).click();
+    await page.getByRole("link", { name: "Delete my account" }).focus();
+    await page.keyboard.press("Enter");
     await heading("Delete my account");
-    await page.getByLabel("I understand that my account and all my data will be deleted").check();
-    await page.getByRole("button", { name: "Delete my account" }).click();
+    const confirm = page.getByLabel("I understand that my account and all my data will be deleted");
+    await confirm.focus();
+    await page.keyboard.press("Space");
+    expect(await confirm.isChecked()).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Delete my account");
+    await page.keyboard.press("Enter");
     await page.getByTestId("deletion-status").getByText("SUCCEEDED").waitFor({ timeout: 120_000 });
     await expectAccessible("account-deleted");
     await snap("10-account-deleted");
