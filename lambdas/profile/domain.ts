@@ -12,6 +12,7 @@ import * as z from "zod/mini";
 import { Result, fail, ok, parseJsonBody as parseBody } from "../shared/request";
 import { DELETION_ATTRIBUTE } from "../deletion/schema";
 import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, userIdFromPartitionKey } from "./schema";
+import type { ProfileResponse } from "./api-types";
 
 export type { Result } from "../shared/request";
 
@@ -287,17 +288,7 @@ export function profileFromItem(item: Readonly<Record<string, unknown>>): Profil
   };
 }
 
-/** The JSON body of a profile response. Absent optional fields are `null`, so the shape never changes. */
-export interface ProfileResponse {
-  readonly userId: string;
-  readonly email: string;
-  readonly displayName: string;
-  readonly locale: string | null;
-  readonly bio: string | null;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type { ProfileResponse };
 
 export function toProfileResponse(profile: Profile, identity: Identity): ProfileResponse {
   return {

@@ -1,15 +1,7 @@
 /** The API's response shapes the app reads (see lambdas/profile, lambdas/files, lambdas/analytics). */
 
-export interface Profile {
-  readonly userId: string;
-  readonly email: string;
-  readonly displayName: string;
-  readonly locale: string | null;
-  readonly bio: string | null;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** `GET`/`PUT /profiles/me`: the shape the profile API defines (type-only import: nothing of the handlers is bundled). */
+export type { ProfileResponse as Profile } from "../../../lambdas/profile/api-types";
 
 /** `PUT /profiles/me`: a full replacement; unknown fields are refused. */
 export interface ProfileInput {
