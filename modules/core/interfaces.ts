@@ -1,3 +1,4 @@
+import type { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { ITerraformDependable } from "cdktf";
 import { IConstruct } from "constructs";
 import { IEnvironmentConsumer, IGrantable } from "./iam";
@@ -83,10 +84,18 @@ export interface IStream extends IConstruct {
 }
 
 /** A Lambda function, created by the `lambda-function` module or imported. */
-export interface IFunction extends IEnvironmentConsumer {
+export interface IFunction extends IEnvironmentConsumer, IConstruct {
   readonly arn: string;
   readonly name: string;
   readonly invokeArn: string;
   /** Timeout in seconds; undefined when unknown (imported). */
   readonly timeoutSeconds?: number;
+  /**
+   * Lets an AWS service (`principal`, e.g. `apigateway.amazonaws.com`) invoke the function, only from `sourceArn`: a
+   * `lambda:InvokeFunction` permission (`aws_lambda_permission`) in the function's scope. For an imported function the
+   * permission is added by this app on the function's ARN (its deploy role needs lambda:AddPermission on it).
+   */
+  allowInvoke(id: string, principal: string, sourceArn: string, sourceAccount?: string): LambdaPermission;
+  /** Grants `grantee` lambda:InvokeFunction on this function. */
+  grantInvoke(grantee: IGrantable): void;
 }

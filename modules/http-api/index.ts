@@ -132,14 +132,6 @@ export interface IHttpApi {
   readonly endpointHost: string;
 }
 
-/** Something that can allow a service to invoke it (LambdaFunction does). */
-interface IInvokePermissible {
-  allowInvoke(id: string, principal: string, sourceArn: string): LambdaPermission;
-}
-
-function canAllowInvoke(fn: IFunction): fn is IFunction & IInvokePermissible {
-  return typeof (fn as unknown as Partial<IInvokePermissible>).allowInvoke === "function";
-}
 
 /** A JWT authorizer of one HTTP API; pass it to `addRoute` (or use the API's defaultAuthorizer). */
 export class HttpJwtAuthorizer extends Construct {
@@ -307,15 +299,7 @@ export class HttpApi extends Construct implements IHttpApi {
     const arnPath = path?.replace(/\{[^}]+\}/g, "*");
     const sourceArn = arnPath === undefined ? `${this.executionArn}/*/$default` : `${this.executionArn}/*/${method === "ANY" ? "*" : method}${arnPath}`;
     const permissionId = `${this.node.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${slug}`;
-    const permission = canAllowInvoke(fn)
-      ? fn.allowInvoke(permissionId, API_GATEWAY_PRINCIPAL, sourceArn)
-      : new LambdaPermission(this, `Allow-${slug}`, {
-          statementId: `Allow${permissionId}`,
-          action: "lambda:InvokeFunction",
-          functionName: fn.arn,
-          principal: API_GATEWAY_PRINCIPAL,
-          sourceArn,
-        });
+    const permission = fn.allowInvoke(permissionId, API_GATEWAY_PRINCIPAL, sourceArn);
 
     const route: HttpRoute = { routeKey, resource, integration, permission, sourceArn };
     this.routeMap.set(routeKey, route);
@@ -326,7 +310,7 @@ export class HttpApi extends Construct implements IHttpApi {
   private integrationFor(fn: IFunction): Apigatewayv2Integration {
     const existing = this.integrations.get(fn);
     if (existing) return existing;
-    const base = `Integration-${(fn as Partial<IConstruct>).node?.id ?? "Function"}`;
+    const base = `Integration-${fn.node.id}`;
     let id = base;
     for (let n = 2; this.integrationIds.has(id); n++) id = `${base}${n}`;
     this.integrationIds.add(id);

@@ -115,6 +115,13 @@ class ImportedFunction extends Construct implements IFunction {
   public addEnvironment(): void {
     throw new Error(`LambdaFunction.fromArn("${this.node.id}"): cannot set environment variables on an imported function.`);
   }
+  /** The permission on the imported function's ARN, added by this app (its deploy role needs lambda:AddPermission there). */
+  public allowInvoke(id: string, principal: string, sourceArn: string, sourceAccount?: string): LambdaPermission {
+    return new LambdaPermission(this, `Allow${id}`, { statementId: `Allow${id}`, action: INVOKE_ACTIONS[0], functionName: this.arn, principal, sourceArn, sourceAccount });
+  }
+  public grantInvoke(grantee: IGrantable): void {
+    grantee.addToPrincipalPolicy({ actions: [...INVOKE_ACTIONS], resources: [this.arn] });
+  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import { IConstruct } from "constructs";
 import { IGrantable, PolicyStatement } from "../core/iam";
 import { IFunction, ITable } from "../core/interfaces";
 import type { IKey } from "../kms-key";
@@ -145,7 +144,7 @@ export class Tasks {
       parameters: options.payload,
       transientErrors: [...LAMBDA_TRANSIENT_ERRORS],
       defaultTimeoutSeconds: (fn.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS) + INVOKE_TIMEOUT_MARGIN_SECONDS,
-      description: `Tasks.invoke(${(fn as Partial<IConstruct>).node?.path ?? "function"})`,
+      description: `Tasks.invoke(${fn.node.path})`,
       grant: (grantee) => grantee.addToPrincipalPolicy({ actions: [...LAMBDA_INVOKE_ACTIONS], resources: [fn.arn] }),
     });
   }

@@ -289,6 +289,15 @@ describe("Topic", () => {
     expect(out.only("aws_lambda_permission")).toMatchObject({ principal: "sns.amazonaws.com", source_arn: out.ref("aws_sns_topic", "arn"), action: "lambda:InvokeFunction" });
   });
 
+  it("addLambdaSubscription of an imported function adds the SNS permission on its ARN (the same call as for a module-made function)", () => {
+    const fnArn = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:shared-handler`;
+    const out = synthStack((s) => {
+      new Topic(s, "T", { name: "t" }).addLambdaSubscription(LambdaFunction.fromArn(s, "Shared", fnArn));
+    });
+    expect(out.only("aws_sns_topic_subscription")).toMatchObject({ protocol: "lambda", endpoint: fnArn });
+    expect(out.only("aws_lambda_permission")).toMatchObject({ function_name: fnArn, principal: "sns.amazonaws.com", source_arn: out.ref("aws_sns_topic", "arn") });
+  });
+
   it("fromArn imports a topic: name from the ARN, publish grants on that ARN, subscriptions allowed", () => {
     const arn = `arn:aws:sns:eu-west-1:${ACCOUNT}:shared-changes`;
     const out = synthStack((s) => {

@@ -180,14 +180,7 @@ export abstract class TopicBase extends Construct implements ITopic {
     validateFilter(v, options);
     v.throwIfInvalid();
     this.refuseOnFifo("addLambdaSubscription", "Lambda");
-    const target = fn as IFunction & { allowInvoke?(id: string, principal: string, sourceArn: string): unknown };
-    if (typeof target.allowInvoke === "function") {
-      target.allowInvoke(`Sns${this.node.id.replace(/[^A-Za-z0-9]/g, "")}${this.node.addr.slice(0, 8)}`, "sns.amazonaws.com", this.arn);
-    } else {
-      Annotations.of(this).addWarning(
-        `Topic "${this.node.path}": function "${fn.grantPrincipalPath}" is imported, so no invoke permission is added. Fix: its owner must allow sns.amazonaws.com lambda:InvokeFunction with this topic as source ARN.`,
-      );
-    }
+    fn.allowInvoke(`Sns${this.node.id.replace(/[^A-Za-z0-9]/g, "")}${this.node.addr.slice(0, 8)}`, "sns.amazonaws.com", this.arn);
     return new SnsTopicSubscription(this, this.subscriptionId("Lambda", (fn.grantPrincipalPath.split("/").pop() ?? "Function").replace(/[^A-Za-z0-9_-]/g, "")), {
       topicArn: this.arn,
       protocol: "lambda",

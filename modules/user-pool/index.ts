@@ -129,13 +129,6 @@ export interface IUserPool extends IConstruct {
   grantManageGroupMembership(grantee: IGrantable): void;
 }
 
-interface IInvokePermissible {
-  allowInvoke(id: string, principal: string, sourceArn: string): LambdaPermission;
-}
-
-function canAllowInvoke(fn: IFunction): fn is IFunction & IInvokePermissible {
-  return typeof (fn as unknown as Partial<IInvokePermissible>).allowInvoke === "function";
-}
 
 abstract class UserPoolBase extends Construct implements IUserPool {
   public abstract readonly userPoolId: string;
@@ -344,22 +337,14 @@ export class UserPool extends UserPoolBase {
     if (this.grantees.has(fn)) throw this.cycleError(fn);
     if (fn.timeoutSeconds !== undefined && fn.timeoutSeconds > COGNITO_TRIGGER_TIMEOUT_SECONDS) {
       Annotations.of(this).addWarning(
-        `UserPool "${this.node.path}": ${trigger} trigger "${(fn as Partial<IConstruct>).node?.path ?? "function"}" has a ${fn.timeoutSeconds} s timeout, but Cognito gives up after 5 s and retries (the function may run several times). Fix: set the function's timeoutSeconds to 5 or less and keep the handler idempotent.`,
+        `UserPool "${this.node.path}": ${trigger} trigger "${fn.node.path}" has a ${fn.timeoutSeconds} s timeout, but Cognito gives up after 5 s and retries (the function may run several times). Fix: set the function's timeoutSeconds to 5 or less and keep the handler idempotent.`,
       );
     }
     this.triggers[trigger] = fn.arn;
     this.triggerFunctions.add(fn);
     this.resource.putLambdaConfig({ ...this.triggers } as CognitoUserPoolLambdaConfig);
     const permissionId = `Cognito${trigger.charAt(0).toUpperCase()}${trigger.slice(1)}`;
-    return canAllowInvoke(fn)
-      ? fn.allowInvoke(permissionId, COGNITO_PRINCIPAL, this.arn)
-      : new LambdaPermission(this, `Allow${permissionId}`, {
-          statementId: `Allow${permissionId}`,
-          action: "lambda:InvokeFunction",
-          functionName: fn.arn,
-          principal: COGNITO_PRINCIPAL,
-          sourceArn: this.arn,
-        });
+    return fn.allowInvoke(permissionId, COGNITO_PRINCIPAL, this.arn);
   }
 
   /** Post-confirmation trigger: runs once a user has confirmed sign-up (e.g. create the initial profile). */
@@ -372,8 +357,8 @@ export class UserPool extends UserPoolBase {
     this.grantees.add(grantee);
   }
 
-  private cycleError(fn: unknown): Error {
-    const path = (fn as Partial<IConstruct>).node?.path ?? "the function";
+  private cycleError(fn: IGrantable): Error {
+    const path = fn.grantPrincipalPath;
     return new Error(
       `UserPool "${this.node.path}": "${path}" is both a trigger of this pool and granted access to it. Terraform cannot order that: ` +
         `the pool's lambda_config needs the function, the function waits for its role policy, and the policy needs the pool's ARN. ` +
