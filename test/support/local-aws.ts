@@ -47,12 +47,14 @@ export function testDynamoDbClient(): DynamoDBClient {
   return new DynamoDBClient({ endpoint: dynamoDbEndpoint(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
-/**
- * Creates the profiles table as the stack does: key attributes from lambdas/profile/schema.ts, on-demand,
- * stream with both images. Returns the stream ARN.
- */
-export async function createProfilesTable(client: DynamoDBClient, tableName: string): Promise<string> {
-  const { partitionKey, sortKey, streamViewType } = PROFILES_TABLE_SCHEMA;
+/** Creates an on-demand table with the schema's hash and range keys (and a stream when given), and waits for it. */
+async function createKeyedTable(
+  client: DynamoDBClient,
+  tableName: string,
+  schema: { readonly partitionKey: { readonly name: string; readonly type: "S" | "N" | "B" }; readonly sortKey: { readonly name: string; readonly type: "S" | "N" | "B" } },
+  streamViewType?: "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY",
+): Promise<string | undefined> {
+  const { partitionKey, sortKey } = schema;
   const out = await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -65,33 +67,26 @@ export async function createProfilesTable(client: DynamoDBClient, tableName: str
         { AttributeName: partitionKey.name, KeyType: "HASH" },
         { AttributeName: sortKey.name, KeyType: "RANGE" },
       ],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType },
+      ...(streamViewType !== undefined ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType } } : {}),
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
-  const streamArn = out.TableDescription?.LatestStreamArn;
+  return out.TableDescription?.LatestStreamArn;
+}
+
+/**
+ * Creates the profiles table as the stack does: key attributes from lambdas/profile/schema.ts, on-demand,
+ * stream with both images. Returns the stream ARN.
+ */
+export async function createProfilesTable(client: DynamoDBClient, tableName: string): Promise<string> {
+  const streamArn = await createKeyedTable(client, tableName, PROFILES_TABLE_SCHEMA, PROFILES_TABLE_SCHEMA.streamViewType);
   if (streamArn === undefined) throw new Error(`CreateTable ${tableName} returned no LatestStreamArn`);
   return streamArn;
 }
 
 /** Creates the files table as the stack does (key attributes from lambdas/files/schema.ts, on-demand). */
 export async function createFilesTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey } = FILES_TABLE_SCHEMA;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
-        { AttributeName: sortKey.name, AttributeType: sortKey.type },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey.name, KeyType: "HASH" },
-        { AttributeName: sortKey.name, KeyType: "RANGE" },
-      ],
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  await createKeyedTable(client, tableName, FILES_TABLE_SCHEMA);
 }
 
 export async function deleteTable(client: DynamoDBClient, tableName: string): Promise<void> {
