@@ -5,7 +5,7 @@
  * same transaction, and a creation starts one above the floor, checked in its own transaction.
  * Only the DynamoDB client is imported here, never SNS: changes leave through the table's stream.
  */
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ACCOUNT_DELETED_ATTRIBUTE, DELETION_ATTRIBUTE, DELETION_AUDIT_SORT_KEY_PREFIX } from "../deletion/schema";
 import { IfMatch, NewProfile, Profile, ProfileInput, profileFromItem } from "./domain";
 import { PARTITION_KEY, PROFILE_SORT_KEY, SORT_KEY, VERSION_FLOOR_SORT_KEY, profileKey, userPartitionKey, versionFloorKey } from "./schema";
@@ -493,38 +493,36 @@ export async function markDeletionRequested(
   executionName: string,
   now: string,
 ): Promise<"marked" | "changed"> {
-  try {
-    await store.client.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: profileKey(userId),
-        UpdateExpression: "SET #deletion = :deletion",
-        ConditionExpression: "attribute_exists(#pk) AND #version = :version AND attribute_not_exists(#deletion)",
-        ExpressionAttributeNames: { "#deletion": DELETION_ATTRIBUTE, "#pk": PARTITION_KEY, "#version": "version" },
-        ExpressionAttributeValues: { ":deletion": { executionName, startedAt: now }, ":version": version },
-      }),
-    );
-    return "marked";
-  } catch (err) {
-    if (conditionalCheckFailure(err) !== undefined) return "changed";
-    throw err;
-  }
+  const applied = await updateProfileIf(store, userId, {
+    UpdateExpression: "SET #deletion = :deletion",
+    ConditionExpression: "attribute_exists(#pk) AND #version = :version AND attribute_not_exists(#deletion)",
+    ExpressionAttributeNames: { "#deletion": DELETION_ATTRIBUTE, "#pk": PARTITION_KEY, "#version": "version" },
+    ExpressionAttributeValues: { ":deletion": { executionName, startedAt: now }, ":version": version },
+  });
+  return applied ? "marked" : "changed";
 }
 
 /** Removes the mark of an execution that could not be started (only that execution's mark). */
 export async function clearDeletionMark(store: ProfileStore, userId: string, executionName: string): Promise<void> {
+  await updateProfileIf(store, userId, {
+    UpdateExpression: "REMOVE #deletion",
+    ConditionExpression: "#deletion.executionName = :name",
+    ExpressionAttributeNames: { "#deletion": DELETION_ATTRIBUTE },
+    ExpressionAttributeValues: { ":name": executionName },
+  });
+}
+
+/** A conditional update of the user's profile item: true when applied, false when its condition did not hold. */
+async function updateProfileIf(
+  store: ProfileStore,
+  userId: string,
+  update: Pick<UpdateCommandInput, "UpdateExpression" | "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues">,
+): Promise<boolean> {
   try {
-    await store.client.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: profileKey(userId),
-        UpdateExpression: "REMOVE #deletion",
-        ConditionExpression: "#deletion.executionName = :name",
-        ExpressionAttributeNames: { "#deletion": DELETION_ATTRIBUTE },
-        ExpressionAttributeValues: { ":name": executionName },
-      }),
-    );
+    await store.client.send(new UpdateCommand({ TableName: store.tableName, Key: profileKey(userId), ...update }));
+    return true;
   } catch (err) {
-    if (conditionalCheckFailure(err) === undefined) throw err;
+    if (conditionalCheckFailure(err) !== undefined) return false;
+    throw err;
   }
 }
