@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ENVIRONMENT_INPUTS, EnvironmentConfig, LOCAL_ENVIRONMENT_INPUTS, loadEnvironments } from "./environments";
 import { applyPolicy, Enforcement, PolicyAsCode, PolicyOptions } from "./modules/policy";
-import { offlineFromEnv } from "./stacks/aws-stack";
+import { offlineFromEnv } from "./modules/stack/offline";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { PlatformStack } from "./stacks/platform-stack";
 

@@ -1,11 +1,12 @@
-import { CostEstimate, diffCost, estimateEnvironmentCost, estimateMonthlyCost, formatCostMarkdown, sampledTraces, SQS_POLLERS_PER_EVENT_SOURCE, TerraformPlanJson } from "./estimate";
+import { CostEstimate, diffCost, estimateEnvironmentCost, estimateMonthlyCost, formatCostMarkdown, sampledTraces, SQS_POLLERS_PER_EVENT_SOURCE } from "./estimate";
+import type { PlanJson } from "../lib/terraform-json";
 import { PRICE_TABLE } from "./prices";
 import { load, NO_LOAD, planOf, ref } from "./test-plans";
 
 const EU = PRICE_TABLE.regions["eu-west-1"];
 const US = PRICE_TABLE.regions["us-east-1"];
 
-const estimate = (plan: TerraformPlanJson, loadProfile = NO_LOAD, extra: { region?: string; freeTier?: boolean } = {}): CostEstimate =>
+const estimate = (plan: PlanJson, loadProfile = NO_LOAD, extra: { region?: string; freeTier?: boolean } = {}): CostEstimate =>
   estimateMonthlyCost(plan, { region: extra.region ?? "eu-west-1", loadProfile, freeTier: extra.freeTier });
 const line = (e: CostEstimate["idle"], address: string) => {
   const l = e.lines.find((x) => x.address === address);
@@ -359,11 +360,13 @@ describe("estimateMonthlyCost: traffic at load", () => {
   });
 
   it("reads resource_changes `after` when planned_values are absent, and skips deleted resources", () => {
-    const plan: TerraformPlanJson = {
+    const aws = "registry.terraform.io/hashicorp/aws";
+    const plan: PlanJson = {
+      format_version: "1.2",
       resource_changes: [
-        { address: "aws_kms_key.kept", type: "aws_kms_key", mode: "managed", change: { actions: ["no-op"], after: {} } },
-        { address: "aws_kms_key.gone", type: "aws_kms_key", mode: "managed", change: { actions: ["delete"], after: null } },
-        { address: "data.aws_caller_identity.me", type: "aws_caller_identity", mode: "data", change: { actions: ["read"], after: {} } },
+        { address: "aws_kms_key.kept", type: "aws_kms_key", name: "kept", provider_name: aws, mode: "managed", change: { actions: ["no-op"], before: {}, after: {} } },
+        { address: "aws_kms_key.gone", type: "aws_kms_key", name: "gone", provider_name: aws, mode: "managed", change: { actions: ["delete"], before: {}, after: null } },
+        { address: "data.aws_caller_identity.me", type: "aws_caller_identity", name: "me", provider_name: aws, mode: "data", change: { actions: ["read"], before: null, after: {} } },
       ],
     };
     const e = estimate(plan);
@@ -386,14 +389,15 @@ describe("estimateMonthlyCost: traffic at load", () => {
       { address: "aws_cloudwatch_metric_alarm.a[0]", values: { period: 60 }, expressions: { alarm_actions: ref("aws_sns_topic.alarms[0]") } },
     );
     expect(line(estimate(counted, load({ snsPublishesPerMonth: 1e6 })).load, "aws_sns_topic.alarms[0]").usd).toBe(0);
-    const inModule: TerraformPlanJson = {
+    const inModule: PlanJson = {
+      format_version: "1.2",
       planned_values: {
         root_module: {
           child_modules: [
             {
               resources: [
-                { address: "module.svc.aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", values: { fifo_queue: true } },
-                { address: "module.svc.aws_lambda_event_source_mapping.m", mode: "managed", type: "aws_lambda_event_source_mapping", values: { enabled: true } },
+                { address: "module.svc.aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", provider_name: "registry.terraform.io/hashicorp/aws", values: { fifo_queue: true } },
+                { address: "module.svc.aws_lambda_event_source_mapping.m", mode: "managed", type: "aws_lambda_event_source_mapping", name: "m", provider_name: "registry.terraform.io/hashicorp/aws", values: { enabled: true } },
               ],
             },
           ],
@@ -405,8 +409,8 @@ describe("estimateMonthlyCost: traffic at load", () => {
             svc: {
               module: {
                 resources: [
-                  { address: "aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", expressions: {} },
-                  { address: "aws_lambda_event_source_mapping.m", mode: "managed", type: "aws_lambda_event_source_mapping", expressions: { event_source_arn: ref("aws_sqs_queue.q") } },
+                  { address: "aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", expressions: {} },
+                  { address: "aws_lambda_event_source_mapping.m", mode: "managed", type: "aws_lambda_event_source_mapping", name: "m", expressions: { event_source_arn: ref("aws_sqs_queue.q") } },
                 ],
               },
             },

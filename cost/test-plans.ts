@@ -1,5 +1,5 @@
 /** Hand-written `terraform show -json` fragments for the cost tests. */
-import type { LoadProfile, TerraformPlanJson } from "./estimate";
+import type { LoadProfile, PlanJson } from "./estimate";
 
 type Attrs = Record<string, unknown>;
 
@@ -13,19 +13,24 @@ export interface FragmentResource {
 }
 
 const typeOf = (address: string): string => address.replace(/^(module\.[^.]+\.)+/, "").split(".")[0];
+const nameOf = (address: string): string => address.replace(/^(module\.[^.]+\.)+/, "").split(".")[1].replace(/\[[^\]]*\]$/, "");
+const AWS = "registry.terraform.io/hashicorp/aws";
 
 /** A plan of these resources, with planned_values and (when any resource has expressions) a configuration. */
-export function planOf(...resources: FragmentResource[]): TerraformPlanJson {
+export function planOf(...resources: FragmentResource[]): PlanJson {
   const withConfig = resources.some((r) => r.expressions !== undefined);
   return {
+    format_version: "1.2",
     planned_values: {
-      root_module: { resources: resources.map((r) => ({ address: r.address, mode: "managed", type: typeOf(r.address), values: r.values ?? {} })) },
+      root_module: {
+        resources: resources.map((r) => ({ address: r.address, mode: "managed", type: typeOf(r.address), name: nameOf(r.address), provider_name: AWS, values: r.values ?? {} })),
+      },
     },
     ...(withConfig
       ? {
           configuration: {
             root_module: {
-              resources: resources.map((r) => ({ address: r.address.replace(/\[[^\]]*\]$/, ""), mode: "managed", type: typeOf(r.address), expressions: r.expressions ?? {} })),
+              resources: resources.map((r) => ({ address: r.address.replace(/\[[^\]]*\]$/, ""), mode: "managed", type: typeOf(r.address), name: nameOf(r.address), expressions: r.expressions ?? {} })),
             },
           },
         }

@@ -26,5 +26,5 @@ export * from "./state-machine";
 export * from "./data-lake";
 export * from "./monitoring";
 export * from "./policy";
-export { AwsStack, OFFLINE_CREDENTIALS, offlineFromEnv } from "../stacks/aws-stack";
-export type { AwsStackOptions } from "../stacks/aws-stack";
+export { AwsStack } from "./stack";
+export type { AwsStackOptions } from "./stack";

@@ -1,7 +1,7 @@
 // Adapter to the cost estimate (cost/estimate.ts): estimates head and base of a stack and renders the section.
 // Loaded lazily: without cost/ (or with a failing estimate) the report says "cost estimate not available".
 import type { CostDiff, CostEstimate, CostSection, LoadProfile } from "../cost/estimate";
-import type { PlanJson } from "./types";
+import type { PlanJson } from "../lib/terraform-json";
 
 type CostModule = typeof import("../cost/estimate");
 
@@ -48,9 +48,9 @@ export function estimateStackCost(input: CostInput): StackCost {
 
 /** A load profile with every metric at zero (a stack that serves no traffic, e.g. the state bootstrap). */
 export function idleProfile(profile: LoadProfile): LoadProfile {
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(profile)) out[k] = 0;
-  return out as LoadProfile;
+  const out = {} as { -readonly [K in keyof LoadProfile]: number };
+  for (const k of Object.keys(profile) as Array<keyof LoadProfile>) out[k] = 0;
+  return out;
 }
 
 /** The cost section of an environment (one row per stack), or undefined when no stack has an estimate. */

@@ -1,5 +1,5 @@
 // What a plan changes, resource by resource and attribute by attribute, with sensitive values masked.
-import type { ChangeJson, PlanJson, ResourceChangeJson } from "./types";
+import type { ChangeJson, PlanJson, ResourceChangeJson } from "../lib/terraform-json";
 
 /** Shown instead of a sensitive value (before_sensitive/after_sensitive of the plan). Never the value itself. */
 export const SENSITIVE = "(sensitive value)";

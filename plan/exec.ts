@@ -1,38 +1,4 @@
-import { spawn } from "node:child_process";
-
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface RunOptions {
-  readonly cwd: string;
-  readonly env?: NodeJS.ProcessEnv;
-  /** Kill the process after this many milliseconds. @default 15 minutes */
-  readonly timeoutMs?: number;
-}
-
-/** Runs a command, collects stdout/stderr; resolves with the exit code (never rejects on a non-zero exit). */
-export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs ?? 15 * 60_000);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} could not start (${e.message})`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 1 : 0), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
-}
-
+// Helpers of the plan command's processes: output tails and a concurrency limit (running a command: lib/process.ts).
 /** Last lines of a process output, for error messages. */
 export function tail(text: string, lines = 30): string {
   const all = text.trimEnd().split("\n");

@@ -1,7 +1,7 @@
 // IAM changes of a plan, statement by statement: which policy documents (identity policies, trust policies and
 // resource policies) gain actions, resources, principals or lose conditions between before and after.
 import { containsTrue, kindOf } from "./diff";
-import type { PlanJson, ResourceChangeJson } from "./types";
+import type { PlanJson, ResourceChangeJson } from "../lib/terraform-json";
 
 /** Policy document attributes per resource type. */
 export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {

@@ -8,7 +8,7 @@ import type { ManagedPolicy } from "./role-policies";
 import { EffectivePermissions, effectivePermissionChanges, NO_CATALOGUE } from "./role-permission-changes";
 import type { PolicyReport } from "./policy-report";
 import type { Baseline } from "./stack-plan";
-import type { PlanJson } from "./types";
+import type { PlanJson } from "../lib/terraform-json";
 
 /** First line of the Markdown report: the workflow finds and updates its PR comment by it. */
 export const REPORT_MARKER = "<!-- platform-plan-report -->";

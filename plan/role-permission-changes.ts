@@ -4,7 +4,7 @@
 import { actionSpace, ActionCatalogue, ActionSpace, compareGrants, covers, effectiveGrants, Grant, PolicySource } from "./effective-permissions";
 import type { PolicyDiff } from "./iam-diff";
 import { ManagedPolicy, RoleOfPlan, rolesOf } from "./role-policies";
-import type { PlanJson } from "./types";
+import type { PlanJson } from "../lib/terraform-json";
 
 /** Grants that share resource, conditions and limits, their actions together (`s3:* (all 180 actions)` when complete). */
 export interface GrantGroup {

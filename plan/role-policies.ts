@@ -3,7 +3,7 @@
 // and the permissions boundary. Values known only after apply are read from the resolved planned attributes
 // (state-from-plan.ts plannedAttributes), as iam-diff.ts does; a document still unknown is an opaque source.
 import type { PolicySource, RolePolicies } from "./effective-permissions";
-import type { PlanJson, ResourceChangeJson } from "./types";
+import type { PlanJson, ResourceChangeJson } from "../lib/terraform-json";
 
 export type Side = "before" | "after";
 

@@ -4,7 +4,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EnvironmentConfig, loadEnvironments, stateBackend } from "../environments";
 import { startOfflineSfnEndpoint } from "./sfn-endpoint";
-import { terraformEnv } from "../scripts/terraform-cli";
+import { terraformEnv } from "../lib/terraform-cli";
 import { loadActionCatalogue } from "./action-catalogue";
 import { estimateStackCost, idleProfile } from "./cost";
 import type { ActionCatalogue } from "./effective-permissions";

@@ -11,7 +11,7 @@ import { structuralPlan, subtractResidual, stableStringify } from "./diff";
 import { POLICY_ATTRIBUTES } from "./iam-diff";
 import { plannedAttributes, refineState, stateFromPlan } from "./state-from-plan";
 import { TerraformCli, TerraformError } from "./terraform";
-import type { PlanJson, ResourceSchemas, StateV4 } from "./types";
+import type { PlanJson, ResourceSchemas, StateV4 } from "../lib/terraform-json";
 
 export type Baseline = "real-state" | "empty-state" | "base-ref";
 

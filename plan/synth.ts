@@ -3,7 +3,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { run, tail } from "./exec";
+import { run } from "../lib/process";
+import { tail } from "./exec";
 
 export interface SynthOptions {
   /** Local backend and fake credentials (PLATFORM_OFFLINE=1). */

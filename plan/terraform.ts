@@ -1,13 +1,14 @@
 // The terraform CLI as the plan command drives it: init, plan (-detailed-exitcode), show -json, providers schema -json.
-// Every command runs with the CLI config of scripts/terraform-cli.ts (provider mirror when there is one), through a
+// Every command runs with the CLI config of lib/terraform-cli.ts (provider mirror when there is one), through a
 // shared Limiter so that parallel stacks never start more terraform processes than there are cores.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { terraformEnv } from "../scripts/terraform-cli";
-import { Limiter, run, RunResult, tail } from "./exec";
-import type { PlanJson, ResourceSchemas, SchemaBlock } from "./types";
+import { terraformEnv } from "../lib/terraform-cli";
+import { run, RunResult } from "../lib/process";
+import { Limiter, tail } from "./exec";
+import type { PlanJson, ResourceSchemas, SchemaBlock } from "../lib/terraform-json";
 
 export class TerraformError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // Run: node -r @swc-node/register scripts/doctor.ts   (part of `npm run setup`)
 // Checks what the tests and synth need besides node_modules, and writes the offline Terraform CLI config.
 import { spawnSync } from "node:child_process";
-import { terraformEnv } from "./terraform-cli";
+import { terraformEnv } from "../lib/terraform-cli";
 
 interface Check {
   readonly name: string;

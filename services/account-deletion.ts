@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { HttpApi, HttpJwtAuthorizer } from "../modules/http-api";
-import type { LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
+import type { LambdaFunction } from "../modules/lambda-function";
 import type { AuroraServerless } from "../modules/aurora-serverless";
 import { Definition, Retrier, Retry, StateMachine, StateMachineLogLevel, States, Tasks, TaskResource } from "../modules/state-machine";
 import type { Table } from "../modules/table";
@@ -8,9 +8,8 @@ import type { UserPool } from "../modules/user-pool";
 import { DELETE_USER_STATE_MACHINE_ARN_ENV, DELETION_ATTRIBUTE, DELETION_AUDIT_SORT_KEY_PREFIX } from "../lambdas/deletion/schema";
 import { FILES_BUCKET_NAME_ENV, FILES_TABLE_NAME_ENV, UPLOADS_PREFIX } from "../lambdas/files/schema";
 import { PARTITION_KEY, PROFILES_TABLE_NAME_ENV, PROFILE_SORT_KEY, SORT_KEY, USER_PARTITION_PREFIX } from "../lambdas/profile/schema";
-import type { FilesService, FunctionFactory } from "./files";
-
-type Handler = Pick<LambdaFunctionProps, "entry" | "bundling">;
+import type { FilesService } from "./files";
+import type { FunctionFactory, HandlerEntry } from "./functions";
 
 export interface AccountDeletionProps {
   /** `GET /profiles/me/deletion` is added to it, served by `profileApi`. */
@@ -22,7 +21,7 @@ export interface AccountDeletionProps {
   readonly files: FilesService;
   readonly analyticsDb: AuroraServerless;
   readonly userPool: UserPool;
-  readonly handlers: { readonly deleteFiles: Handler; readonly anonymiseAnalytics: Handler; readonly deleteProfile: Handler };
+  readonly handlers: { readonly deleteFiles: HandlerEntry; readonly anonymiseAnalytics: HandlerEntry; readonly deleteProfile: HandlerEntry };
   readonly functions: FunctionFactory;
   readonly logging: { readonly level: StateMachineLogLevel; readonly includeExecutionData: boolean };
   readonly logRetentionDays: number;

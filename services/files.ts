@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { Bucket } from "../modules/bucket";
 import type { HttpApi, HttpJwtAuthorizer } from "../modules/http-api";
-import type { LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
+import type { LambdaFunction } from "../modules/lambda-function";
 import { Queue } from "../modules/queue";
 import { Table } from "../modules/table";
+import type { FunctionFactory, HandlerEntry } from "./functions";
 import {
   FILES_BUCKET_NAME_ENV,
   FILES_CONTENT_TYPES_ENV,
@@ -13,16 +14,13 @@ import {
   UPLOADS_PREFIX,
 } from "../lambdas/files/schema";
 
-/** Builds a function with the environment's defaults (the stack's factory). */
-export type FunctionFactory = (id: string, props: LambdaFunctionProps) => LambdaFunction;
-
 export interface FilesServiceProps {
   /** The API whose routes `POST /files`, `GET /files`, `GET|DELETE /files/{id}` this service adds. */
   readonly api: HttpApi;
   /** Every route is behind it. */
   readonly authorizer: HttpJwtAuthorizer;
   /** Entries of the two handlers (bundled by the stack's single esbuild run). */
-  readonly handlers: { readonly filesApi: Pick<LambdaFunctionProps, "entry" | "bundling">; readonly objectMetadata: Pick<LambdaFunctionProps, "entry" | "bundling"> };
+  readonly handlers: { readonly filesApi: HandlerEntry; readonly objectMetadata: HandlerEntry };
   readonly functions: FunctionFactory;
   /** Origins of the web app: the only origins the bucket's CORS lets upload (POST) and download (GET). */
   readonly webOrigins: readonly string[];

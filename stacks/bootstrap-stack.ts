@@ -8,7 +8,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Bucket } from "../modules/bucket";
 import { assertLeastPrivilege, policyJson } from "../modules/core/iam";
 import { EnvironmentConfig, stateBackend } from "../environments";
-import { AwsStack } from "./aws-stack";
+import { AwsStack } from "../modules/stack";
 import { boundaryPolicyName, boundaryStatements, partitionOf } from "./permissions-boundary-policy";
 
 export interface BootstrapStackProps {

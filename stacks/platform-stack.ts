@@ -5,30 +5,25 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments";
 import { AuroraServerless } from "../modules/aurora-serverless";
 import { HttpApi } from "../modules/http-api";
-import { bundleAll, BundlingOptions, LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
+import { BundlingOptions, LambdaFunction, LambdaFunctionProps } from "../modules/lambda-function";
+import { bundleAll } from "../modules/lambda-function/bundle";
 import { Monitoring } from "../modules/monitoring";
-import { Queue } from "../modules/queue";
 import { Stream } from "../modules/stream";
 import { Table } from "../modules/table";
 import { Topic } from "../modules/topic";
-import { COGNITO_TRIGGER_TIMEOUT_SECONDS, UserPool } from "../modules/user-pool";
-import {
-  PROFILES_TABLE_NAME_ENV,
-  PROFILES_TABLE_SCHEMA,
-  USER_DATA_CHANGE_TOPIC_ARN_ENV,
-} from "../lambdas/profile/schema";
-import { MIGRATIONS_DIR, MIGRATIONS_LOADER, migrationsHash } from "../lambdas/analytics/migrations-dir";
+import { UserPool } from "../modules/user-pool";
+import { MIGRATIONS_LOADER } from "../lambdas/analytics/migrations-dir";
+import { AnalyticsService } from "../services/analytics";
 import { FilesService } from "../services/files";
 import { DeviceIngestService } from "../services/device-ingest";
 import { AccountDeletion } from "../services/account-deletion";
 import { ActivityLakeService } from "../services/activity-lake";
+import { ProfileService } from "../services/profile";
 import { BuiltSite, WebService } from "../services/web";
 import { buildWebSync } from "../web/build";
-import { REPORT_ROUTES } from "../lambdas/analytics/reports";
 import { PermissionsBoundary } from "../modules/core/permissions-boundary";
-import { AwsStack } from "./aws-stack";
+import { AwsStack } from "../modules/stack";
 import { boundaryPolicyArn } from "./permissions-boundary-policy";
-import { DEAD_LETTER_RETENTION_SECONDS } from "../modules/queue/defaults";
 
 const LAMBDAS = join(__dirname, "..", "lambdas");
 
@@ -67,11 +62,6 @@ const SPA_SCOPES = ["openid", "email", "profile"] as const;
 
 /** Days of automated Aurora backups (point-in-time restore) where the environment keeps point-in-time recovery. */
 const ANALYTICS_BACKUP_RETENTION_DAYS = 7;
-/** Data API consumers wait out a paused cluster's resume (~15 s) with backoff before they give up on a batch. */
-const ANALYTICS_DATA_API_TIMEOUT_SECONDS = 60;
-/** Below the HTTP API's 30 s integration timeout, above a paused cluster's resume. */
-const ANALYTICS_QUERY_TIMEOUT_SECONDS = 25;
-const ANALYTICS_MIGRATE_TIMEOUT_SECONDS = 300;
 
 export interface PlatformStackProps {
   readonly env: EnvironmentConfig;
@@ -86,6 +76,10 @@ export interface PlatformStackProps {
  */
 export class PlatformStack extends AwsStack {
   public readonly functions: LambdaFunction[] = [];
+  /** Profiles: the table, its change topic and the three profile functions. */
+  public readonly profile: ProfileService;
+  /** Analytics: the functions over the analytics store and the activity stream. */
+  public readonly analytics: AnalyticsService;
   public readonly profiles: Table;
   public readonly userDataChange: Topic;
   public readonly api: HttpApi;
@@ -130,43 +124,14 @@ export class PlatformStack extends AwsStack {
 
     this.monitoring = new Monitoring(this, "Monitoring", { accountId: env.allowedAccountIds[0], alarmEmail: env.alarmEmail });
 
-    // --- data: the profiles table; its stream is the only way profile changes leave (no dual writes)
-    this.profiles = new Table(this, "Profiles", {
-      name: "profiles",
-      partitionKey: PROFILES_TABLE_SCHEMA.partitionKey,
-      sortKey: PROFILES_TABLE_SCHEMA.sortKey,
-      stream: PROFILES_TABLE_SCHEMA.streamViewType,
-      pointInTimeRecovery: guards.pointInTimeRecovery,
-      deletionProtection: guards.deletionProtection,
-      preventDestroy: guards.preventDestroy,
-    });
-    this.userDataChange = new Topic(this, "UserDataChange", { name: "user-data-change" });
-
     // --- functions (all bundles built together on the first stack; the others reuse them)
     bundleAll(Object.values(HANDLERS).map((h: { entry: string; bundling?: BundlingOptions }) => ({ entry: h.entry, options: h.bundling })));
-    const profileApi = this.fn("ProfileApi", { name: "profile-api", ...HANDLERS.profileApi, description: "Profile HTTP API: GET/PUT/DELETE /profiles/me, GET /profiles/me/deletion" });
-    this.profiles.connect(profileApi, "readWrite", PROFILES_TABLE_NAME_ENV);
+    const functions = (fid: string, fprops: LambdaFunctionProps): LambdaFunction => this.fn(fid, fprops);
 
-    const bootstrap = this.fn("ProfileBootstrap", {
-      name: "profile-bootstrap",
-      ...HANDLERS.profileBootstrap,
-      description: "Cognito post-confirmation: creates the initial profile",
-      // Cognito gives a trigger 5 s, then fails the sign-up call and retries: a longer timeout would only hide that.
-      timeoutSeconds: COGNITO_TRIGGER_TIMEOUT_SECONDS,
-    });
-    this.profiles.connect(bootstrap, "write", PROFILES_TABLE_NAME_ENV);
-
-    const events = this.fn("ProfileEvents", { name: "profile-events", ...HANDLERS.profileEvents, description: "Publishes profile changes from the table stream to SNS" });
-    this.userDataChange.connect(events, USER_DATA_CHANGE_TOPIC_ARN_ENV);
-    // Stream batches that exhaust their retries land here (metadata to re-drive from the stream), never lost silently.
-    const eventsFailures = new Queue(this, "ProfileEventsFailures", { name: "profile-events-failures", deadLetterQueue: false, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
-    events.addDynamoDbStreamEventSource(this.profiles, {
-      batchSize: 100,
-      maxBatchingWindowSeconds: 1,
-      maxRetryAttempts: 10,
-      maxRecordAgeSeconds: 86400,
-      onFailure: eventsFailures,
-    });
+    // --- profiles: the table's stream is the only way profile changes leave (no dual writes)
+    this.profile = new ProfileService(this, { handlers: HANDLERS, functions, guards });
+    this.profiles = this.profile.table;
+    this.userDataChange = this.profile.changes;
 
     // --- identity
     this.userPool = new UserPool(this, "Users", {
@@ -176,7 +141,7 @@ export class PlatformStack extends AwsStack {
       deletionProtection: guards.deletionProtection,
       preventDestroy: guards.preventDestroy,
     });
-    this.userPool.addPostConfirmationTrigger(bootstrap);
+    this.userPool.addPostConfirmationTrigger(this.profile.bootstrap);
     // The distribution's own origin (created further down: it needs the API and the files bucket) joins the redirect
     // URLs and the files bucket's CORS origins; resolved at synth, it is a reference to the distribution's domain.
     // With a custom domain the origin is known now (the Cdn's url is its first name), so a URL the environment already
@@ -199,7 +164,7 @@ export class PlatformStack extends AwsStack {
       cors: { allowOrigins: env.api.corsAllowOrigins },
     });
     const jwt = this.api.addJwtAuthorizer("Cognito", { issuer: this.userPool.issuerUrl, audience: [spa.clientId] });
-    for (const method of ["GET", "PUT", "DELETE"]) this.api.addRoute(`${method} /profiles/me`, profileApi, { authorizer: jwt });
+    this.profile.addRoutes(this.api, jwt);
 
     // --- analytics: Aurora Serverless v2 behind the Data API (no VPC for the functions), fed by the user-data-change
     // topic (SNS → SQS → analytics-ingest) and by the activity stream (POST /events → Kinesis → activity-processor).
@@ -235,81 +200,15 @@ export class PlatformStack extends AwsStack {
       monitoring: this.monitoring,
     });
 
-    const migrate = this.fn("AnalyticsMigrate", {
-      name: "analytics-migrate",
-      ...HANDLERS.analyticsMigrate,
-      description: "Applies the analytics schema migrations (invoked on deploy when they change)",
-      // Waits out a paused cluster's resume (~15 s) and runs every pending migration in one invocation.
-      timeoutSeconds: ANALYTICS_MIGRATE_TIMEOUT_SECONDS,
-    });
-    this.analyticsDb.connect(migrate);
-
-    // SNS user-data-change → SQS (raw delivery, own DLQ) → analytics-ingest (upsert by event id/version).
-    const ingestFn = this.fn("AnalyticsIngestFunction", {
-      name: "analytics-ingest",
-      ...HANDLERS.analyticsIngest,
-      description: "Upserts user-data-change events from SQS into the analytics store",
-      timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
-    });
-    this.analyticsDb.connect(ingestFn);
-    const ingestQueue = new Queue(this, "AnalyticsIngest", {
-      name: "analytics-ingest",
-      // Lambda needs ≥ 6 × the consumer's timeout, so a batch in flight is never handed to a second consumer.
-      visibilityTimeoutSeconds: 6 * ingestFn.timeoutSeconds,
-    });
-    this.userDataChange.addSqsSubscription(ingestQueue, { rawMessageDelivery: true });
-    ingestFn.addSqsEventSource(ingestQueue, { batchSize: 10, reportBatchItemFailures: true });
-
-    // POST /events → activity-ingest → Kinesis "activity" (PutRecords, partition key userId).
-    const activityIngest = this.fn("ActivityIngest", {
-      name: "activity-ingest",
-      ...HANDLERS.activityIngest,
-      description: "POST /events: validates activity events and puts them on the activity stream",
-    });
-    this.activity.connect(activityIngest, "write");
-
-    // Kinesis "activity" → activity-processor (batch insert through the Data API); exhausted batches → failure queue.
-    const processor = this.fn("ActivityProcessor", {
-      name: "activity-processor",
-      ...HANDLERS.activityProcessor,
-      description: "Inserts activity events from the stream into the analytics store",
-      timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
-    });
-    this.analyticsDb.connect(processor);
-    const activityFailures = new Queue(this, "ActivityProcessorFailures", { name: "activity-processor-failures", deadLetterQueue: false, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
-    processor.addKinesisEventSource(this.activity, {
-      batchSize: 500,
-      maxBatchingWindowSeconds: 5,
-      bisectBatchOnError: true,
-      maxRetryAttempts: 5,
-      // Within the stream's 24 h retention: a record older than this is sent to the failure queue, not lost silently.
-      maxRecordAgeSeconds: 21600,
-      onFailure: activityFailures,
-      reportBatchItemFailures: true,
-    });
-
-    // GET /analytics/* → analytics-query (read through the Data API).
-    const query = this.fn("AnalyticsQuery", {
-      name: "analytics-query",
-      ...HANDLERS.analyticsQuery,
-      description: "GET /analytics/me/summary, /analytics/daily-active-users and /analytics/reports/* (Athena)",
-      timeoutSeconds: ANALYTICS_QUERY_TIMEOUT_SECONDS,
-    });
-    this.analyticsDb.connect(query);
-
-    this.api.addRoute("POST /events", activityIngest, { authorizer: jwt });
-    this.api.addRoute("GET /analytics/me/summary", query, { authorizer: jwt });
-    this.api.addRoute("GET /analytics/daily-active-users", query, { authorizer: jwt });
-    // Admin reports over the activity lake: start a report's query in the workgroup, then poll its execution.
-    this.activityLake.connectReports(query);
-    for (const route of REPORT_ROUTES) this.api.addRoute(route, query, { authorizer: jwt });
+    this.analytics = new AnalyticsService(this, { database: this.analyticsDb, stream: this.activity, changes: this.userDataChange, handlers: HANDLERS, functions });
+    this.analytics.addRoutes(this.api, jwt, this.activityLake);
 
     // --- files: presigned uploads/downloads, S3 events → object-metadata → file items
     this.files = new FilesService(this, "Files", {
       api: this.api,
       authorizer: jwt,
       handlers: { filesApi: HANDLERS.filesApi, objectMetadata: HANDLERS.objectMetadata },
-      functions: (fid, fprops) => this.fn(fid, fprops),
+      functions,
       webOrigins: unique([...env.api.corsAllowOrigins, ...webOrigins]),
       maxFileSizeBytes: env.files.maxFileSizeBytes,
       allowedContentTypes: env.files.allowedContentTypes,
@@ -339,39 +238,32 @@ export class PlatformStack extends AwsStack {
     this.accountDeletion = new AccountDeletion(this, "AccountDeletion", {
       api: this.api,
       authorizer: jwt,
-      profileApi,
+      profileApi: this.profile.api,
       profiles: this.profiles,
       files: this.files,
       analyticsDb: this.analyticsDb,
       userPool: this.userPool,
       handlers: { deleteFiles: HANDLERS.deleteUserFiles, anonymiseAnalytics: HANDLERS.anonymiseAnalytics, deleteProfile: HANDLERS.deleteUserProfile },
-      functions: (fid, fprops) => this.fn(fid, fprops),
+      functions,
       logging: { level: env.workflows.logLevel, includeExecutionData: env.workflows.includeExecutionData },
       inFlightWaitSeconds: env.workflows.inFlightWaitSeconds,
       logRetentionDays: env.logRetentionDays,
       preventLogGroupDestroy: guards.preventDestroy,
     });
 
-    // Migrations on deploy: invoke analytics-migrate once the writer instance exists, and again on every deploy whose
-    // migration files changed (a new triggers value replaces the invocation, which invokes the function).
-    this.migration = new LambdaInvocation(this, "AnalyticsMigration", {
-      functionName: migrate.name,
-      input: JSON.stringify({ source: "terraform" }),
-      lifecycleScope: "CREATE_ONLY",
-      triggers: { migrations: migrationsHash(MIGRATIONS_DIR) },
-      dependsOn: [this.analyticsDb.writer],
-    });
+    // Migrations on deploy: analytics-migrate runs once the writer instance exists, and again when the migrations change.
+    this.migration = this.analytics.runMigrationsOnDeploy(this.analyticsDb.writer);
 
     // --- monitoring
     for (const fn of this.functions) this.monitoring.monitorFunction(fn);
-    this.monitoring.monitorQueue(eventsFailures);
-    this.monitoring.monitorQueue(ingestQueue); // its dead-letter queue
-    this.monitoring.monitorQueue(activityFailures);
+    this.monitoring.monitorQueue(this.profile.eventsFailures);
+    this.monitoring.monitorQueue(this.analytics.ingestQueue); // its dead-letter queue
+    this.monitoring.monitorQueue(this.analytics.processorFailures);
     this.monitoring.monitorQueue(this.files.events); // its dead-letter queue
     this.monitoring.monitorHttpApi(this.api);
     this.monitoring.monitorStateMachine(this.accountDeletion.stateMachine);
-    this.monitoring.monitorEventSourceIteratorAge(events);
-    this.monitoring.monitorEventSourceIteratorAge(processor);
+    this.monitoring.monitorEventSourceIteratorAge(this.profile.events);
+    this.monitoring.monitorEventSourceIteratorAge(this.analytics.processor);
 
     // --- outputs operators need (stable snake_case ids)
     new TerraformOutput(this, "api_url", { value: this.api.apiEndpoint, description: "HTTP API base URL" });

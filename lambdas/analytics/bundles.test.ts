@@ -5,8 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundle, clearBundleMemo } from "../../modules/lambda-function/bundle";
-import { LAZY_CREDENTIAL_PROVIDERS } from "../shared/bundling";
+import { bundle, clearBundleMemo, LAZY_CREDENTIAL_PROVIDERS } from "../../modules/lambda-function/bundle";
 import { MIGRATIONS_DIR, MIGRATIONS_LOADER } from "./migrations-dir";
 
 const ENTRIES = ["analytics-migrate", "analytics-ingest", "activity-processor", "analytics-query"];

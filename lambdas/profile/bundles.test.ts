@@ -1,14 +1,13 @@
 /**
  * Guards the import discipline and the size of the profile functions. Each is bundled on its own by the
- * platform's bundler (modules/lambda-function/bundle.ts, as the stack deploys it, with the externals of
- * lambdas/shared/bundling.ts), so what a handler imports is what its cold start pays for.
+ * platform's bundler (modules/lambda-function/bundle.ts, as the stack deploys it, with its default externals,
+ * LAZY_CREDENTIAL_PROVIDERS), so what a handler imports is what its cold start pays for.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
-import { bundle } from "../../modules/lambda-function/bundle";
-import { LAZY_CREDENTIAL_PROVIDERS } from "../shared/bundling";
+import { bundle, LAZY_CREDENTIAL_PROVIDERS } from "../../modules/lambda-function/bundle";
 
 /** Bundles whose only AWS client is DynamoDB must stay under this many bytes, minified. */
 const DYNAMODB_ONLY_LIMIT = 300 * 1024;

@@ -5,8 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { freePort } from "../postgres";
-import { launchEmulator } from "./process";
+import { launchProcess } from "../../lib/process";
 import { LOCAL_AWS } from "../runtime/types";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -79,8 +78,6 @@ export function assertJavaAvailable(): void {
   }
 }
 
-export { freePort };
-
 /** A DynamoDB client for local endpoints: static credentials, one attempt, short timeouts. */
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -136,7 +133,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   const directory = emulatorDirectory();
   if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
   const storage = options.dbPath === undefined ? ["-inMemory"] : ["-dbPath", options.dbPath];
-  const proc = await launchEmulator({
+  const proc = await launchProcess({
     name: "DynamoDB Local",
     command: "java",
     args: (port) => ["-Djava.library.path=DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", ...storage, "-sharedDb", "-disableTelemetry", "-port", String(port)],

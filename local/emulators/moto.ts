@@ -4,7 +4,7 @@
  * Docker-less Lambda, and Step Functions executing state machines. What it does and does not do is in DESIGN.md and
  * in local/platform/gaps.ts.
  */
-import { EmulatorProcess, httpOk, launchEmulator } from "./process";
+import { httpOk, launchProcess, ManagedProcess } from "../../lib/process";
 
 export const MOTO_MISSING_HINT =
   "The local platform needs moto_server (moto 5.2.1, `pip install 'moto[server]==5.2.1'`), which machines of this kind " +
@@ -16,7 +16,7 @@ export interface StartMotoOptions {
   readonly readyTimeoutMs?: number;
 }
 
-export interface Moto extends EmulatorProcess {
+export interface Moto extends ManagedProcess {
   /** POST /moto-api/config */
   configure(config: Record<string, unknown>): Promise<void>;
   /** POST /moto-api/reset: empties every backend. */
@@ -24,7 +24,7 @@ export interface Moto extends EmulatorProcess {
 }
 
 export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
-  const proc = await launchEmulator({
+  const proc = await launchProcess({
     name: "moto",
     command: "moto_server",
     args: (port) => ["-H", "127.0.0.1", "-p", String(port)],

@@ -1,8 +1,8 @@
 /** Terraform for the local deploy: the offline CLI config (provider mirror), init once, apply with output to a log. */
-import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { terraformEnv } from "../../scripts/terraform-cli";
+import { run } from "../../lib/process";
+import { TERRAFORM_INSTALL_HINT, terraformEnv } from "../../lib/terraform-cli";
 
 export class TerraformFailed extends Error {}
 
@@ -11,22 +11,21 @@ export function runTerraform(cwd: string, args: readonly string[], logFile: stri
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: "a" });
   log.write(`\n$ terraform ${args.join(" ")}\n`);
-  return new Promise((resolveRun, reject) => {
-    const child = spawn("terraform", [...args], { cwd, env: { ...terraformEnv(), TF_LOG: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let tail = "";
-    const keep = (d: Buffer): void => {
-      log.write(d);
-      tail = (tail + d.toString("utf8")).slice(-6000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.on("error", (err) => reject(new TerraformFailed(`terraform could not start (${err.message}). Fix: install Terraform ≥ 1.10 on PATH.`)));
-    child.on("close", (code) => {
+  let tail = "";
+  const keep = (d: Buffer): void => {
+    log.write(d);
+    tail = (tail + d.toString("utf8")).slice(-6000);
+  };
+  return run("terraform", args, { cwd, env: { ...terraformEnv(), TF_LOG: "" }, onOutput: keep, missingHint: TERRAFORM_INSTALL_HINT, timeoutMs: Infinity }).then(
+    (result) => {
       log.end();
-      if (code === 0) resolveRun();
-      else reject(new TerraformFailed(`terraform ${args[0]} failed (exit ${code}) in ${cwd}; full output in ${logFile}:\n${tail}`));
-    });
-  });
+      if (result.code !== 0) throw new TerraformFailed(`terraform ${args[0]} failed (exit ${result.code}) in ${cwd}; full output in ${logFile}:\n${tail}`);
+    },
+    (err: Error) => {
+      log.end();
+      throw new TerraformFailed(err.message);
+    },
+  );
 }
 
 /** init (offline, provider from the mirror) when the stack folder has not been initialised yet. */

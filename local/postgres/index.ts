@@ -7,12 +7,12 @@
  * Binaries are looked up in `PG_BINDIR`, then on PATH, then `pg_config --bindir`, then Debian's
  * `/usr/lib/postgresql/<version>/bin` (newest first), where the Debian package `postgresql` installs them.
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { Client } from "pg";
+import { launchProcess } from "../../lib/process";
 
 export interface PostgresServer {
   /** `postgresql://postgres@127.0.0.1:<port>/postgres` */
@@ -152,42 +152,6 @@ function makeDirectory(user: OsUser | undefined, given?: string): string {
   return directory;
 }
 
-/** Sends `signal`, waits up to `graceMs` for `exited`, then SIGKILLs and waits for the exit. */
-export async function stopProcess(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-  // A started server is unref'd (it must not keep its parent alive). While we wait for it to exit, it must: otherwise,
-  // with nothing else pending, Node ends the whole process with code 0 before the exit event arrives, and the caller's
-  // exit code (jest's failures, a script's mismatches) is lost. Measured: jest's global teardown and `npm run chaos`
-  // both exited 0 this way after failing.
-  child.ref();
-  child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolveTimeout) => {
-    timer = setTimeout(() => resolveTimeout(false), graceMs);
-  });
-  const done = await Promise.race([exited.then(() => true), timedOut]);
-  clearTimeout(timer);
-  if (!done) {
-    child.kill("SIGKILL");
-    await exited;
-  }
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") resolvePort(address.port);
-        else reject(new Error("could not determine a free port"));
-      });
-    });
-  });
-}
-
 /** Environment for the server processes: none of the caller's PG* variables (PGDATA, PGPORT...) leak in. */
 function serverEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -217,42 +181,38 @@ function runInitdb(bin: BinDir, directory: string, user: OsUser | undefined): vo
   }
 }
 
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** One `SELECT 1` on a fresh connection to `url`. */
+async function answers(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
-/** Resolves once `url` accepts a connection and answers `SELECT 1`; rejects after `timeoutMs` or when `exited()` says why not. */
-export async function waitForPostgres(url: string, timeoutMs: number, exited: () => string | undefined = () => undefined): Promise<void> {
+/** Resolves once `url` accepts a connection and answers `SELECT 1`; rejects after `timeoutMs`. */
+export async function waitForPostgres(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
-    const exitReason = exited();
-    if (exitReason !== undefined) throw new EarlyExitError(exitReason);
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     try {
-      await client.connect();
-      await client.query("SELECT 1");
+      await answers(url);
       return;
     } catch (err) {
       lastError = err;
-    } finally {
-      await client.end().catch(() => undefined);
     }
     if (Date.now() > deadline) {
       const reason = lastError instanceof Error ? lastError.message : String(lastError);
       throw new Error(`PostgreSQL at ${url} did not accept connections within ${timeoutMs} ms (last error: ${reason})`);
     }
-    await delay(100);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-class EarlyExitError extends Error {}
-
-function startServer(
-  bin: BinDir,
-  directory: string,
-  user: OsUser | undefined,
-  port: number,
-  options: StartPostgresOptions,
-): Promise<PostgresServer> {
+/** `postgres` on a free port (retried on a fresh one if it dies before it is ready), through lib/process. */
+async function startServer(bin: BinDir, directory: string, user: OsUser | undefined, options: StartPostgresOptions): Promise<PostgresServer> {
   const settings: Record<string, string | number> = {
     fsync: "off",
     synchronous_commit: "off",
@@ -263,36 +223,14 @@ function startServer(
     log_min_messages: "warning",
     ...options.settings,
   };
-  const args = ["-D", join(directory, "data"), "-p", String(port), "-h", "127.0.0.1", "-k", directory];
-  for (const [name, value] of Object.entries(settings)) args.push("-c", `${name}=${value}`);
-  const child: ChildProcess = spawn(bin.postgres, args, {
-    cwd: directory,
-    env: serverEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-    ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
-  });
-  let output = "";
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString("utf8")).slice(-4000);
+  const args = (port: number): string[] => {
+    const out = ["-D", join(directory, "data"), "-p", String(port), "-h", "127.0.0.1", "-k", directory];
+    for (const [name, value] of Object.entries(settings)) out.push("-c", `${name}=${value}`);
+    return out;
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let exitReason: string | undefined;
-  const exited = new Promise<void>((resolveExit) => {
-    child.once("exit", (code, signal) => {
-      exitReason = `postgres exited (code ${code ?? "none"}, signal ${signal ?? "none"}). Output:\n${output}`;
-      resolveExit();
-    });
-    child.once("error", (err) => {
-      exitReason = `postgres could not start: ${err.message}`;
-      resolveExit();
-    });
-  });
-  const running = (): boolean => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
-
-  // Safety net when this process exits without calling stop(): immediate shutdown, remove the directory.
-  const onExit = (): void => {
-    if (running()) child.kill("SIGQUIT");
+  // Safety net when this process exits without calling stop(): the server gets SIGQUIT (launchProcess), the
+  // temporary directory is removed here.
+  const removeDirectory = (): void => {
     if (options.directory !== undefined) return;
     try {
       rmSync(directory, { recursive: true, force: true });
@@ -300,41 +238,40 @@ function startServer(
       // best effort
     }
   };
-  process.once("exit", onExit);
-
+  process.once("exit", removeDirectory);
+  let server;
+  try {
+    server = await launchProcess({
+      name: "postgres",
+      command: bin.postgres,
+      args,
+      cwd: directory,
+      env: serverEnv(),
+      user,
+      endpoint: (port) => `postgresql://postgres@127.0.0.1:${port}/postgres`,
+      probe: answers,
+      readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+      missingHint: POSTGRES_INSTALL_HINT,
+      stopSignal: "SIGINT", // fast shutdown: roll back open transactions, close connections
+      stopGraceMs: 10_000,
+      exitSignal: "SIGQUIT", // immediate shutdown
+      attempts: options.attempts ?? 3,
+    });
+  } catch (err) {
+    process.removeListener("exit", removeDirectory);
+    throw err;
+  }
+  const started = server;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      process.removeListener("exit", onExit);
-      if (running()) {
-        await stopProcess(child, exited, "SIGINT", 10_000); // fast shutdown: roll back open transactions, close connections
-      }
+      process.removeListener("exit", removeDirectory);
+      await started.stop();
       if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
     })();
     return stopping;
   };
-
-  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  return waitForPostgres(url, options.readyTimeoutMs ?? 30_000, () => exitReason).then(
-    () => {
-      child.stdout?.removeListener("data", keep);
-      child.stderr?.removeListener("data", keep);
-      child.stdout?.resume();
-      child.stderr?.resume();
-      child.unref();
-      (child.stdout as { unref?: () => void } | null)?.unref?.();
-      (child.stderr as { unref?: () => void } | null)?.unref?.();
-      return { url, port, directory, pid: child.pid, osUser: user?.name ?? "(current user)", stop };
-    },
-    async (err: unknown) => {
-      process.removeListener("exit", onExit);
-      if (running()) {
-        child.kill("SIGKILL");
-        await exited;
-      }
-      throw err;
-    },
-  );
+  return { url: started.endpoint, port: started.port, directory, pid: started.pid, osUser: user?.name ?? "(current user)", stop };
 }
 
 /**
@@ -348,18 +285,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const directory = makeDirectory(user, options.directory);
   try {
     if (!existsSync(join(directory, "data", "PG_VERSION"))) runInitdb(bin, directory, user);
-    const attempts = options.attempts ?? 3;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      try {
-        return await startServer(bin, directory, user, await freePort(), options);
-      } catch (err) {
-        lastError = err;
-        if (!(err instanceof EarlyExitError)) throw err;
-        // A postmaster that died leaves postmaster.pid behind only if it got that far; a new start replaces it.
-      }
-    }
-    throw lastError instanceof Error ? lastError : new Error(String(lastError));
+    // A postmaster that died leaves postmaster.pid behind only if it got that far; a retry's start replaces it.
+    return await startServer(bin, directory, user, options);
   } catch (err) {
     if (!keep) rmSync(directory, { recursive: true, force: true });
     throw err;

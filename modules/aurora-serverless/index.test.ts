@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnnotationMetadataEntryType, TerraformStack, Testing, Token } from "cdktf";
+import { TerraformStack, Testing, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { IConstruct } from "constructs";
-import { AwsStack } from "../../stacks/aws-stack";
-import { asArray, synthExisting, synthStack } from "../../test/support/synth";
+import { AwsStack } from "../stack";
+import { expectNoWildcards, roleStatements, synthExisting, synthStack, warnings } from "../../test/support/synth";
 import { countByType, plannedValues, validateAndPlan } from "../../test/support/terraform";
 import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
@@ -22,22 +21,6 @@ const SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!clust
 type Out = ReturnType<typeof synthStack>;
 
 /** The statements of a function's role policy, without its own log and X-Ray statements. */
-function roleStatements(out: Out, fn: string): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
-}
-
-function expectNoWildcards(statements: any[]): void {
-  for (const s of statements) {
-    for (const a of asArray<string>(s.Action)) expect(a).not.toMatch(/\*/);
-    for (const r of asArray<string>(s.Resource)) expect(r).not.toBe("*");
-  }
-}
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-}
-
 function instances(out: Out): Record<string, any> {
   return Object.fromEntries(Object.values(out.resources("aws_rds_cluster_instance")).map((i: any) => [i.identifier, i]));
 }

@@ -1,7 +1,6 @@
-import { AnnotationMetadataEntryType, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
-import { IConstruct } from "constructs";
-import { AwsStack } from "../../stacks/aws-stack";
-import { asArray, synthStack } from "../../test/support/synth";
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import { AwsStack } from "../stack";
+import { asArray, roleStatements, synthStack, warnings } from "../../test/support/synth";
 import { plannedValues, validateAndPlanStack } from "../../test/support/terraform";
 import { Naming } from "../core/naming";
 import { Key } from "../kms-key";
@@ -18,17 +17,8 @@ const KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
 type Out = ReturnType<typeof synthStack>;
 
 /** The statements of a function's role policy, without the X-Ray and own-log statements every function has. */
-function roleStatements(out: Out, fn: string): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
-}
-
 function bucketPolicy(out: Out): any {
   return out.policies().find((p) => p.address.startsWith("aws_s3_bucket_policy"))!.document;
-}
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
 }
 
 /** A pattern matching each part (regular-expression source) in this order, anything between them. */

@@ -1,7 +1,6 @@
-import { AnnotationMetadataEntryType, Testing, TerraformOutput } from "cdktf";
-import { IConstruct } from "constructs";
-import { AwsStack } from "../../stacks/aws-stack";
-import { synthStack } from "../../test/support/synth";
+import { Testing, TerraformOutput } from "cdktf";
+import { AwsStack } from "../stack";
+import { synthStack, warnings } from "../../test/support/synth";
 import { plannedValues, validateAndPlanStack } from "../../test/support/terraform";
 import { Bucket } from "../bucket";
 import { HttpApi } from "../http-api";
@@ -12,10 +11,6 @@ import { HSTS_MAX_AGE_SECONDS } from "./security-headers";
 const ACCOUNT = "123456789012";
 const CERT = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0f5b5d0e-1c4e-4b1a-9a52-3f8c8c2b1a11`;
 const WEB_ACL = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/site/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`.replace("EXAMPLE11111", "0123456789ab");
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-}
 
 /** A site bucket, an HTTP API and a Cdn over them with `extra` props. */
 function synthCdn(extra: Partial<CdnProps> = {}, withApi = true) {

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack, Token } from "cdktf";
 import * as z from "zod/mini";
-import { AwsStack } from "../../stacks/aws-stack";
+import { AwsStack } from "../stack";
 import { activityEventSchema } from "../../lambdas/analytics/activity-event";
 import { asArray, synthStack } from "../../test/support/synth";
 import { plannedValues, validateAndPlanStack } from "../../test/support/terraform";

@@ -1,16 +1,11 @@
-import { AnnotationMetadataEntryType, TerraformOutput } from "cdktf";
-import { IConstruct } from "constructs";
+import { TerraformOutput } from "cdktf";
 import { LambdaFunction } from "../lambda-function";
-import { synthStack } from "../../test/support/synth";
+import { synthStack, warnings } from "../../test/support/synth";
 import { HttpApi, HttpApiProps, HttpJwtAuthorizer } from "./index";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
 const ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc123";
 const JWT = { issuer: ISSUER, audience: ["client-1"] };
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-}
 
 function routesByKey(out: ReturnType<typeof synthStack>): Record<string, any> {
   return Object.fromEntries(Object.values(out.resources("aws_apigatewayv2_route")).map((r: any) => [r.route_key, r]));

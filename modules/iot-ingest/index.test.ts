@@ -1,7 +1,7 @@
 import { TerraformVariable, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { AwsStack } from "../../stacks/aws-stack";
-import { EMULATOR_GAPS } from "../../stacks/local-emulation";
+import { AwsStack } from "../stack";
+import { EMULATOR_GAPS } from "../stack/local-emulation";
 import { synthStack } from "../../test/support/synth";
 import { countByType, plannedValues, validateAndPlanStack } from "../../test/support/terraform";
 import { Naming } from "../core/naming";

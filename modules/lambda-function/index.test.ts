@@ -5,16 +5,11 @@ import { Construct } from "constructs";
 import { Naming } from "../core/naming";
 import { PermissionsBoundary } from "../core/permissions-boundary";
 import { Table } from "../table";
-import { asArray, synthStack } from "../../test/support/synth";
-import { bundle, bundleStats, LambdaFunction } from "./index";
+import { asArray, rolePolicyDocument, synthStack } from "../../test/support/synth";
+import { LambdaFunction } from "./index";
+import { bundle, bundleStats } from "./bundle";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
-
-function rolePolicy(out: ReturnType<typeof synthStack>, fnId: string): any {
-  const found = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy.") && p.address.includes(fnId));
-  if (!found) throw new Error(`no role policy for ${fnId}`);
-  return found.document;
-}
 
 describe("LambdaFunction", () => {
   it("defaults to nodejs22.x on arm64, 256 MB, 10 s, X-Ray active, JSON logs into its own log group", () => {
@@ -39,7 +34,7 @@ describe("LambdaFunction", () => {
 
   it("scopes log permissions to its own log group and grants only X-Ray writes on *", () => {
     const out = synthStack((s) => new LambdaFunction(s, "Api", { name: "api", entry: ENTRY }));
-    const doc = rolePolicy(out, "Api");
+    const doc = rolePolicyDocument(out, "Api");
     const logs = doc.Statement.find((s: any) => s.Sid === "WriteOwnLogs");
     expect(logs.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
     expect(logs.Resource).toBe(`${out.ref("aws_cloudwatch_log_group", "arn")}:*`);
@@ -52,7 +47,7 @@ describe("LambdaFunction", () => {
   it("with tracing off grants no X-Ray permission and passes traces through", () => {
     const out = synthStack((s) => new LambdaFunction(s, "Api", { name: "api", entry: ENTRY, tracing: false }));
     expect(out.only("aws_lambda_function").tracing_config).toEqual({ mode: "PassThrough" });
-    expect(JSON.stringify(rolePolicy(out, "Api"))).not.toContain("xray");
+    expect(JSON.stringify(rolePolicyDocument(out, "Api"))).not.toContain("xray");
   });
 
   it("bundles each entry once per process even when several stacks use it, into a content-addressed folder", () => {
@@ -93,7 +88,7 @@ describe("LambdaFunction", () => {
     expect(fn.logging_config.application_log_level).toBe("DEBUG");
     const cfg = out.only("aws_lambda_function_event_invoke_config");
     expect(cfg).toMatchObject({ maximum_retry_attempts: 1, maximum_event_age_in_seconds: 600, destination_config: { on_failure: { destination: "arn:aws:sqs:eu-west-1:123456789012:failures" } } });
-    expect(JSON.stringify(rolePolicy(out, "Worker"))).toContain("sqs:SendMessage");
+    expect(JSON.stringify(rolePolicyDocument(out, "Worker"))).toContain("sqs:SendMessage");
   });
 
   it("reports every invalid prop at once with the fix", () => {

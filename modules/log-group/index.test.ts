@@ -1,5 +1,5 @@
-import { AnnotationMetadataEntryType, TerraformOutput } from "cdktf";
-import { scope, synthStack } from "../../test/support/synth";
+import { TerraformOutput } from "cdktf";
+import { scope, synthStack, warnings } from "../../test/support/synth";
 import { Key } from "../kms-key";
 import { LOG_RETENTION_DAYS, LogGroup } from "./index";
 
@@ -24,7 +24,7 @@ describe("LogGroup", () => {
     expect(group.retention_in_days).toBe(365);
     expect(group.kms_key_id).toBe(out.ref("aws_kms_key", "arn"));
     expect(group.lifecycle).toEqual({ prevent_destroy: true });
-    expect(g.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN)).toEqual([]);
+    expect(warnings(g)).toEqual([]);
   });
 
   it("still accepts the deprecated kmsKeyArn with a warning naming encryptionKey, and refuses it together with encryptionKey", () => {
@@ -35,8 +35,8 @@ describe("LogGroup", () => {
     });
     expect(out.only("aws_cloudwatch_log_group").kms_key_id).toBe(key);
     expect(g.encryptionKey?.arn).toBe(key);
-    const warnings = g.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/^LogGroup "test\/Logs": kmsKeyArn is deprecated\. Fix: pass encryptionKey instead/)]);
+    const warned = warnings(g);
+    expect(warned).toEqual([expect.stringMatching(/^LogGroup "test\/Logs": kmsKeyArn is deprecated\. Fix: pass encryptionKey instead/)]);
     expect(() => synthStack((s) => new LogGroup(s, "Bad", { logGroupName: "/x", encryptionKey: Key.fromArn(s, "K", key), kmsKeyArn: key }))).toThrow(
       /LogGroup "test\/Bad": invalid props[\s\S]*kmsKeyArn: .*allowed: unset when encryptionKey is set/,
     );

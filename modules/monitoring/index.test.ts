@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { AwsStack } from "../../stacks/aws-stack";
+import { AwsStack } from "../stack";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { HttpApi } from "../http-api";
 import { LambdaFunction } from "../lambda-function";

@@ -1,5 +1,5 @@
 /**
- * Policy as code: the platform's rules (rules.ts, documented in docs/policy-rules.md) checked on every resource of a
+ * Policy as code: the platform's rules (rules/, one file per service, documented in docs/policy-rules.md) checked on every resource of a
  * stack while `app.synth()` runs.
  *
  *   applyPolicy(stack, { environment: "prod", production: true, enforcement: "error" });

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnnotationMetadataEntryType, Testing } from "cdktf";
-import { IConstruct } from "constructs";
-import { OFFLINE_CREDENTIALS, AwsStack } from "../../stacks/aws-stack";
-import { asArray, synthStack } from "../../test/support/synth";
+import { Testing } from "cdktf";
+import { AwsStack } from "../stack";
+import { OFFLINE_CREDENTIALS } from "../stack/offline";
+import { asArray, roleStatements, synthStack, warnings } from "../../test/support/synth";
 import { validateAndPlan } from "../../test/support/terraform";
 import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
@@ -34,15 +34,6 @@ function queuePolicy(out: Out, addressPart: string): any {
 }
 
 /** The statements of a function's role policy, without the X-Ray statement (the only one allowed on "*"). */
-function roleStatements(out: Out, fn: string): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
-}
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-}
-
 describe("Queue", () => {
   it("defaults: SSE-SQS, 60 s visibility, 4-day retention, long polling, named <app>-<env>-<name>", () => {
     let q!: Queue;

@@ -1,7 +1,7 @@
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../core/iam";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { AwsStack } from "../../stacks/aws-stack";
-import { synthStack } from "../../test/support/synth";
+import { AwsStack } from "../stack";
+import { roleStatements, synthStack } from "../../test/support/synth";
 import { plannedValues, validateAndPlanStack } from "../../test/support/terraform";
 import { Naming } from "../core/naming";
 import { Key } from "../kms-key";
@@ -21,17 +21,6 @@ type Out = ReturnType<typeof synthStack>;
 
 function withAccount(s: TerraformStack): void {
   Naming.configure(s, { app: "test", env: "dev", account: ACCOUNT });
-}
-
-/** The least-privilege statements of the state machine's role, without X-Ray. */
-function roleStatements(out: Out, id = "DeleteUser"): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith(`aws_iam_role_policy.${id}_Policy`))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite");
-}
-
-function fnStatements(out: Out, id: string): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith(`aws_iam_role_policy.${id}_Policy`))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
 }
 
 /** The resource of a type whose logical id starts with `<prefix>_`, and a reference to one of its attributes. */
@@ -401,7 +390,7 @@ describe("Task grants", () => {
       withAccount(s);
       machine(s);
     });
-    expect(roleStatements(out)).toEqual([{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fnRef(out, "DeleteUserFn") }]);
+    expect(roleStatements(out, "DeleteUser")).toEqual([{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fnRef(out, "DeleteUserFn") }]);
   });
 
   it("Tasks.dynamoDb: dynamodb:<Action> on the table ARN; with the table's key kms:Decrypt (getItem) or Encrypt/Decrypt/GenerateDataKey (writes)", () => {
@@ -416,7 +405,7 @@ describe("Task grants", () => {
       new StateMachine(s, "DeleteUser", { name: "sm", definition: { startAt: "Get", states: { Get: States.task(get, opts(get, "Del")), Del: States.task(del, opts(del)), F: States.fail() } } });
     });
     const keyArn = out.ref("aws_kms_key", "arn");
-    expect(roleStatements(out)).toEqual([
+    expect(roleStatements(out, "DeleteUser")).toEqual([
       { Effect: "Allow", Action: "dynamodb:GetItem", Resource: out.ref("aws_dynamodb_table", "arn") },
       { Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
       { Effect: "Allow", Action: "dynamodb:DeleteItem", Resource: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/plain` },
@@ -430,7 +419,7 @@ describe("Task grants", () => {
       const put = Tasks.dynamoDb("putItem", table, { Item: { pk: { S: "x" } } });
       new StateMachine(s, "DeleteUser", { name: "sm", definition: { startAt: "Put", states: { Put: States.task(put, { retry: [Retry.transient(put)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } } });
     });
-    expect(roleStatements(writes)).toEqual([
+    expect(roleStatements(writes, "DeleteUser")).toEqual([
       { Effect: "Allow", Action: "dynamodb:PutItem", Resource: writes.ref("aws_dynamodb_table", "arn") },
       { Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: KEY_ARN },
     ]);
@@ -445,11 +434,11 @@ describe("Task grants", () => {
 
   it("Tasks.awsSdk derives the IAM action from the service's prefix and the action (cognito-idp:AdminDeleteUser) and grants it on exactly the resources", () => {
     const out = sdkMachine(() => Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", { parameters: { UserPoolId: "p", "Username.$": "$.u" }, resources: [POOL_ARN] }));
-    expect(roleStatements(out)).toEqual([{ Effect: "Allow", Action: "cognito-idp:AdminDeleteUser", Resource: POOL_ARN }]);
+    expect(roleStatements(out, "DeleteUser")).toEqual([{ Effect: "Allow", Action: "cognito-idp:AdminDeleteUser", Resource: POOL_ARN }]);
     const s3 = sdkMachine(() => Tasks.awsSdk("s3", "deleteObject", { resources: ["arn:aws:s3:::b/uploads/*"] }));
-    expect(roleStatements(s3)).toEqual([{ Effect: "Allow", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::b/uploads/*" }]);
+    expect(roleStatements(s3, "DeleteUser")).toEqual([{ Effect: "Allow", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::b/uploads/*" }]);
     const sfn = sdkMachine(() => Tasks.awsSdk("sfn", "startExecution", { resources: [`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:x`] }));
-    expect(roleStatements(sfn)[0].Action).toBe("states:StartExecution");
+    expect(roleStatements(sfn, "DeleteUser")[0].Action).toBe("states:StartExecution");
   });
 
   it("Tasks.awsSdk carries <Service>.ThrottlingException / TooManyRequestsException / InternalErrorException as transient errors", () => {
@@ -466,13 +455,13 @@ describe("Task grants", () => {
       /StateMachine "test\/DeleteUser": invalid props[\s\S]*definition\.states\.Call\.Tasks\.awsSdk\("mediaconvert", "getJob"\)\.iamAction: received undefined; allowed: set when the service is not one of [^\n]*Fix: pass iamAction \(e\.g\. "<iam prefix>:GetJob"\)/,
     );
     const custom = sdkMachine(() => Tasks.awsSdk("mediaconvert", "getJob", { resources: [`arn:aws:mediaconvert:eu-west-1:${ACCOUNT}:jobs/1`], iamAction: "mediaconvert:GetJob" }));
-    expect(roleStatements(custom)).toEqual([{ Effect: "Allow", Action: "mediaconvert:GetJob", Resource: `arn:aws:mediaconvert:eu-west-1:${ACCOUNT}:jobs/1` }]);
+    expect(roleStatements(custom, "DeleteUser")).toEqual([{ Effect: "Allow", Action: "mediaconvert:GetJob", Resource: `arn:aws:mediaconvert:eu-west-1:${ACCOUNT}:jobs/1` }]);
     expect(() => sdkMachine(() => Tasks.awsSdk("s3", "listBuckets", { resources: ["*"] }))).toThrow(
       /\.resources: received \["\*"\]; allowed: ARNs, not "\*" \(unless allowWildcard: true\)/,
     );
     expect(() => sdkMachine(() => Tasks.awsSdk("s3", "listBuckets", { resources: [] }))).toThrow(/\.resources: received \[\]; allowed: at least one ARN/);
     const wild = sdkMachine(() => Tasks.awsSdk("s3", "listBuckets", { resources: ["*"], allowWildcard: true }));
-    expect(roleStatements(wild)).toEqual([{ Effect: "Allow", Action: "s3:ListBuckets", Resource: "*" }]);
+    expect(roleStatements(wild, "DeleteUser")).toEqual([{ Effect: "Allow", Action: "s3:ListBuckets", Resource: "*" }]);
   });
 });
 
@@ -490,12 +479,12 @@ describe("StateMachine grants and connect", () => {
     });
     const arn = out.ref("aws_sfn_state_machine", "arn");
     const executions = `arn:aws:states:eu-west-1:${ACCOUNT}:execution:test-dev-delete-user:*`;
-    expect(fnStatements(out, "Api")).toEqual([
+    expect(roleStatements(out, "Api")).toEqual([
       { Effect: "Allow", Action: "states:StartExecution", Resource: arn },
       { Effect: "Allow", Action: [...READ_EXECUTION_ACTIONS], Resource: executions },
     ]);
     expect(READ_EXECUTION_ACTIONS).toEqual(["states:DescribeExecution", "states:GetExecutionHistory"]);
-    expect(fnStatements(out, "Starter")).toEqual([{ Effect: "Allow", Action: "states:StartExecution", Resource: arn }]);
+    expect(roleStatements(out, "Starter")).toEqual([{ Effect: "Allow", Action: "states:StartExecution", Resource: arn }]);
     const fns = Object.values(out.resources("aws_lambda_function")) as any[];
     expect(fns.find((f) => f.function_name === "test-dev-api").environment.variables.DELETE_USER_STATE_MACHINE_ARN).toBe(arn);
     expect(fns.find((f) => f.function_name === "test-dev-custom").environment.variables.DELETE_USER_STATE_MACHINE).toBe(arn);
@@ -509,7 +498,7 @@ describe("StateMachine grants and connect", () => {
       new Table(s, "Audit", { name: "audit", partitionKey: { name: "pk", type: "S" } }).grantWrite(sm);
       expect(() => sm.addToPrincipalPolicy({ actions: ["dynamodb:PutItem"], resources: ["*"] })).toThrow(/StateMachine "test\/DeleteUser": IAM actions dynamodb:PutItem on resource "\*"/);
     });
-    expect(roleStatements(out).map((st) => st.Resource)).toContain(out.ref("aws_dynamodb_table", "arn"));
+    expect(roleStatements(out, "DeleteUser").map((st) => st.Resource)).toContain(out.ref("aws_dynamodb_table", "arn"));
   });
 });
 
@@ -523,7 +512,7 @@ describe("StateMachine importers", () => {
       expect(sm.arn).toBe(ARN);
       sm.connect(new LambdaFunction(s, "Fn", { name: "fn", entry: ENTRY }));
     });
-    expect(fnStatements(out, "Fn")).toEqual([
+    expect(roleStatements(out, "Fn")).toEqual([
       { Effect: "Allow", Action: "states:StartExecution", Resource: ARN },
       { Effect: "Allow", Action: [...READ_EXECUTION_ACTIONS], Resource: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:shared-flow:*` },
     ]);
@@ -550,11 +539,11 @@ describe("StateMachine importers", () => {
       expect(() => bare.grantRead(fn2)).toThrow(/StateMachine\.fromAttributes\("Bare"\): grantRead needs the executions' ARN[\s\S]*Fix: pass name, region and accountId/);
       expect(() => bare.name).toThrow(/the state machine's name is unknown \(token ARN\)\. Fix: pass name/);
     });
-    expect(fnStatements(out, "Fn")).toEqual([
+    expect(roleStatements(out, "Fn")).toEqual([
       { Effect: "Allow", Action: "states:StartExecution", Resource: "${var.sm_arn}" },
       { Effect: "Allow", Action: [...READ_EXECUTION_ACTIONS], Resource: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:flow:*` },
     ]);
-    expect(fnStatements(out, "Fn2")).toEqual([{ Effect: "Allow", Action: "states:StartExecution", Resource: "${var.sm_arn}" }]);
+    expect(roleStatements(out, "Fn2")).toEqual([{ Effect: "Allow", Action: "states:StartExecution", Resource: "${var.sm_arn}" }]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnnotationMetadataEntryType, Testing } from "cdktf";
-import { AwsStack } from "../../stacks/aws-stack";
-import { synthStack } from "../../test/support/synth";
+import { Testing } from "cdktf";
+import { AwsStack } from "../stack";
+import { synthStack, warnings } from "../../test/support/synth";
 import { plannedValues, validateAndPlanStack } from "../../test/support/terraform";
 import { Bucket } from "../bucket";
 import { Key } from "../kms-key";
@@ -104,9 +104,9 @@ describe("StaticSite", () => {
     try {
       writeFileSync(join(dir, "data.bin2"), "x");
       const { site, byKey } = synthSite({ sourceDir: dir });
-      const warnings = site.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)).join("\n");
-      expect(warnings).toMatch(/has no index\.html.*Fix: build the site/);
-      expect(warnings).toMatch(/"data\.bin2" has an extension with no known Content-Type.*Fix:/);
+      const warned = warnings(site).join("\n");
+      expect(warned).toMatch(/has no index\.html.*Fix: build the site/);
+      expect(warned).toMatch(/"data\.bin2" has an extension with no known Content-Type.*Fix:/);
       expect(byKey["data.bin2"].content_type).toBe("application/octet-stream");
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing, Token } from "cdktf";
-import { AwsStack } from "../../stacks/aws-stack";
-import { asArray, synthStack } from "../../test/support/synth";
+import { AwsStack } from "../stack";
+import { asArray, expectNoWildcards, roleStatements, synthStack } from "../../test/support/synth";
 import { plannedValues, validateAndPlan } from "../../test/support/terraform";
 import { IStream } from "../core/interfaces";
 import { Key } from "../kms-key";
@@ -17,21 +17,7 @@ const ACCOUNT = "123456789012";
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const STREAM_ARN = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/shared-activity`;
 
-type Out = ReturnType<typeof synthStack>;
-
 /** The statements of a function's role policy, without its own log and X-Ray statements. */
-function roleStatements(out: Out, fn: string): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
-}
-
-function expectNoWildcards(statements: any[]): void {
-  for (const s of statements) {
-    for (const a of asArray<string>(s.Action)) expect(a).not.toMatch(/\*/);
-    for (const r of asArray<string>(s.Resource)) expect(r).not.toBe("*");
-  }
-}
-
 describe("Stream", () => {
   it("defaults: on-demand, KMS-encrypted with alias/aws/kinesis, 24-hour retention, named <app>-<env>-<name>, no prevent_destroy", () => {
     let s!: Stream;
@@ -162,7 +148,7 @@ describe("Stream", () => {
       { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: KEY_ARN },
     ]);
     expect(out.only("aws_lambda_event_source_mapping").event_source_arn).toBe(STREAM_ARN);
-    expect(() => synthStack((stack) => Stream.fromArn(stack, "Bad", `arn:aws:sqs:eu-west-1:${ACCOUNT}:q`))).toThrow(/Stream.fromArn\("Bad"\): .* is not an kinesis ARN/);
+    expect(() => synthStack((stack) => Stream.fromArn(stack, "Bad", `arn:aws:sqs:eu-west-1:${ACCOUNT}:q`))).toThrow(/Stream.fromArn\(scope, "Bad"\): .* is not an kinesis ARN/);
     expect(() => synthStack((stack) => Stream.fromArn(stack, "Bad", `arn:aws:kinesis:eu-west-1:${ACCOUNT}:activity`))).toThrow(/is not a stream ARN\. Fix:/);
     expect(() => synthStack((stack) => Stream.fromArn(stack, "Bad", Token.asString({ Ref: "x" })))).toThrow(/the ARN is a token[\s\S]*Fix:/);
   });

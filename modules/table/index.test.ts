@@ -1,7 +1,7 @@
-import { AnnotationMetadataEntryType, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
-import { asArray, synthStack } from "../../test/support/synth";
+import { asArray, synthStack, warnings } from "../../test/support/synth";
 import { Table } from "./index";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
@@ -166,8 +166,8 @@ describe("Table", () => {
     });
     expect(out.only("aws_dynamodb_table").server_side_encryption).toEqual({ enabled: true, kms_key_arn: KEY_ARN });
     expect(t.encryptionKey?.arn).toBe(KEY_ARN);
-    const warnings = t.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/^Table "test\/Profiles": kmsKeyArn is deprecated\. Fix: pass encryptionKey instead/)]);
+    const warned = warnings(t);
+    expect(warned).toEqual([expect.stringMatching(/^Table "test\/Profiles": kmsKeyArn is deprecated\. Fix: pass encryptionKey instead/)]);
     expect(() =>
       synthStack((s) => new Table(s, "Bad", { name: "t", partitionKey: { name: "pk", type: "S" }, encryptionKey: Key.fromArn(s, "K", KEY_ARN), kmsKeyArn: KEY_ARN })),
     ).toThrow(/Table "test\/Bad": invalid props[\s\S]*kmsKeyArn: .*allowed: unset when encryptionKey is set\. Fix: pass the key once, as encryptionKey/);

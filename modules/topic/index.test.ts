@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnnotationMetadataEntryType, Testing, Token } from "cdktf";
-import { IConstruct } from "constructs";
-import { AwsStack } from "../../stacks/aws-stack";
-import { asArray, synthStack } from "../../test/support/synth";
+import { Testing, Token } from "cdktf";
+import { AwsStack } from "../stack";
+import { asArray, roleStatements, synthStack, warnings } from "../../test/support/synth";
 import { validateAndPlan } from "../../test/support/terraform";
 import { Key } from "../kms-key";
 import { LambdaFunction } from "../lambda-function";
@@ -26,15 +25,6 @@ function queuePolicy(out: Out, addressPart = ""): any {
 
 function keyPolicy(out: Out): any {
   return out.policies().find((p) => p.address.startsWith("aws_kms_key"))!.document;
-}
-
-function roleStatements(out: Out, fn: string): any[] {
-  const doc = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy") && p.address.includes(fn))!.document;
-  return doc.Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
-}
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
 }
 
 function mainQueueArn(out: Out): string {

@@ -1,15 +1,10 @@
-import { AnnotationMetadataEntryType, TerraformOutput } from "cdktf";
-import { IConstruct } from "constructs";
+import { TerraformOutput } from "cdktf";
 import { LambdaFunction } from "../lambda-function";
-import { asArray, synthStack } from "../../test/support/synth";
+import { asArray, synthStack, warnings } from "../../test/support/synth";
 import { UserPool, UserPoolSpaClient } from "./index";
 
 const ENTRY = `${__dirname}/../../test/fixtures/handler.ts`;
 const SPA = { callbackUrls: ["https://app.example.com/callback"], logoutUrls: ["https://app.example.com/"] };
-
-function warnings(c: IConstruct): string[] {
-  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
-}
 
 describe("UserPool", () => {
   it("defaults to case-insensitive, auto-verified e-mail usernames named <app>-<env>-<name>", () => {

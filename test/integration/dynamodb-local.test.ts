@@ -4,7 +4,8 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertJavaAvailable, freePort, waitForDynamoDb } from "../support/dynamodb-local";
+import { freePort } from "../../lib/process";
+import { assertJavaAvailable, waitForDynamoDb } from "../support/dynamodb-local";
 import { dynamoDbEndpoint } from "../support/local-aws";
 
 describe("DynamoDB Local harness", () => {

@@ -1,6 +1,6 @@
 /**
  * The artefacts Lambda runs, not the sources: each profile function bundled by modules/lambda-function/bundle.ts
- * with the externals of lambdas/shared/bundling.ts, then loaded by a plain `node` in a folder outside this
+ * with the bundler's default externals (LAZY_CREDENTIAL_PROVIDERS), then loaded by a plain `node` in a folder outside this
  * repository (so no node_modules to fall back on), with credentials only in the environment, as Lambda gives
  * them. Proves that the credential providers left out of the bundles are not needed at run time.
  */
@@ -12,8 +12,7 @@ import { promisify } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse } from "aws-lambda";
-import { bundle } from "../../modules/lambda-function/bundle";
-import { LAZY_CREDENTIAL_PROVIDERS } from "../../lambdas/shared/bundling";
+import { bundle, LAZY_CREDENTIAL_PROVIDERS } from "../../modules/lambda-function/bundle";
 import { PARTITION_KEY, profileKey, userPartitionKey } from "../../lambdas/profile/schema";
 import { partitionKeyOf, testStreamsClient, toStreamEvent, waitForStreamRecords } from "../support/dynamodb-streams";
 import { cognitoClaims, httpApiEvent, lambdaContext, postConfirmationEvent } from "../support/events";

@@ -1,5 +1,5 @@
 import { attributeDiffs, diffPlan, equivalent, formatPath, isConfigured, kindOf, SENSITIVE, structuralPlan, subtractResidual, UNKNOWN } from "../../plan/diff";
-import type { PlanJson } from "../../plan/types";
+import type { PlanJson } from "../../lib/terraform-json";
 import { API_KEY, MIXED_PLAN, NEW_SECRET, NOOP_PLAN, SECRET } from "./fixtures/plans";
 
 describe("kindOf", () => {

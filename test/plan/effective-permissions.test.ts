@@ -2,7 +2,7 @@ import { loadActionCatalogue } from "../../plan/action-catalogue";
 import { actionSpace, ActionCatalogue, compareGrants, effectiveGrants, expandAction, globsOverlap, Grant, RolePolicies } from "../../plan/effective-permissions";
 import { iamDiffs } from "../../plan/iam-diff";
 import { effectivePermissionChanges, NO_CATALOGUE } from "../../plan/role-permission-changes";
-import type { PlanJson, ResourceChangeJson } from "../../plan/types";
+import type { PlanJson, ResourceChangeJson } from "../../lib/terraform-json";
 
 /** A small catalogue, so that expansions are known by heart. */
 const CATALOGUE: ActionCatalogue = {

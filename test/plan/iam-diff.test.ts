@@ -1,5 +1,5 @@
 import { diffStatements, iamDiffs, isWidening, normalize, statementsOf } from "../../plan/iam-diff";
-import type { PlanJson } from "../../plan/types";
+import type { PlanJson } from "../../lib/terraform-json";
 import { MIXED_PLAN, TABLE_ARN } from "./fixtures/plans";
 
 const s = (statement: Record<string, unknown>) => normalize(statement);

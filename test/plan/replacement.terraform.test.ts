@@ -1,5 +1,5 @@
 // Proof of offline replacement detection with the real terraform CLI and AWS provider (from the filesystem mirror,
-// scripts/terraform-cli.ts): the base fixture is planned from empty state, a state is built from that plan, and the
+// lib/terraform-cli.ts): the base fixture is planned from empty state, a state is built from that plan, and the
 // head is planned against it with -refresh=false, so terraform itself classifies each change.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

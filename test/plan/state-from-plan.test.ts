@@ -1,6 +1,7 @@
 import { fakeArn, fakeId } from "../../plan/fake-values";
-import { configAt, plannedAttributes, refineState, resolveValue, stateFromPlan } from "../../plan/state-from-plan";
-import type { PlanJson, ResourceSchemas } from "../../plan/types";
+import { configAt, resolveValue } from "../../plan/config-references";
+import { plannedAttributes, refineState, stateFromPlan } from "../../plan/state-from-plan";
+import type { PlanJson, ResourceSchemas } from "../../lib/terraform-json";
 
 const AWS = "registry.terraform.io/hashicorp/aws";
 const str = (extra: object = {}) => ({ type: "string", ...extra });

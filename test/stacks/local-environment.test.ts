@@ -6,8 +6,8 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { App } from "cdktf";
 import { appEnvironments } from "../../app";
 import { ENVIRONMENT_INPUTS, LOCAL_ACCOUNT_ID, LOCAL_ENVIRONMENT_INPUTS, loadEnvironment } from "../../environments";
-import { AwsStack } from "../../stacks/aws-stack";
-import { EMULATOR_GAPS, LOCAL_ENDPOINT_SERVICES, serviceOfResourceType } from "../../stacks/local-emulation";
+import { AwsStack } from "../../modules/stack";
+import { EMULATOR_GAPS, LOCAL_ENDPOINT_SERVICES, serviceOfResourceType } from "../../modules/stack/local-emulation";
 import { SynthesizedApp, synthApp } from "../support/app-synth";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));

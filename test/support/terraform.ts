@@ -1,30 +1,18 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
-import { terraformEnv } from "../../scripts/terraform-cli";
+import { run, RunResult } from "../../lib/process";
+import { TERRAFORM_INSTALL_HINT, terraformEnv } from "../../lib/terraform-cli";
 
-export interface TerraformRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type TerraformRun = RunResult;
 
 let cachedEnv: NodeJS.ProcessEnv | undefined;
 
 /** Runs the terraform CLI in `cwd` with the offline CLI config (provider mirror); never throws on a non-zero exit. */
 export function terraform(cwd: string, args: readonly string[]): Promise<TerraformRun> {
   cachedEnv ??= terraformEnv();
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", [...args], { cwd, env: cachedEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", (err) => reject(new Error(`terraform could not start (${err.message}). Fix: install Terraform ≥ 1.10 on PATH.`)));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return run("terraform", args, { cwd, env: cachedEnv, missingHint: TERRAFORM_INSTALL_HINT });
 }
 
 async function mustRun(cwd: string, args: readonly string[]): Promise<TerraformRun> {

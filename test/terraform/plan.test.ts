@@ -1,5 +1,5 @@
 // terraform validate + offline terraform plan of every synthesized stack with the real AWS provider (from the
-// filesystem mirror, see scripts/terraform-cli.ts). One synth of the whole app, then every stack in parallel.
+// filesystem mirror, see lib/terraform-cli.ts). One synth of the whole app, then every stack in parallel.
 import { migrationsHash } from "../../lambdas/analytics/migrations-dir";
 import { SynthesizedApp, synthApp } from "../support/app-synth";
 import { buildWebSync } from "../../web/build";

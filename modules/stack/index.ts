@@ -1,8 +1,9 @@
 import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Naming } from "../modules/core/naming";
+import { Naming } from "../core/naming";
 import { LocalEmulation, localProviderSettings } from "./local-emulation";
+import { OFFLINE_CREDENTIALS } from "./offline";
 
 /** How a stack reaches AWS and keeps its state. */
 export interface AwsStackOptions {
@@ -23,15 +24,6 @@ export interface AwsStackOptions {
    * allowed account checked against the emulator's STS, state in a local file, and the emulator gaps left out.
    */
   readonly local?: { readonly endpoint: string; readonly statePath?: string };
-}
-
-/** Static fake credentials for offline plans; never valid against AWS. */
-export const OFFLINE_CREDENTIALS = { accessKey: "AKIAOFFLINEPLAN00000", secretKey: "offline-plan-fake-secret-key" } as const;
-
-/** Reads offline mode from the environment once (PLATFORM_OFFLINE=1|true). */
-export function offlineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = (env.PLATFORM_OFFLINE ?? "").toLowerCase();
-  return v === "1" || v === "true" || v === "yes";
 }
 
 /** A TerraformStack with the AWS provider (default tags, allowed accounts), a naming context and its backend. */

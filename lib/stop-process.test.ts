@@ -21,7 +21,7 @@ describe("stopProcess keeps its caller alive until the child is gone", () => {
         process.exitCode = 3;
       }, 500);
     `;
-    const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 60_000 });
     expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({ status: 3, stdout: "stopped" });
   });
 });

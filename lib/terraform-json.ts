@@ -1,4 +1,5 @@
-// The parts of Terraform's JSON formats the plan command reads and writes.
+// The parts of Terraform's JSON formats that the plan review (plan/) and the cost estimate (cost/) read and write: one
+// typed model of each, shared (lib/ sits below both).
 // Plan: `terraform show -json <planfile>` (format_version 1.x): https://developer.hashicorp.com/terraform/internals/json-format
 // Schemas: `terraform providers schema -json`. State: the state file format version 4 (internal/states/statefile/version4.go).
 
@@ -43,6 +44,12 @@ export interface ConfigResourceJson {
   readonly expressions?: Record<string, any>;
 }
 
+/** A module of the plan's configuration: its resources (with expressions) and the modules it calls. */
+export interface ConfigModuleJson {
+  readonly resources?: ConfigResourceJson[];
+  readonly module_calls?: Record<string, { readonly module?: ConfigModuleJson }>;
+}
+
 export interface ValuesModuleJson {
   readonly resources?: Array<{ address: string; mode: string; type: string; name: string; index?: string | number; provider_name: string; schema_version?: number; values: any; sensitive_values?: any }>;
   readonly child_modules?: ValuesModuleJson[];
@@ -58,7 +65,7 @@ export interface PlanJson {
   readonly prior_state?: { values?: { outputs?: Record<string, { sensitive: boolean; value?: any }>; root_module?: ValuesModuleJson } };
   readonly configuration?: {
     readonly provider_config?: Record<string, { name: string; full_name?: string; alias?: string }>;
-    readonly root_module?: { resources?: ConfigResourceJson[]; module_calls?: Record<string, { module?: { resources?: ConfigResourceJson[] } }> };
+    readonly root_module?: ConfigModuleJson;
   };
   readonly errored?: boolean;
 }

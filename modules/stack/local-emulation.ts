@@ -5,7 +5,14 @@
  */
 import { Annotations, IAspect, TerraformDataSource, TerraformResource } from "cdktf";
 import { IConstruct } from "constructs";
-import { suppressPolicy } from "../modules/policy";
+
+/**
+ * The policy module (every rule) is needed only by a local environment: loaded then, so that importing AwsStack
+ * (`@platform/serverless/modules/stack`) does not load it.
+ */
+function suppressPolicy(scope: IConstruct, ruleId: string, reason: string): void {
+  (require("../policy") as typeof import("../policy")).suppressPolicy(scope, ruleId, reason);
+}
 
 /**
  * AWS provider endpoint keys served locally (the provider's `endpoints` block): moto for most, DynamoDB Local for
@@ -197,7 +204,7 @@ export class LocalEmulation implements IAspect {
         `Local environment "${this.environment}": ${type} (${node.node.path}) calls the AWS service ` +
           `${service === undefined ? `of ${type}, which this platform does not know` : `"${service}"`}, and no local emulator serves it, ` +
           `so a local deploy would reach AWS. Fix: serve it locally (an emulator in local/, its key in LOCAL_ENDPOINT_SERVICES, ` +
-          `stacks/local-emulation.ts) or list it in EMULATOR_GAPS with the reason.`,
+          `modules/stack/local-emulation.ts) or list it in EMULATOR_GAPS with the reason.`,
       );
     }
   }
