@@ -1,12 +1,13 @@
 import { Annotations } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct } from "constructs";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { parseArn } from "../core/arn";
+import { Grant } from "../core/grant";
 import { IEnvironmentConsumer, IGrantable } from "../core/iam";
+import { DataApiConnectOptions, IDataApiDatabase, IKey } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
-import { IKey } from "../kms-key";
 import { DATA_API_ACTIONS, DATA_API_SECRET_ACTIONS } from "./perms";
 import { checkIdentifier, validateAuroraProps } from "./validate-props";
 
@@ -118,25 +119,7 @@ export interface AuroraServerlessProps {
   readonly preventDestroy?: boolean;
 }
 
-/** A database reached through the RDS Data API: an `AuroraServerless` cluster or one imported with `fromAttributes`. */
-export interface IDataApiDatabase extends IConstruct {
-  readonly clusterArn: string;
-  /** ARN of the Secrets Manager secret the Data API signs in with. */
-  readonly secretArn: string;
-  readonly databaseName: string;
-  /** Grants the Data API calls on this cluster and read access to its secret. */
-  grantDataApi(grantee: IGrantable): void;
-  /** Grants Data API access and sets `<PREFIX>_CLUSTER_ARN`, `<PREFIX>_SECRET_ARN` and `<PREFIX>_DATABASE`. */
-  connect(consumer: IEnvironmentConsumer, options?: DataApiConnectOptions): void;
-}
-
-export interface DataApiConnectOptions {
-  /**
-   * Prefix of the three environment variables.
-   * @default from the construct id, e.g. `Analytics` → ANALYTICS_CLUSTER_ARN, ANALYTICS_SECRET_ARN, ANALYTICS_DATABASE
-   */
-  readonly envVarPrefix?: string;
-}
+export type { DataApiConnectOptions, IDataApiDatabase } from "../core/interfaces";
 
 /** Attributes of an existing Data API-enabled Aurora cluster, for `AuroraServerless.fromAttributes`. */
 export interface AuroraServerlessAttributes {
@@ -158,25 +141,33 @@ export abstract class AuroraServerlessBase extends Construct implements IDataApi
   public abstract readonly secretEncryptionKey?: IKey;
 
   /**
-   * What a function needs to run SQL through the Data API: the five rds-data actions on this cluster's ARN only,
-   * secretsmanager:GetSecretValue on its secret only, and kms:Decrypt on the secret's customer-managed key, if any.
+   * What a function needs to run SQL through the Data API. Gives rds-data:BatchExecuteStatement,
+   * rds-data:BeginTransaction, rds-data:CommitTransaction, rds-data:ExecuteStatement and rds-data:RollbackTransaction on
+   * this cluster's ARN only, secretsmanager:GetSecretValue on its secret only, and kms:Decrypt on the secret's
+   * customer-managed key, if any.
    */
-  public grantDataApi(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...DATA_API_ACTIONS], resources: [this.clusterArn] });
-    grantee.addToPrincipalPolicy({ actions: [...DATA_API_SECRET_ACTIONS], resources: [this.secretArn] });
-    this.secretEncryptionKey?.grantDecrypt(grantee);
+  public grantDataApi(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(
+        grantee,
+        { actions: [...DATA_API_ACTIONS], resources: [this.clusterArn] },
+        { actions: [...DATA_API_SECRET_ACTIONS], resources: [this.secretArn] },
+      ),
+      this.secretEncryptionKey?.grantDecrypt(grantee),
+    );
   }
 
   /**
    * Wires a function to the database in one call: grants Data API access and sets the three environment variables a
    * Data API client needs (`resourceArn`, `secretArn`, `database`).
    */
-  public connect(consumer: IEnvironmentConsumer, options: DataApiConnectOptions = {}): void {
+  public connect(consumer: IEnvironmentConsumer, options: DataApiConnectOptions = {}): Grant {
     const prefix = options.envVarPrefix ?? envVarPrefix(this.node.id);
-    this.grantDataApi(consumer);
+    const grant = this.grantDataApi(consumer);
     consumer.addEnvironment(`${prefix}_CLUSTER_ARN`, this.clusterArn);
     consumer.addEnvironment(`${prefix}_SECRET_ARN`, this.secretArn);
     consumer.addEnvironment(`${prefix}_DATABASE`, this.databaseName);
+    return grant;
   }
 }
 
@@ -216,7 +207,7 @@ class ImportedAuroraServerless extends AuroraServerlessBase {
  */
 export class AuroraServerless extends AuroraServerlessBase {
   /** Imports an existing Data API-enabled cluster, for grants and `connect`. */
-  public static fromAttributes(scope: Construct, id: string, attrs: AuroraServerlessAttributes): AuroraServerlessBase {
+  public static fromAttributes(scope: Construct, id: string, attrs: AuroraServerlessAttributes): IDataApiDatabase {
     return new ImportedAuroraServerless(scope, id, attrs);
   }
 

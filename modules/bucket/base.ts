@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { parseArn } from "../core/arn";
+import { Grant } from "../core/grant";
 import { IEnvironmentConsumer, IGrantable, PolicyStatement } from "../core/iam";
 import { envVarPrefix } from "../core/naming";
 import { PropsValidator } from "../core/validation";
@@ -25,10 +26,15 @@ export abstract class BucketBase extends Construct implements IBucket {
    * customer-managed key also kms:Decrypt on that key.
    * @param keyPattern object keys, `*` wildcards allowed, no leading "/", e.g. `"uploads/*"` @default "*" (every object)
    */
-  public grantRead(grantee: IGrantable, keyPattern = "*"): void {
-    grantee.addToPrincipalPolicy({ actions: [...BUCKET_READ_ACTIONS], resources: [this.objectsArn("grantRead", keyPattern)] });
-    grantee.addToPrincipalPolicy(this.listStatement(BUCKET_LIST_ACTIONS, keyPattern));
-    this.encryptionKey?.grantDecrypt(grantee);
+  public grantRead(grantee: IGrantable, keyPattern = "*"): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(
+        grantee,
+        { actions: [...BUCKET_READ_ACTIONS], resources: [this.objectsArn("grantRead", keyPattern)] },
+        this.listStatement(BUCKET_LIST_ACTIONS, keyPattern),
+      ),
+      this.encryptionKey?.grantDecrypt(grantee),
+    );
   }
 
   /**
@@ -37,9 +43,11 @@ export abstract class BucketBase extends Construct implements IBucket {
    * that key (PutObject with SSE-KMS needs a data key, a multipart upload decrypts it again for every part).
    * @param keyPattern object keys, `*` wildcards allowed, no leading "/" @default "*" (every object)
    */
-  public grantPut(grantee: IGrantable, keyPattern = "*"): void {
-    grantee.addToPrincipalPolicy({ actions: [...BUCKET_PUT_ACTIONS], resources: [this.objectsArn("grantPut", keyPattern)] });
-    this.encryptionKey?.grantEncryptDecrypt(grantee);
+  public grantPut(grantee: IGrantable, keyPattern = "*"): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...BUCKET_PUT_ACTIONS], resources: [this.objectsArn("grantPut", keyPattern)] }),
+      this.encryptionKey?.grantEncryptDecrypt(grantee),
+    );
   }
 
   /**
@@ -47,9 +55,8 @@ export abstract class BucketBase extends Construct implements IBucket {
    * s3:AbortMultipartUpload on the objects, s3:ListBucket on the bucket; with a key, kms:Encrypt/Decrypt/GenerateDataKey.
    * @param keyPattern @default "*" (every object)
    */
-  public grantReadWrite(grantee: IGrantable, keyPattern = "*"): void {
-    this.grantRead(grantee, keyPattern);
-    this.grantPut(grantee, keyPattern);
+  public grantReadWrite(grantee: IGrantable, keyPattern = "*"): Grant {
+    return Grant.combine(this.grantRead(grantee, keyPattern), this.grantPut(grantee, keyPattern));
   }
 
   /**
@@ -58,9 +65,12 @@ export abstract class BucketBase extends Construct implements IBucket {
    * find the versions. No KMS action: deleting never decrypts.
    * @param keyPattern object keys, `*` wildcards allowed, no leading "/" @default "*" (every object)
    */
-  public grantDelete(grantee: IGrantable, keyPattern = "*"): void {
-    grantee.addToPrincipalPolicy({ actions: [...BUCKET_DELETE_ACTIONS], resources: [this.objectsArn("grantDelete", keyPattern)] });
-    grantee.addToPrincipalPolicy(this.listStatement(BUCKET_LIST_VERSIONS_ACTIONS, keyPattern));
+  public grantDelete(grantee: IGrantable, keyPattern = "*"): Grant {
+    return Grant.addToPrincipal(
+      grantee,
+      { actions: [...BUCKET_DELETE_ACTIONS], resources: [this.objectsArn("grantDelete", keyPattern)] },
+      this.listStatement(BUCKET_LIST_VERSIONS_ACTIONS, keyPattern),
+    );
   }
 
   /**
@@ -69,28 +79,29 @@ export abstract class BucketBase extends Construct implements IBucket {
    * @param envVar @default `<ID>_BUCKET_NAME` from the bucket's construct id, e.g. `Uploads` → UPLOADS_BUCKET_NAME
    * @param keyPattern @default "*" (every object)
    */
-  public connect(consumer: IEnvironmentConsumer, access: BucketAccess, envVar?: string, keyPattern = "*"): void {
+  public connect(consumer: IEnvironmentConsumer, access: BucketAccess, envVar?: string, keyPattern = "*"): Grant {
+    let grant: Grant;
     switch (access) {
       case "read":
-        this.grantRead(consumer, keyPattern);
+        grant = this.grantRead(consumer, keyPattern);
         break;
       case "put":
-        this.grantPut(consumer, keyPattern);
+        grant = this.grantPut(consumer, keyPattern);
         break;
       case "readWrite":
-        this.grantReadWrite(consumer, keyPattern);
+        grant = this.grantReadWrite(consumer, keyPattern);
         break;
       case "delete":
-        this.grantDelete(consumer, keyPattern);
+        grant = this.grantDelete(consumer, keyPattern);
         break;
       case "full":
-        this.grantReadWrite(consumer, keyPattern);
-        this.grantDelete(consumer, keyPattern);
+        grant = Grant.combine(this.grantReadWrite(consumer, keyPattern), this.grantDelete(consumer, keyPattern));
         break;
       default:
         throw new Error(`Bucket "${this.node.path}": connect access "${String(access)}" is unknown. Fix: pass "read", "put", "readWrite", "delete" or "full".`);
     }
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_BUCKET_NAME`, this.name);
+    return grant;
   }
 
   /**
@@ -143,7 +154,7 @@ class ImportedBucket extends BucketBase {
 /** `Bucket.fromArn`: the name (and partition) from a literal bucket ARN `arn:aws:s3:::<name>`. */
 export function importBucketFromArn(scope: Construct, id: string, arn: string, options: BucketImportOptions): IBucket {
   const importer = `Bucket.fromArn("${id}")`;
-  const parsed = parseArn(importer, arn, "s3");
+  const parsed = parseArn(importer, arn, "s3", "arn:aws:s3:::<bucket name>");
   if (!parsed) {
     throw new Error(
       `${importer}: the ARN is a token, so the bucket name cannot be derived from it. ` +

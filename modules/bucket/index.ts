@@ -9,10 +9,11 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson } from "../core/iam";
+import { Grant } from "../core/grant";
+import { denyInsecureTransport, IEnvironmentConsumer, IGrantable } from "../core/iam";
 import { IQueue } from "../core/interfaces";
 import { Naming, physicalName } from "../core/naming";
-import { renderResourceStatement, ResourcePolicyStatementBase } from "../core/resource-policy";
+import { ResourcePolicy, ResourcePolicyStatementBase } from "../core/resource-policy";
 import { IKey } from "../kms-key";
 import { keyFromProps } from "../kms-key/deprecated-arn";
 import { BucketBase, importBucketFromArn, importBucketFromAttributes } from "./base";
@@ -37,15 +38,15 @@ export interface IBucket extends IConstruct {
   /** The customer-managed key of the bucket's default encryption; undefined with SSE-S3. */
   readonly encryptionKey?: IKey;
   /** s3:GetObject/GetObjectVersion on the matching objects, s3:ListBucket on their prefix; kms:Decrypt with a key. */
-  grantRead(grantee: IGrantable, keyPattern?: string): void;
+  grantRead(grantee: IGrantable, keyPattern?: string): Grant;
   /** s3:PutObject/AbortMultipartUpload on the matching objects; kms:Encrypt/Decrypt/GenerateDataKey with a key. */
-  grantPut(grantee: IGrantable, keyPattern?: string): void;
+  grantPut(grantee: IGrantable, keyPattern?: string): Grant;
   /** grantRead + grantPut. */
-  grantReadWrite(grantee: IGrantable, keyPattern?: string): void;
+  grantReadWrite(grantee: IGrantable, keyPattern?: string): Grant;
   /** s3:DeleteObject/DeleteObjectVersion on the matching objects, s3:ListBucketVersions on their prefix. */
-  grantDelete(grantee: IGrantable, keyPattern?: string): void;
+  grantDelete(grantee: IGrantable, keyPattern?: string): Grant;
   /** Grants `access` on `keyPattern` and sets the environment variable (default `<ID>_BUCKET_NAME`) to the bucket name. */
-  connect(consumer: IEnvironmentConsumer, access: BucketAccess, envVar?: string, keyPattern?: string): void;
+  connect(consumer: IEnvironmentConsumer, access: BucketAccess, envVar?: string, keyPattern?: string): Grant;
   /**
    * Adds a statement to the bucket policy (S3 allows one policy per bucket, so every module that needs one adds to it,
    * e.g. a CloudFront distribution's read access). Returns false when the policy is not managed here (imported bucket):
@@ -177,8 +178,7 @@ export class Bucket extends BucketBase {
   public readonly encryptionKey?: IKey;
   public readonly resource: S3Bucket;
   public readonly policy: S3BucketPolicy;
-  private readonly statements: Record<string, unknown>[] = [];
-  private readonly statementKeys = new Set<string>();
+  private readonly resourcePolicy: ResourcePolicy;
   private readonly queueNotifications: QueueNotification[] = [];
   private readonly queueConfigs: S3BucketNotificationQueue[] = [];
   private readonly queuePolicies = new Set<ITerraformDependable>();
@@ -235,11 +235,12 @@ export class Bucket extends BucketBase {
       });
     }
 
-    this.statements.push(denyInsecureTransport(BUCKET_TLS_DENY_ACTIONS, [this.arn, `${this.arn}/*`]));
+    this.resourcePolicy = new ResourcePolicy(`Bucket "${this.node.path}"`, [this.arn, `${this.arn}/*`]);
+    this.resourcePolicy.addRendered(denyInsecureTransport(BUCKET_TLS_DENY_ACTIONS, [this.arn, `${this.arn}/*`]));
     for (const statement of props.policyStatements ?? []) this.addToResourcePolicy(statement);
     this.policy = new S3BucketPolicy(this, "Policy", {
       bucket: this.resource.id,
-      policy: Lazy.stringValue({ produce: () => policyJson(this.statements) }),
+      policy: this.resourcePolicy.lazy(),
       dependsOn: [block],
     });
   }
@@ -259,11 +260,7 @@ export class Bucket extends BucketBase {
       validateKeyPattern("addToResourcePolicy", this.node.path, t.keyPattern);
       return `${this.arn}/${t.keyPattern}`;
     });
-    const rendered = renderResourceStatement(owner, resources, statement);
-    const key = JSON.stringify(rendered);
-    if (this.statementKeys.has(key)) return true;
-    this.statementKeys.add(key);
-    this.statements.push(rendered);
+    this.resourcePolicy.addStatement(statement, resources);
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { Lazy } from "cdktf";
+import { ITerraformDependable, Lazy } from "cdktf";
 
 /** One IAM policy statement. Resources are ARNs (tokens allowed). */
 export interface PolicyStatement {
@@ -44,6 +44,11 @@ export interface IGrantable {
   readonly grantPrincipalPath: string;
   /** Adds a least-privilege statement to the principal's policy. */
   addToPrincipalPolicy(statement: PolicyStatement): void;
+  /**
+   * The resource holding the principal's policy (its `aws_iam_role_policy`), which a `Grant` exposes so a caller can
+   * depend on it; undefined when the principal's policy is not managed here.
+   */
+  readonly policyDependable?: ITerraformDependable;
 }
 
 /** A grantable that also takes environment variables: resources use it to wire name + access in one call. */

@@ -4,3 +4,6 @@ export * from "./iam";
 export * from "./interfaces";
 export * from "./arn";
 export * from "./permissions-boundary";
+export * from "./grant";
+export * from "./ids";
+export * from "./provider";

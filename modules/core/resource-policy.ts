@@ -1,5 +1,5 @@
-import { Token } from "cdktf";
-import { assertLeastPrivilege, PolicyStatement } from "./iam";
+import { Lazy, Token } from "cdktf";
+import { assertLeastPrivilege, policyJson, PolicyStatement, sidPart } from "./iam";
 
 /** Principals of a resource-policy statement. */
 export interface ResourcePolicyPrincipals {
@@ -70,4 +70,96 @@ export function sidAllocator(): (base: string) => string {
     counts.set(base, n);
     return n === 1 ? base : `${base}${n}`;
   };
+}
+
+/** How a resource renders the statements that let AWS services reach it (`Allow<Service><sidSuffix>`). */
+export interface ServiceStatementOptions {
+  /** Statement id suffix after `Allow<Service>`, e.g. `SendMessage`. */
+  readonly sidSuffix: string;
+  /** Actions each service gets, e.g. `["sqs:SendMessage"]`. */
+  readonly actions: readonly string[];
+  /**
+   * The `aws:SourceAccount` of a service allowed without one (read at synth, when the policy renders).
+   * @default no aws:SourceAccount condition
+   */
+  readonly defaultSourceAccount?: () => string;
+}
+
+/** What one service may do, for one source account (or any). */
+interface ServiceAccess {
+  readonly service: string;
+  readonly sourceAccount?: string;
+  anySource: boolean;
+  readonly sourceArns: string[];
+}
+
+/**
+ * A resource policy that grows as statements and services are added and renders at synth: the queue and topic policies
+ * (and any resource whose policy names only itself). Statements are deduplicated; services are grouped per service and
+ * source account, one statement each, whose `aws:SourceArn` condition lists every source allowed.
+ */
+export class ResourcePolicy {
+  private readonly statements: Record<string, unknown>[] = [];
+  private readonly keys = new Set<string>();
+  private readonly services = new Map<string, ServiceAccess>();
+
+  constructor(
+    private readonly owner: string,
+    private readonly resources: readonly string[],
+    /** How services allowed with `allowService` are rendered. @default none (allowService throws) */
+    private readonly serviceStatements?: ServiceStatementOptions,
+  ) {}
+
+  /** Adds a statement already rendered as IAM JSON (the TLS-only Deny, for instance). */
+  public addRendered(statement: Record<string, unknown>): void {
+    const key = JSON.stringify(statement);
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    this.statements.push(statement);
+  }
+
+  /** Adds a statement on `resources` (checked by `renderResourceStatement`). @param resources @default the policy's resources */
+  public addStatement(statement: ResourcePolicyStatementBase, resources: readonly string[] = this.resources): void {
+    this.addRendered(renderResourceStatement(this.owner, resources, statement));
+  }
+
+  /**
+   * Allows `service` the service actions, only on behalf of `sourceArn` (any source of the account when undefined: an
+   * account-wide allowance absorbs source-scoped ones) and, with `sourceAccount`, only from that account.
+   */
+  public allowService(service: string, sourceArn: string | undefined, sourceAccount: string | undefined): void {
+    if (!this.serviceStatements) throw new Error(`${this.owner}: this resource policy takes no service statements. Fix: add the statement with addStatement.`);
+    const key = `${service}|${sourceAccount ?? ""}`;
+    const access = this.services.get(key) ?? { service, sourceAccount, anySource: false, sourceArns: [] };
+    if (sourceArn === undefined) access.anySource = true;
+    else if (!access.sourceArns.includes(sourceArn)) access.sourceArns.push(sourceArn);
+    this.services.set(key, access);
+  }
+
+  /** The policy document as JSON, with every statement and service added so far. */
+  public render(): string {
+    const sid = sidAllocator();
+    const services = [...this.services.values()].map((access) => {
+      const { actions, sidSuffix, defaultSourceAccount } = this.serviceStatements!;
+      const account = access.sourceAccount ?? defaultSourceAccount?.();
+      const condition = {
+        ...(!access.anySource && access.sourceArns.length > 0 ? sourceArnCondition(access.sourceArns) : {}),
+        ...(account !== undefined ? { StringEquals: { "aws:SourceAccount": account } } : {}),
+      };
+      return {
+        Sid: sid(`Allow${sidPart(access.service)}${sidSuffix}`),
+        Effect: "Allow",
+        Principal: { Service: access.service },
+        Action: actions.length === 1 ? actions[0] : [...actions],
+        Resource: this.resources.length === 1 ? this.resources[0] : [...this.resources],
+        Condition: condition,
+      };
+    });
+    return policyJson([...this.statements, ...services]);
+  }
+
+  /** A token that renders the policy at synth, with everything added by then. */
+  public lazy(): string {
+    return Lazy.stringValue({ produce: () => this.render() });
+  }
 }

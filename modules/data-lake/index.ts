@@ -1,4 +1,4 @@
-import { TerraformStack, Token } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
@@ -8,12 +8,13 @@ import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Bucket, IBucket } from "../bucket";
+import { Grant } from "../core/grant";
 import { assertLeastPrivilege, IEnvironmentConsumer, IGrantable, PolicyDocument, PolicyStatement } from "../core/iam";
 import { IStream } from "../core/interfaces";
 import { envVarPrefix, Naming, physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
+import { providerRegion } from "../core/provider";
 import { IKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import { LakeColumn } from "./columns";
@@ -32,6 +33,9 @@ import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
 export { lakeColumnsFromZod, LAKE_COLUMN_TYPES } from "./columns";
 export type { LakeColumn, LakeColumnType } from "./columns";
 export { ATHENA_ENGINE_VERSIONS, MIN_BYTES_SCANNED_CUTOFF } from "./validate-props";
+
+/** Days Athena query results are kept unless the caller sets `resultsExpirationDays`. */
+export const DEFAULT_RESULTS_EXPIRATION_DAYS = 30;
 
 /** A Firehose delivery stream (what monitoring needs of it). */
 export interface IDeliveryStream extends IConstruct {
@@ -65,9 +69,9 @@ export interface IDataLake extends IConstruct {
    * multipart-upload listing under the results prefix; kms:Decrypt on the lake key and kms:Encrypt/Decrypt/GenerateDataKey
    * on the results key, if any.
    */
-  grantQuery(grantee: IGrantable): void;
+  grantQuery(grantee: IGrantable): Grant;
   /** grantQuery, and sets `<PREFIX>_WORKGROUP` and `<PREFIX>_DATABASE` on the function. */
-  connect(consumer: IEnvironmentConsumer, envPrefix?: string): void;
+  connect(consumer: IEnvironmentConsumer, envPrefix?: string): Grant;
 }
 
 export interface DataLakeProps {
@@ -176,25 +180,42 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     return [`${base}:catalog`, `${base}:database/${this.databaseName}`, `${base}:table/${this.databaseName}/${this.tableName}`];
   }
 
-  public grantQuery(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...ATHENA_QUERY_ACTIONS], resources: [this.workgroupArn] });
-    grantee.addToPrincipalPolicy({ actions: [...GLUE_READ_ACTIONS], resources: this.catalogArns });
-    grantee.addToPrincipalPolicy({ actions: [...ATHENA_BUCKET_LOCATION_ACTIONS], resources: [this.bucket.arn, this.resultsBucket.arn] });
-    this.bucket.grantRead(grantee, `${this.prefix}*`);
-    this.resultsBucket.grantReadWrite(grantee, `${this.resultsPrefix}*`);
-    grantee.addToPrincipalPolicy({ actions: [...ATHENA_RESULTS_BUCKET_ACTIONS], resources: [this.resultsBucket.arn] });
-    grantee.addToPrincipalPolicy({ actions: [...ATHENA_RESULTS_OBJECT_ACTIONS], resources: [`${this.resultsBucket.arn}/${this.resultsPrefix}*`] });
+  /**
+   * Gives athena:StartQueryExecution, athena:GetQueryExecution and athena:GetQueryResults on the workgroup;
+   * glue:GetDatabase, glue:GetTable and glue:GetPartitions on the catalog, database and table; s3:GetBucketLocation on
+   * both buckets; the lake bucket's `grantRead` under the lake prefix (s3:GetObject, s3:GetObjectVersion, s3:ListBucket);
+   * the results bucket's `grantReadWrite` under the results prefix (plus s3:PutObject, s3:AbortMultipartUpload),
+   * s3:ListBucketMultipartUploads on the results bucket and s3:ListMultipartUploadParts on its results; and the KMS
+   * actions of those bucket grants on their keys, if any.
+   */
+  public grantQuery(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(
+        grantee,
+        { actions: [...ATHENA_QUERY_ACTIONS], resources: [this.workgroupArn] },
+        { actions: [...GLUE_READ_ACTIONS], resources: this.catalogArns },
+        { actions: [...ATHENA_BUCKET_LOCATION_ACTIONS], resources: [this.bucket.arn, this.resultsBucket.arn] },
+      ),
+      this.bucket.grantRead(grantee, `${this.prefix}*`),
+      this.resultsBucket.grantReadWrite(grantee, `${this.resultsPrefix}*`),
+      Grant.addToPrincipal(
+        grantee,
+        { actions: [...ATHENA_RESULTS_BUCKET_ACTIONS], resources: [this.resultsBucket.arn] },
+        { actions: [...ATHENA_RESULTS_OBJECT_ACTIONS], resources: [`${this.resultsBucket.arn}/${this.resultsPrefix}*`] },
+      ),
+    );
   }
 
   /**
    * @param envPrefix @default from the construct id, e.g. `ActivityLake` → ACTIVITY_LAKE (ACTIVITY_LAKE_WORKGROUP,
    * ACTIVITY_LAKE_DATABASE)
    */
-  public connect(consumer: IEnvironmentConsumer, envPrefix?: string): void {
-    this.grantQuery(consumer);
+  public connect(consumer: IEnvironmentConsumer, envPrefix?: string): Grant {
+    const grant = this.grantQuery(consumer);
     const prefix = envPrefix ?? envVarPrefix(this.node.id);
     consumer.addEnvironment(`${prefix}_WORKGROUP`, this.workgroupName);
     consumer.addEnvironment(`${prefix}_DATABASE`, this.databaseName);
+    return grant;
   }
 }
 
@@ -238,6 +259,7 @@ class DeliveryRole extends Construct implements IGrantable {
   public readonly grantPrincipalPath: string;
   public readonly role: IamRole;
   public readonly policy: IamRolePolicy;
+  public readonly policyDependable: ITerraformDependable;
   private readonly document = new PolicyDocument();
 
   constructor(scope: Construct, id: string, name: string, account: string) {
@@ -253,21 +275,13 @@ class DeliveryRole extends Construct implements IGrantable {
       }),
     });
     this.policy = new IamRolePolicy(this, "Policy", { name: "least-privilege", role: this.role.id, policy: this.document.lazy() });
+    this.policyDependable = this.policy;
   }
 
   public addToPrincipalPolicy(statement: PolicyStatement): void {
     assertLeastPrivilege(`DataLake delivery role "${this.node.path}"`, statement);
     this.document.add(statement);
   }
-}
-
-/** The region of the stack's default AWS provider, if literal. */
-function providerRegion(scope: IConstruct): string | undefined {
-  const provider = TerraformStack.of(scope)
-    .node.findAll()
-    .find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
-  const region = provider?.region;
-  return region === undefined || Token.isUnresolved(region) ? undefined : region;
 }
 
 /**
@@ -311,6 +325,7 @@ export class DataLake extends DataLakeBase {
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
     validateDataLakeProps(this.node.path, props);
+    const resultsExpirationDays = props.resultsExpirationDays ?? DEFAULT_RESULTS_EXPIRATION_DAYS;
     const region = props.region ?? providerRegion(this);
     const account = props.accountId ?? Naming.accountOf(this);
     if (region === undefined || account === undefined) {
@@ -332,7 +347,7 @@ export class DataLake extends DataLakeBase {
       name: `${props.name}-athena-results`,
       // Results are re-creatable: no versions to keep, every object expires.
       versioned: false,
-      expirations: [{ prefix: "", days: props.resultsExpirationDays ?? 30 }],
+      expirations: [{ prefix: "", days: resultsExpirationDays }],
       encryptionKey: this.encryptionKey,
       forceDestroy,
       preventDestroy,
@@ -419,7 +434,7 @@ export class DataLake extends DataLakeBase {
     const key = this.encryptionKey;
     this.workgroup = new AthenaWorkgroup(this, "Workgroup", {
       name: this.workgroupName,
-      description: `Queries of the ${props.name} data lake (results expire after ${props.resultsExpirationDays ?? 30} days)`,
+      description: `Queries of the ${props.name} data lake (results expire after ${resultsExpirationDays} days)`,
       state: "ENABLED",
       forceDestroy,
       configuration: {

@@ -1,14 +1,16 @@
 import { createHash } from "node:crypto";
 import { Annotations, Fn } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct } from "constructs";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { IFunction } from "../core/interfaces";
+import { uniqueChildId } from "../core/ids";
+import { IFunction, IHttpApi } from "../core/interfaces";
 import { physicalName } from "../core/naming";
+import { PropsValidator } from "../core/validation";
 import { LogGroup } from "../log-group";
 import { validateHttpApiProps, validateJwtAuthorizer, validateRoute } from "./validate-props";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
@@ -122,16 +124,45 @@ export interface HttpRoute {
   readonly sourceArn: string;
 }
 
-/** What dashboards and alarms need from an HTTP API (metric dimensions ApiId and Stage). */
-export interface IHttpApi {
+export type { IHttpApi } from "../core/interfaces";
+
+/** Attributes of an existing HTTP API, for `HttpApi.fromAttributes` (each may be a token). */
+export interface HttpApiAttributes {
+  /** The API id (`apigatewayv2_api.id`), e.g. `a1b2c3d4e5`. */
   readonly apiId: string;
-  readonly stageName: string;
-  readonly executionArn: string;
-  readonly apiEndpoint: string;
-  /** The endpoint's host, `<id>.execute-api.<region>.amazonaws.com` (a CloudFront origin's domain name). */
-  readonly endpointHost: string;
+  /** The API's region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** The 12-digit account that owns the API (its execution ARN names it). */
+  readonly accountId: string;
+  /** The stage monitored and routed to. @default "$default" */
+  readonly stageName?: string;
+  /** The AWS partition. @default "aws" */
+  readonly partition?: string;
 }
 
+class ImportedHttpApi extends Construct implements IHttpApi {
+  public readonly apiId: string;
+  public readonly stageName: string;
+  public readonly executionArn: string;
+  public readonly apiEndpoint: string;
+  public readonly endpointHost: string;
+
+  constructor(scope: Construct, id: string, attrs: HttpApiAttributes) {
+    super(scope, id);
+    const partition = attrs.partition ?? "aws";
+    new PropsValidator(`HttpApi.fromAttributes(scope, "${id}")`, this.node.path)
+      .string("apiId", attrs.apiId, { pattern: /^[a-z0-9]{10}$/, describe: "an API id: 10 characters of [a-z0-9]" })
+      .string("region", attrs.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, describe: "an AWS region such as \"eu-west-1\"" })
+      .string("accountId", attrs.accountId, { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" })
+      .string("partition", partition, { pattern: /^aws(-[a-z]+)*$/, describe: "an AWS partition such as \"aws\" or \"aws-cn\"" })
+      .throwIfInvalid();
+    this.apiId = attrs.apiId;
+    this.stageName = attrs.stageName ?? STAGE_NAME;
+    this.executionArn = `arn:${partition}:execute-api:${attrs.region}:${attrs.accountId}:${attrs.apiId}`;
+    this.endpointHost = `${attrs.apiId}.execute-api.${attrs.region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
+    this.apiEndpoint = `https://${this.endpointHost}`;
+  }
+}
 
 /** A JWT authorizer of one HTTP API; pass it to `addRoute` (or use the API's defaultAuthorizer). */
 export class HttpJwtAuthorizer extends Construct {
@@ -164,6 +195,14 @@ export class HttpJwtAuthorizer extends Construct {
  * route's method and path.
  */
 export class HttpApi extends Construct implements IHttpApi {
+  /**
+   * Imports an API created elsewhere by id, region and account (tokens are fine), for monitoring and CDN origins.
+   * Routes cannot be added to it.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: HttpApiAttributes): IHttpApi {
+    return new ImportedHttpApi(scope, id, attrs);
+  }
+
   public readonly apiId: string;
   /** Base URL, `https://<id>.execute-api.<region>.amazonaws.com` (the `$default` stage is served at the root). */
   public readonly apiEndpoint: string;
@@ -180,7 +219,6 @@ export class HttpApi extends Construct implements IHttpApi {
   private readonly corsEnabled: boolean;
   private readonly routeMap = new Map<string, HttpRoute>();
   private readonly integrations = new Map<IFunction, Apigatewayv2Integration>();
-  private readonly integrationIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -274,7 +312,7 @@ export class HttpApi extends Construct implements IHttpApi {
 
     if (fn.timeoutSeconds !== undefined && fn.timeoutSeconds > 30) {
       Annotations.of(this).addWarning(
-        `HttpApi "${this.node.path}": route "${routeKey}" calls "${constructPath(fn)}" whose timeout is ${fn.timeoutSeconds} s, but HTTP API integrations time out after 30 s (the client gets 503 while the function keeps running). Fix: lower the function's timeoutSeconds to 30 or less, or make the work asynchronous.`,
+        `HttpApi "${this.node.path}": route "${routeKey}" calls "${fn.node.path}" whose timeout is ${fn.timeoutSeconds} s, but HTTP API integrations time out after 30 s (the client gets 503 while the function keeps running). Fix: lower the function's timeoutSeconds to 30 or less, or make the work asynchronous.`,
       );
     }
     if (this.corsEnabled && authorizer !== undefined && (method === "ANY" || method === "OPTIONS")) {
@@ -310,11 +348,7 @@ export class HttpApi extends Construct implements IHttpApi {
   private integrationFor(fn: IFunction): Apigatewayv2Integration {
     const existing = this.integrations.get(fn);
     if (existing) return existing;
-    const base = `Integration-${fn.node.id}`;
-    let id = base;
-    for (let n = 2; this.integrationIds.has(id); n++) id = `${base}${n}`;
-    this.integrationIds.add(id);
-    const integration = new Apigatewayv2Integration(this, id, {
+    const integration = new Apigatewayv2Integration(this, uniqueChildId(this, `Integration-${fn.node.id}`), {
       apiId: this.apiId,
       integrationType: "AWS_PROXY",
       integrationMethod: "POST",
@@ -340,8 +374,4 @@ function routeSlug(routeKey: string): string {
   if (slug.length <= 60) return slug;
   const hash = createHash("sha256").update(routeKey).digest("hex").slice(0, 8);
   return `${slug.slice(0, 51)}-${hash}`;
-}
-
-function constructPath(x: unknown): string {
-  return (x as Partial<IConstruct>).node?.path ?? "function";
 }

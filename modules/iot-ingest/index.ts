@@ -1,15 +1,14 @@
-import { TerraformStack, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IotPolicy } from "@cdktf/provider-aws/lib/iot-policy";
 import { IotThingType } from "@cdktf/provider-aws/lib/iot-thing-type";
 import { IotTopicRule } from "@cdktf/provider-aws/lib/iot-topic-rule";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseArn } from "../core/arn";
 import { assertLeastPrivilege, PolicyDocument, PolicyStatement, policyJson } from "../core/iam";
 import { IQueue, IStream } from "../core/interfaces";
 import { Naming, physicalName } from "../core/naming";
+import { partitionOf, providerRegion } from "../core/provider";
 import type { IKey } from "../kms-key";
 import { Queue } from "../queue";
 import { isAwsManagedSqsKey } from "../queue/validate-props";
@@ -114,21 +113,6 @@ export interface IotIngestAttributes {
 /** `${` is a Terraform interpolation in any string of cdk.tf.json; `$${` is a literal `${` (IoT policy variables, substitution templates). */
 export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => "$${");
-}
-
-function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
-/** The region of the stack's default AWS provider, when it is a literal. */
-function providerRegion(scope: IConstruct): string | undefined {
-  const provider = TerraformStack.of(scope)
-    .node.findAll()
-    .find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
-  const region = provider?.region;
-  return region === undefined || Token.isUnresolved(region) ? undefined : region;
 }
 
 class ImportedIotIngest extends Construct implements IIotIngest {

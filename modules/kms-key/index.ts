@@ -1,13 +1,17 @@
-import { Lazy } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Fn, Lazy, Token } from "cdktf";
+import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { parseArn } from "../core/arn";
+import { Grant } from "../core/grant";
 import { IGrantable, policyJson, sidPart } from "../core/iam";
+import { IKey, ServiceUseOptions } from "../core/interfaces";
 import { physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
 import { ACCOUNT_ROOT_KEY_ACTIONS, KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_SERVICE_KEY_ACTIONS, SERVICE_KEY_ACTIONS } from "./perms";
 import { SERVICE_PRINCIPAL, validateKeyProps } from "./validate-props";
+
+export type { IKey, ServiceUseOptions } from "../core/interfaces";
 
 export interface KeyProps {
   /** Logical name, 1–200 chars of [a-zA-Z0-9_-]; the alias is `alias/<app>-<env>-<name>` (≤ 256 with the prefix). */
@@ -38,39 +42,18 @@ export interface KeyProps {
   readonly allowServices?: readonly string[];
 }
 
-export interface ServiceUseOptions {
-  /**
-   * Limit the service's use to requests made for this resource (`aws:SourceArn`, ArnLike; for CloudWatch Logs the
-   * log group ARN, matched on `kms:EncryptionContext:aws:logs:arn`). @default any resource of the account
-   */
-  readonly sourceArn?: string;
-}
-
-/** A customer-managed KMS key, created by the `kms-key` module or imported. */
-export interface IKey extends IConstruct {
-  readonly arn: string;
-  readonly keyId: string;
-  /** Encrypt, decrypt and generate data keys (producers of encrypted queues and topics). */
-  grantEncryptDecrypt(grantee: IGrantable): void;
-  /** Decrypt only (consumers of encrypted queues). */
-  grantDecrypt(grantee: IGrantable): void;
-  /**
-   * Lets an AWS service principal use the key for this account's resources.
-   * Returns false when the key policy is not managed here (imported key): its owner must allow the service.
-   */
-  allowServiceUse(servicePrincipal: string, options?: ServiceUseOptions): boolean;
-}
-
 abstract class KeyBase extends Construct implements IKey {
   public abstract readonly arn: string;
   public abstract readonly keyId: string;
 
-  public grantEncryptDecrypt(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...KEY_ENCRYPT_DECRYPT_ACTIONS], resources: [this.arn] });
+  /** Gives kms:Encrypt, kms:Decrypt and kms:GenerateDataKey on this key's ARN. */
+  public grantEncryptDecrypt(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal(grantee, { actions: [...KEY_ENCRYPT_DECRYPT_ACTIONS], resources: [this.arn] });
   }
 
-  public grantDecrypt(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...KEY_DECRYPT_ACTIONS], resources: [this.arn] });
+  /** Gives kms:Decrypt on this key's ARN. */
+  public grantDecrypt(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal(grantee, { actions: [...KEY_DECRYPT_ACTIONS], resources: [this.arn] });
   }
 
   public abstract allowServiceUse(servicePrincipal: string, options?: ServiceUseOptions): boolean;
@@ -85,7 +68,8 @@ class ImportedKey extends KeyBase {
     if (parsed && !parsed.resource.startsWith("key/")) {
       throw new Error(`${importer}: "${arn}" is not a key ARN (${parsed.resource}). Fix: pass the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>); IAM grants cannot name an alias.`);
     }
-    this.keyId = parsed ? parsed.resource.slice("key/".length) : arn;
+    // A token ARN (another stack's output): the id is its last `/` segment, read by Terraform at apply.
+    this.keyId = parsed ? parsed.resource.slice("key/".length) : Token.asString(Fn.element(Fn.split("/", arn), 1));
   }
 
   public allowServiceUse(): boolean {
@@ -104,7 +88,10 @@ interface ServiceAccess {
  * principals use it for this account only; the policy renders at synth, so services allowed later still land in it.
  */
 export class Key extends KeyBase {
-  /** Imports an existing key by ARN (`arn:aws:kms:<region>:<account>:key/<id>`), for grants. */
+  /**
+   * Imports an existing key by ARN (`arn:aws:kms:<region>:<account>:key/<id>`), for grants. A token ARN is fine: the key
+   * id is then read from it at apply. An alias ARN is refused (IAM grants cannot name an alias).
+   */
   public static fromArn(scope: Construct, id: string, arn: string): IKey {
     return new ImportedKey(scope, id, arn);
   }

@@ -1,4 +1,4 @@
-import { Annotations, AssetType, Lazy, TerraformAsset } from "cdktf";
+import { Annotations, AssetType, Fn, ITerraformDependable, Lazy, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -6,17 +6,21 @@ import { LambdaFunction as LambdaFunctionResource } from "@cdktf/provider-aws/li
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Grant } from "../core/grant";
 import { assertLeastPrivilege, IGrantable, PolicyDocument, PolicyStatement } from "../core/iam";
+import { uniqueChildId } from "../core/ids";
 import { IFailureDestination, IFunction, IQueue, IStream, ITable } from "../core/interfaces";
 import { physicalName } from "../core/naming";
-import { parseArn } from "../core/arn";
+import { nameFromArn, parseArn } from "../core/arn";
 import { LogGroup } from "../log-group";
 import { bundle, Bundle, BundlingOptions } from "./bundle";
 import { INVOKE_ACTIONS, LOGS_WRITE_ACTIONS, XRAY_WRITE_ACTIONS } from "./perms";
 import { validateFunctionProps, validateSqsSource, validateStreamSource } from "./validate-props";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../log-group/defaults";
 
-export { bundle, bundleAll, bundleStats, bundleCacheDir, clearBundleMemo, LAZY_CREDENTIAL_PROVIDERS } from "./bundle";
+// Public: what a caller passes in `bundling` (and its default). The bundle cache helpers (bundle, bundleAll, bundleStats,
+// bundleCacheDir, clearBundleMemo) are internals of this repo's tools: import them from "modules/lambda-function/bundle".
+export { LAZY_CREDENTIAL_PROVIDERS } from "./bundle";
 export type { Bundle, BundleRequest, BundlingOptions } from "./bundle";
 
 /** Asynchronous invocation settings (S3, SNS and EventBridge invoke asynchronously; Cognito triggers and API Gateway invoke synchronously, so these do not apply to them). */
@@ -95,18 +99,33 @@ export interface SqsEventSourceOptions {
   readonly reportBatchItemFailures?: boolean;
 }
 
+/** Options of `LambdaFunction.fromArn`. */
+export interface FunctionImportOptions {
+  /** The function's name. @default read from the ARN; required when the ARN is a token (known only at apply) */
+  readonly name?: string;
+  /** The function's timeout in seconds, so HTTP API routes and SQS sources can check it. @default unknown (not checked) */
+  readonly timeoutSeconds?: number;
+}
+
 /** An imported Lambda function (grants cannot be added to a role this app does not own). */
 class ImportedFunction extends Construct implements IFunction {
   public readonly grantPrincipalPath: string;
   public readonly name: string;
   public readonly invokeArn: string;
-  constructor(scope: Construct, id: string, public readonly arn: string) {
+  public readonly timeoutSeconds?: number;
+  constructor(scope: Construct, id: string, public readonly arn: string, options: FunctionImportOptions) {
     super(scope, id);
-    const parsed = parseArn(`LambdaFunction.fromArn("${id}")`, arn, "lambda");
-    this.name = parsed ? parsed.resource.replace(/^function:/, "") : arn;
-    this.invokeArn = parsed
-      ? `arn:aws:apigateway:${parsed.region}:lambda:path/2015-03-31/functions/${arn}/invocations`
-      : `arn:aws:apigateway:lambda:path/2015-03-31/functions/${arn}/invocations`;
+    const importer = `LambdaFunction.fromArn(scope, "${id}")`;
+    const parsed = parseArn(importer, arn, "lambda");
+    if (parsed && (!/^function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/.test(parsed.resource) || parsed.region === "")) {
+      throw new Error(`${importer}: "${arn}" is not a function ARN. Fix: pass arn:aws:lambda:<region>:<account>:function:<name>.`);
+    }
+    // A qualified ARN (`function:<name>:<alias>`) names the function by its second segment, not its last.
+    this.name = nameFromArn(importer, arn, "lambda", options.name, { resourceName: (resource) => resource.split(":")[1] });
+    // The region: at synth from a literal ARN, by Terraform at apply from a token.
+    const region = parsed?.region ?? Token.asString(Fn.element(Fn.split(":", arn), 3));
+    this.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+    this.timeoutSeconds = options.timeoutSeconds;
     this.grantPrincipalPath = this.node.path;
   }
   public addToPrincipalPolicy(): void {
@@ -119,8 +138,9 @@ class ImportedFunction extends Construct implements IFunction {
   public allowInvoke(id: string, principal: string, sourceArn: string, sourceAccount?: string): LambdaPermission {
     return new LambdaPermission(this, `Allow${id}`, { statementId: `Allow${id}`, action: INVOKE_ACTIONS[0], functionName: this.arn, principal, sourceArn, sourceAccount });
   }
-  public grantInvoke(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...INVOKE_ACTIONS], resources: [this.arn] });
+  /** Gives lambda:InvokeFunction on this function's ARN. */
+  public grantInvoke(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal(grantee, { actions: [...INVOKE_ACTIONS], resources: [this.arn] });
   }
 }
 
@@ -129,9 +149,12 @@ class ImportedFunction extends Construct implements IFunction {
  * a log group with retention (created first), X-Ray tracing, JSON logs, and helpers to wire event sources.
  */
 export class LambdaFunction extends Construct implements IFunction {
-  /** Imports an existing function by ARN (for invoke permissions and routes). */
-  public static fromArn(scope: Construct, id: string, arn: string): IFunction {
-    return new ImportedFunction(scope, id, arn);
+  /**
+   * Imports an existing function by ARN (`arn:aws:lambda:<region>:<account>:function:<name>`), for invoke permissions,
+   * routes and subscriptions. A token ARN (another stack's output) needs `options.name`.
+   */
+  public static fromArn(scope: Construct, id: string, arn: string, options: FunctionImportOptions = {}): IFunction {
+    return new ImportedFunction(scope, id, arn, options);
   }
 
   public readonly name: string;
@@ -145,10 +168,12 @@ export class LambdaFunction extends Construct implements IFunction {
   public readonly bundle: Bundle;
   public readonly resource: LambdaFunctionResource;
   public readonly grantPrincipalPath: string;
+  /** The role's policy resource: what a `Grant` to this function lets a caller depend on. */
+  public readonly policyDependable: ITerraformDependable;
   private readonly policy = new PolicyDocument();
   private readonly rolePolicy: IamRolePolicy;
   private readonly env: Record<string, string>;
-  private readonly sourceCounts = new Map<string, number>();
+  private streamSources = 0;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     super(scope, id);
@@ -182,6 +207,7 @@ export class LambdaFunction extends Construct implements IFunction {
       role: role.id,
       policy: this.policy.lazy(),
     });
+    this.policyDependable = this.rolePolicy;
 
     this.bundle = bundle(props.entry, props.bundling);
     // The bundle's own deterministic zip, copied as a file asset: no archiving process per stack at synth.
@@ -258,9 +284,19 @@ export class LambdaFunction extends Construct implements IFunction {
     });
   }
 
-  /** Grants another principal permission to invoke this function. */
-  public grantInvoke(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...INVOKE_ACTIONS], resources: [this.arn] });
+  /** Gives another principal lambda:InvokeFunction on this function's ARN. */
+  public grantInvoke(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal(grantee, { actions: [...INVOKE_ACTIONS], resources: [this.arn] });
+  }
+
+  /** The name of the function's log group. */
+  public get logGroupName(): string {
+    return this.logGroup.name;
+  }
+
+  /** True once a Kinesis or DynamoDB stream event source was added (Lambda then emits IteratorAge). */
+  public hasStreamEventSource(): boolean {
+    return this.streamSources > 0;
   }
 
   /** Consumes an SQS queue with partial batch responses; the queue's visibility timeout must be ≥ 6 × this timeout. */
@@ -313,6 +349,7 @@ export class LambdaFunction extends Construct implements IFunction {
         `LambdaFunction "${this.node.path}": the ${kind} event source has no onFailure destination; batches that exhaust their retries are discarded without a trace. Fix: pass onFailure: <queue>.`,
       );
     }
+    this.streamSources++;
     return new LambdaEventSourceMapping(this, this.sourceId(kind, sourceId), {
       functionName: this.resource.functionName,
       eventSourceArn: arn,
@@ -330,9 +367,6 @@ export class LambdaFunction extends Construct implements IFunction {
   }
 
   private sourceId(kind: string, id: string): string {
-    const base = `${kind}Source${id}`;
-    const n = this.sourceCounts.get(base) ?? 0;
-    this.sourceCounts.set(base, n + 1);
-    return n === 0 ? base : `${base}${n + 1}`;
+    return uniqueChildId(this, `${kind}Source${id}`);
   }
 }

@@ -1,17 +1,14 @@
 import { createHash } from "node:crypto";
-import { Lazy, TerraformStack, Token } from "cdktf";
+import { Lazy, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { IFunction, IQueue } from "../core/interfaces";
+import { IFunction, IHttpApi, IQueue } from "../core/interfaces";
 import { physicalName } from "../core/naming";
+import { defaultAwsProvider, providerRegion } from "../core/provider";
 import type { IDeliveryStream } from "../data-lake";
-import { IHttpApi } from "../http-api";
 import type { IIotTopicRule } from "../iot-ingest";
 import { Key } from "../kms-key";
-import { LambdaFunction } from "../lambda-function";
 import type { IStateMachine } from "../state-machine";
 import { Topic } from "../topic";
 import { validateMonitoringProps, validateThresholds } from "./validate-props";
@@ -173,7 +170,7 @@ export class Monitoring extends Construct {
     validateMonitoringProps(this.node.path, props);
     const name = props.name ?? "monitoring";
     this.accountId = props.accountId;
-    this.region = props.region ?? providerRegion(this);
+    this.region = props.region ?? alarmRegion(this);
 
     this.alarmKey = new Key(this, "AlarmKey", {
       name: `${name}-alarms`,
@@ -237,7 +234,7 @@ export class Monitoring extends Construct {
   public monitorQueue(queue: IQueue, options: QueueAlarmOptions = {}): CloudwatchMetricAlarm {
     const resolved = { messagesThreshold: options.messagesThreshold ?? 0 };
     validateThresholds(this.node.path, "monitorQueue", resolved);
-    const dlq = deadLetterQueueOf(queue);
+    const dlq = queue.deadLetterQueue;
     const target = dlq ?? queue;
     const existing = this.reuse("monitorQueue", this.queueMonitors, target, resolved);
     if (existing) return existing;
@@ -296,10 +293,12 @@ export class Monitoring extends Construct {
       threshold: resolved.thresholdSeconds * 1000,
     });
     this.iteratorMonitors.set(fn, { target: fn, slug, options: resolved, alarms: alarm });
-    if (fn instanceof LambdaFunction) {
+    // Known for a function of this app (hasStreamEventSource), unknown (not checked) for an imported one.
+    const hasStreamEventSource = fn.hasStreamEventSource?.bind(fn);
+    if (hasStreamEventSource) {
       this.node.addValidation({
         validate: () =>
-          hasStreamSource(fn)
+          hasStreamEventSource()
             ? []
             : [
                 `Monitoring "${this.node.path}": monitorEventSourceIteratorAge(${fn.node.path}) but the function has no Kinesis or DynamoDB stream event source, so IteratorAge is never emitted. Fix: add the stream event source, or remove the call.`,
@@ -434,7 +433,7 @@ export class Monitoring extends Construct {
     return alarms;
   }
 
-  private reuse<T extends object, O, A>(method: string, monitors: Map<T, Monitored<T, O, A>>, target: T, options: O): A | undefined {
+  private reuse<T extends IConstruct, O, A>(method: string, monitors: Map<T, Monitored<T, O, A>>, target: T, options: O): A | undefined {
     const existing = monitors.get(target);
     if (!existing) return undefined;
     if (JSON.stringify(existing.options) !== JSON.stringify(options)) {
@@ -447,23 +446,20 @@ export class Monitoring extends Construct {
   }
 
   /** A kebab-case slug of the target's construct path below the stack, unique within this Monitoring. */
-  private slugFor(target: object, fallback: string): string {
-    const construct = target as Partial<IConstruct>;
-    let slug = fallback;
-    if (construct.node) {
-      const stackPath = TerraformStack.of(construct as IConstruct).node.path;
-      const rel = construct.node.path.startsWith(`${stackPath}/`) ? construct.node.path.slice(stackPath.length + 1) : construct.node.id;
-      slug = rel
+  private slugFor(target: IConstruct, fallback: string): string {
+    const stackPath = TerraformStack.of(target).node.path;
+    const rel = target.node.path.startsWith(`${stackPath}/`) ? target.node.path.slice(stackPath.length + 1) : target.node.id;
+    let slug =
+      rel
         .split("/")
         .map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1-$2"))
         .join("-")
         .replace(/[^A-Za-z0-9]+/g, "-")
         .replace(/^-|-$/g, "")
         .toLowerCase() || fallback;
-    }
     const owner = this.slugs.get(slug);
     if (owner !== undefined && owner !== target) {
-      slug = `${slug}-${createHash("sha256").update(construct.node?.path ?? String(this.slugs.size)).digest("hex").slice(0, 8)}`;
+      slug = `${slug}-${createHash("sha256").update(target.node.path).digest("hex").slice(0, 8)}`;
     }
     this.slugs.set(slug, target);
     return slug;
@@ -591,32 +587,16 @@ export class Monitoring extends Construct {
   }
 }
 
-/** The dead-letter queue of a queue created by the `queue` module (structural: imported queues have none). */
-function deadLetterQueueOf(queue: IQueue): IQueue | undefined {
-  const dlq = (queue as IQueue & { readonly deadLetterQueue?: unknown }).deadLetterQueue;
-  return isQueue(dlq) ? dlq : undefined;
-}
-
-function isQueue(x: unknown): x is IQueue {
-  return typeof x === "object" && x !== null && typeof (x as IQueue).name === "string" && typeof (x as IQueue).arn === "string";
-}
-
-function hasStreamSource(fn: LambdaFunction): boolean {
-  return fn.node.findAll().some((c) => c instanceof LambdaEventSourceMapping && c.startingPositionInput !== undefined);
-}
-
-function pathOf(x: unknown): string {
-  return (x as Partial<IConstruct>).node?.path ?? "(imported)";
+function pathOf(x: IConstruct): string {
+  return x.node.path;
 }
 
 /** The region of the stack's default (un-aliased) AWS provider; throws when there is none known at synth. */
-function providerRegion(scope: IConstruct): string {
-  const stack = TerraformStack.of(scope);
-  const provider = stack.node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
-  const region = provider?.region;
-  if (region === undefined || Token.isUnresolved(region)) {
+function alarmRegion(scope: IConstruct): string {
+  const region = providerRegion(scope);
+  if (region === undefined) {
     throw new Error(
-      `Monitoring "${scope.node.path}": the region is needed for the alarm topic policy and the dashboard, but the stack's AWS provider ${provider ? "has no literal region" : "is missing"}. Fix: pass region (e.g. "eu-west-1") in the props.`,
+      `Monitoring "${scope.node.path}": the region is needed for the alarm topic policy and the dashboard, but the stack's AWS provider ${defaultAwsProvider(scope) ? "has no literal region" : "is missing"}. Fix: pass region (e.g. "eu-west-1") in the props.`,
     );
   }
   return region;

@@ -1,27 +1,27 @@
-import { Annotations, ITerraformDependable, Lazy } from "cdktf";
+import { Annotations, Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
-import { parseArn } from "../core/arn";
-import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson } from "../core/iam";
-import { IQueue, ServiceSendOptions } from "../core/interfaces";
+import { nameFromArn, parseArn } from "../core/arn";
+import { Grant } from "../core/grant";
+import { denyInsecureTransport, IEnvironmentConsumer, IGrantable } from "../core/iam";
+import { IKey, IQueue, QueueAccess, ServiceSendOptions } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
-import { ResourcePolicyStatementBase } from "../core/resource-policy";
+import { ResourcePolicy, ResourcePolicyStatementBase } from "../core/resource-policy";
 import { PropsValidator } from "../core/validation";
-import { IKey, Key } from "../kms-key";
+import { Key } from "../kms-key";
 import { ACCOUNT_ID, SERVICE_PRINCIPAL } from "../kms-key/validate-props";
-import { renderResourceStatement, sidAllocator, sidPart, sourceArnCondition } from "./policy";
 import { QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, QUEUE_SERVICE_SEND_ACTIONS, QUEUE_TLS_DENY_ACTIONS } from "./perms";
 import { isAwsManagedSqsKey, validateQueueProps } from "./validate-props";
 
 export { isAwsManagedSqsKey } from "./validate-props";
-export type { ServiceSendOptions } from "../core/interfaces";
+export type { QueueAccess, ServiceSendOptions } from "../core/interfaces";
 export type { ResourcePolicyPrincipals } from "../core/resource-policy";
 
 // Retention of the dead-letter queue a Queue creates for itself: the SQS maximum, 14 days (defaults.ts).
-import { DEAD_LETTER_RETENTION_SECONDS } from "./defaults";
-export { DEAD_LETTER_RETENTION_SECONDS };
+import { DEAD_LETTER_RETENTION_SECONDS, DEFAULT_RETENTION_SECONDS } from "./defaults";
+export { DEAD_LETTER_RETENTION_SECONDS, DEFAULT_RETENTION_SECONDS };
 
 export interface QueueProps {
   /**
@@ -77,6 +77,15 @@ export interface QueueProps {
 
 /** Options of `Queue.fromArn`. */
 export interface QueueImportOptions {
+  /** The queue's name. @default read from the ARN; required when the ARN is a token (known only at apply) */
+  readonly name?: string;
+  /**
+   * The queue's URL. @default derived from the ARN (`https://sqs.<region>.<domain>/<account>/<name>`; for a token ARN
+   * Terraform derives it at apply)
+   */
+  readonly url?: string;
+  /** True for a FIFO queue. @default derived from the name's `.fifo` suffix (unknown for a token name) */
+  readonly fifo?: boolean;
   /** The queue's visibility timeout, so `addSqsEventSource` can check it against the function timeout. @default unknown (not checked) */
   readonly visibilityTimeoutSeconds?: number;
   /** The queue's customer-managed key, so grants include the KMS actions. @default none (SSE-SQS or unencrypted) */
@@ -98,30 +107,43 @@ export abstract class QueueBase extends Construct implements IQueue {
   public abstract readonly name: string;
   public abstract readonly url: string;
   public abstract readonly visibilityTimeoutSeconds?: number;
-  /** True for a FIFO queue. */
-  public abstract readonly fifo: boolean;
+  /** True for a FIFO queue; undefined when unknown (an imported queue whose name is a token). */
+  public abstract readonly fifo?: boolean;
   /** The customer-managed key that encrypts the queue; undefined for SSE-SQS (or an AWS-managed key). */
   public abstract readonly encryptionKey?: IKey;
   /** The queue's KmsMasterKeyId (key ARN, or `alias/aws/sqs` for an imported queue); undefined for SSE-SQS. */
   public abstract readonly kmsMasterKeyId?: string;
   /** The queue policy resource; undefined when the policy is not managed here (imported queue). */
   public abstract readonly policyResource?: ITerraformDependable;
+  /** The dead-letter queue; undefined without one or when unknown (imported queue). */
+  public abstract readonly deadLetterQueue?: IQueue;
 
-  /** Receive, delete and change visibility of messages (a Lambda SQS event source, a poller); kms:Decrypt with a CMK. */
-  public grantConsumeMessages(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...QUEUE_CONSUME_ACTIONS], resources: [this.arn] });
-    this.encryptionKey?.grantDecrypt(grantee);
+  /**
+   * Receive, delete and change visibility of messages (a Lambda SQS event source, a poller). Gives
+   * sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl and sqs:ReceiveMessage on
+   * the queue ARN; with a customer-managed key also kms:Decrypt on that key.
+   */
+  public grantConsumeMessages(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...QUEUE_CONSUME_ACTIONS], resources: [this.arn] }),
+      this.encryptionKey?.grantDecrypt(grantee),
+    );
   }
 
-  /** Send messages; with a CMK also kms:Encrypt/Decrypt/GenerateDataKey on that key only. */
-  public grantSendMessages(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...QUEUE_SEND_ACTIONS], resources: [this.arn] });
-    this.encryptionKey?.grantEncryptDecrypt(grantee);
+  /**
+   * Send messages. Gives sqs:GetQueueAttributes, sqs:GetQueueUrl and sqs:SendMessage on the queue ARN; with a
+   * customer-managed key also kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on that key.
+   */
+  public grantSendMessages(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...QUEUE_SEND_ACTIONS], resources: [this.arn] }),
+      this.encryptionKey?.grantEncryptDecrypt(grantee),
+    );
   }
 
-  /** What a function (or its event source mapping) needs to send failure records here: the send grant. */
-  public grantSendFailure(grantee: IGrantable): void {
-    this.grantSendMessages(grantee);
+  /** What a function (or its event source mapping) needs to send failure records here: `grantSendMessages`. */
+  public grantSendFailure(grantee: IGrantable): Grant {
+    return this.grantSendMessages(grantee);
   }
 
   /**
@@ -129,11 +151,13 @@ export abstract class QueueBase extends Construct implements IQueue {
    * holding the queue URL.
    * @param envVar @default `<ID>_QUEUE_URL` from the queue's construct id, e.g. `ProfileEvents` → PROFILE_EVENTS_QUEUE_URL
    */
-  public connect(consumer: IEnvironmentConsumer, access: "send" | "consume", envVar?: string): void {
-    if (access === "send") this.grantSendMessages(consumer);
-    else if (access === "consume") this.grantConsumeMessages(consumer);
+  public connect(consumer: IEnvironmentConsumer, access: QueueAccess, envVar?: string): Grant {
+    let grant: Grant;
+    if (access === "send") grant = this.grantSendMessages(consumer);
+    else if (access === "consume") grant = this.grantConsumeMessages(consumer);
     else throw new Error(`Queue "${this.node.path}": connect access "${String(access)}" is unknown. Fix: pass "send" or "consume".`);
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_QUEUE_URL`, this.url);
+    return grant;
   }
 
   /**
@@ -147,22 +171,21 @@ export abstract class QueueBase extends Construct implements IQueue {
 class ImportedQueue extends QueueBase {
   public readonly name: string;
   public readonly url: string;
-  public readonly fifo: boolean;
+  public readonly fifo?: boolean;
   public readonly visibilityTimeoutSeconds?: number;
   public readonly encryptionKey?: IKey;
   public readonly kmsMasterKeyId?: string;
   public readonly policyResource = undefined;
+  public readonly deadLetterQueue = undefined;
 
   constructor(scope: Construct, id: string, public readonly arn: string, options: QueueImportOptions) {
     super(scope, id);
-    const importer = `Queue.fromArn("${id}")`;
+    const importer = `Queue.fromArn(scope, "${id}")`;
     const parsed = parseArn(importer, arn, "sqs");
-    if (!parsed) {
-      throw new Error(`${importer}: the ARN is a token, so the queue name and URL cannot be derived. Fix: pass the literal queue ARN (arn:aws:sqs:<region>:<account>:<name>).`);
-    }
-    if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(parsed.resource) || parsed.region === "" || parsed.account === "") {
+    if (parsed && (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(parsed.resource) || parsed.region === "" || parsed.account === "")) {
       throw new Error(`${importer}: "${arn}" is not a queue ARN. Fix: pass arn:aws:sqs:<region>:<12-digit account>:<queue name>.`);
     }
+    this.name = nameFromArn(importer, arn, "sqs", options.name);
     new PropsValidator("Queue.fromArn", this.node.path)
       .integer("visibilityTimeoutSeconds", options.visibilityTimeoutSeconds, 0, 43200)
       .check(options.encryptionKey === undefined || options.kmsMasterKeyId === undefined, {
@@ -172,10 +195,8 @@ class ImportedQueue extends QueueBase {
         fix: "pass the key once: encryptionKey (a Key) or kmsMasterKeyId",
       })
       .throwIfInvalid();
-    this.name = parsed.resource;
-    this.fifo = parsed.resource.endsWith(".fifo");
-    const partition = arn.split(":")[1];
-    this.url = `https://sqs.${parsed.region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}/${parsed.account}/${parsed.resource}`;
+    this.fifo = options.fifo ?? (Token.isUnresolved(this.name) ? undefined : this.name.endsWith(".fifo"));
+    this.url = options.url ?? queueUrl(arn, this.name, parsed);
     this.visibilityTimeoutSeconds = options.visibilityTimeoutSeconds;
     this.kmsMasterKeyId = options.encryptionKey?.arn ?? options.kmsMasterKeyId;
     if (options.encryptionKey) this.encryptionKey = options.encryptionKey;
@@ -189,11 +210,14 @@ class ImportedQueue extends QueueBase {
   }
 }
 
-/** The sources one service may send for, from one source account (or any, without `sourceAccount`). */
-interface ServiceSenders {
-  readonly service: string;
-  readonly sourceAccount?: string;
-  readonly sourceArns: string[];
+/** `https://sqs.<region>.<domain>/<account>/<name>` from the ARN: at synth for a literal ARN, by Terraform at apply for a token. */
+function queueUrl(arn: string, name: string, parsed: { region: string; account: string } | undefined): string {
+  const field = (i: number) => (parsed ? undefined : Token.asString(Fn.element(Fn.split(":", arn), i)));
+  const partition = parsed ? arn.split(":")[1] : undefined;
+  const region = parsed?.region ?? field(3)!;
+  const account = parsed?.account ?? field(4)!;
+  const domain = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
 }
 
 /**
@@ -204,10 +228,10 @@ interface ServiceSenders {
  */
 export class Queue extends QueueBase {
   /**
-   * Imports an existing queue by ARN (`arn:aws:sqs:<region>:<account>:<name>`); the URL is derived from the ARN.
-   * Its queue policy is not managed here.
+   * Imports an existing queue by ARN (`arn:aws:sqs:<region>:<account>:<name>`); the URL is derived from the ARN. A token
+   * ARN (another stack's output) needs `options.name`. Its queue policy is not managed here.
    */
-  public static fromArn(scope: Construct, id: string, arn: string, options: QueueImportOptions = {}): QueueBase {
+  public static fromArn(scope: Construct, id: string, arn: string, options: QueueImportOptions = {}): IQueue {
     return new ImportedQueue(scope, id, arn, options);
   }
 
@@ -225,9 +249,7 @@ export class Queue extends QueueBase {
   public readonly resource: SqsQueue;
   public readonly policy: SqsQueuePolicy;
   public readonly policyResource: ITerraformDependable;
-  private readonly statements: Record<string, unknown>[] = [];
-  private readonly statementKeys = new Set<string>();
-  private readonly serviceSenders = new Map<string, ServiceSenders>();
+  private readonly resourcePolicy: ResourcePolicy;
 
   constructor(scope: Construct, id: string, props: QueueProps) {
     super(scope, id);
@@ -267,7 +289,7 @@ export class Queue extends QueueBase {
       fifoQueue: this.fifo ? true : undefined,
       contentBasedDeduplication: props.contentBasedDeduplication,
       visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
-      messageRetentionSeconds: props.retentionSeconds ?? 345600,
+      messageRetentionSeconds: props.retentionSeconds ?? DEFAULT_RETENTION_SECONDS,
       receiveWaitTimeSeconds: props.receiveWaitTimeSeconds ?? 20,
       delaySeconds: props.deliveryDelaySeconds ?? 0,
       sqsManagedSseEnabled: kmsKeyId === undefined ? true : undefined,
@@ -290,11 +312,9 @@ export class Queue extends QueueBase {
       });
     }
 
-    this.statements.push(denyInsecureTransport(QUEUE_TLS_DENY_ACTIONS, [this.arn]));
-    this.policy = new SqsQueuePolicy(this, "Policy", {
-      queueUrl: this.url,
-      policy: Lazy.stringValue({ produce: () => this.renderPolicy() }),
-    });
+    this.resourcePolicy = new ResourcePolicy(`Queue "${this.node.path}"`, [this.arn], { sidSuffix: "SendMessage", actions: QUEUE_SERVICE_SEND_ACTIONS });
+    this.resourcePolicy.addRendered(denyInsecureTransport(QUEUE_TLS_DENY_ACTIONS, [this.arn]));
+    this.policy = new SqsQueuePolicy(this, "Policy", { queueUrl: this.url, policy: this.resourcePolicy.lazy() });
     this.policyResource = this.policy;
   }
 
@@ -303,11 +323,7 @@ export class Queue extends QueueBase {
    * name principal "*" only with conditions.
    */
   public addToResourcePolicy(statement: ResourcePolicyStatement): void {
-    const rendered = renderResourceStatement(`Queue "${this.node.path}"`, this.arn, statement);
-    const key = JSON.stringify(rendered);
-    if (this.statementKeys.has(key)) return;
-    this.statementKeys.add(key);
-    this.statements.push(rendered);
+    this.resourcePolicy.addStatement(statement);
   }
 
   /**
@@ -323,10 +339,7 @@ export class Queue extends QueueBase {
       .string("sourceArn", sourceArn, { pattern: /^arn:aws[a-z-]*:[a-z0-9-]+:/, describe: "the ARN of the resource that sends (a topic, a rule, a bucket)", fix: "pass the sender's ARN so only it can send" })
       .string("sourceAccount", options.sourceAccount, { pattern: ACCOUNT_ID, describe: "a 12-digit AWS account id", fix: "pass the id of the account that owns the sender" })
       .throwIfInvalid();
-    const key = `${servicePrincipal}|${options.sourceAccount ?? ""}`;
-    const senders = this.serviceSenders.get(key) ?? { service: servicePrincipal, sourceAccount: options.sourceAccount, sourceArns: [] };
-    if (!senders.sourceArns.includes(sourceArn)) senders.sourceArns.push(sourceArn);
-    this.serviceSenders.set(key, senders);
+    this.resourcePolicy.allowService(servicePrincipal, sourceArn, options.sourceAccount);
 
     if (this.encryptionKey) {
       const scoped = options.scopeKeyToSource ?? true;
@@ -340,21 +353,4 @@ export class Queue extends QueueBase {
     }
     return true;
   }
-
-  private renderPolicy(): string {
-    const sid = sidAllocator();
-    const services: Record<string, unknown>[] = [...this.serviceSenders.values()].map((senders) => ({
-      Sid: sid(`Allow${sidPart(senders.service)}SendMessage`),
-      Effect: "Allow",
-      Principal: { Service: senders.service },
-      Action: QUEUE_SERVICE_SEND_ACTIONS.length === 1 ? QUEUE_SERVICE_SEND_ACTIONS[0] : [...QUEUE_SERVICE_SEND_ACTIONS],
-      Resource: this.arn,
-      Condition: {
-        ...sourceArnCondition(senders.sourceArns),
-        ...(senders.sourceAccount !== undefined ? { StringEquals: { "aws:SourceAccount": senders.sourceAccount } } : {}),
-      },
-    }));
-    return policyJson([...this.statements, ...services]);
-  }
 }
-

@@ -13,7 +13,7 @@ export function validateQueueProps(path: string, props: QueueProps): void {
   const v = new PropsValidator("Queue", path);
   v.string("name", props.name, { min: 1, max: 80, pattern: /^[A-Za-z0-9_-]+$/, describe: "1–80 characters of [A-Za-z0-9_-] (without .fifo)", fix: "use a short kebab-case name; set fifo: true instead of a .fifo suffix" });
   v.integer("visibilityTimeoutSeconds", props.visibilityTimeoutSeconds, 0, 43200, "set visibilityTimeoutSeconds between 0 and 43200 (12 hours)");
-  v.integer("retentionSeconds", props.retentionSeconds, 60, MAX_RETENTION_SECONDS, "set retentionSeconds between 60 (1 minute) and 1209600 (14 days)");
+  v.integer("retentionSeconds", props.retentionSeconds, 60, MAX_RETENTION_SECONDS, `set retentionSeconds between 60 (1 minute) and ${MAX_RETENTION_SECONDS} (14 days)`);
   v.integer("receiveWaitTimeSeconds", props.receiveWaitTimeSeconds, 0, 20, "set receiveWaitTimeSeconds between 0 and 20 (20 = long polling)");
   v.integer("deliveryDelaySeconds", props.deliveryDelaySeconds, 0, 900, "set deliveryDelaySeconds between 0 and 900 (15 minutes)");
   v.integer("maxReceiveCount", props.maxReceiveCount, 1, 1000, "set maxReceiveCount between 1 and 1000");

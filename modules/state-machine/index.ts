@@ -1,13 +1,14 @@
-import { TerraformStack, Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { parseArn } from "../core/arn";
+import { Grant } from "../core/grant";
 import { assertLeastPrivilege, IEnvironmentConsumer, IGrantable, PolicyDocument, PolicyStatement } from "../core/iam";
 import { envVarPrefix, Naming, physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
+import { partitionOf, providerRegion } from "../core/provider";
 import { IKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import { Definition, renderDefinition } from "./asl";
@@ -53,11 +54,11 @@ export interface IStateMachine extends IConstruct {
   readonly arn: string;
   readonly name: string;
   /** states:StartExecution on this state machine. */
-  grantStartExecution(grantee: IGrantable): void;
+  grantStartExecution(grantee: IGrantable): Grant;
   /** states:DescribeExecution and states:GetExecutionHistory on this state machine's executions. */
-  grantRead(grantee: IGrantable): void;
+  grantRead(grantee: IGrantable): Grant;
   /** Both grants, and the environment variable (default `<ID>_STATE_MACHINE_ARN`) set to the ARN. */
-  connect(consumer: IEnvironmentConsumer, envVar?: string): void;
+  connect(consumer: IEnvironmentConsumer, envVar?: string): Grant;
 }
 
 export interface StateMachineLogging {
@@ -116,14 +117,17 @@ export abstract class StateMachineBase extends Construct implements IStateMachin
   /** The ARN pattern of this state machine's executions, `arn:…:execution:<name>:*`. */
   protected abstract executionsArn(method: string): string;
 
-  /** states:StartExecution on the state machine ARN. */
-  public grantStartExecution(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...START_EXECUTION_ACTIONS], resources: [this.arn] });
+  /** Gives states:StartExecution on the state machine ARN. */
+  public grantStartExecution(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal(grantee, { actions: [...START_EXECUTION_ACTIONS], resources: [this.arn] });
   }
 
-  /** states:DescribeExecution and states:GetExecutionHistory on `arn:…:execution:<name>:*` (this machine's executions only). */
-  public grantRead(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...READ_EXECUTION_ACTIONS], resources: [this.executionsArn("grantRead")] });
+  /**
+   * Gives states:DescribeExecution and states:GetExecutionHistory on `arn:…:execution:<name>:*` (this machine's
+   * executions only).
+   */
+  public grantRead(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal(grantee, { actions: [...READ_EXECUTION_ACTIONS], resources: [this.executionsArn("grantRead")] });
   }
 
   /**
@@ -131,10 +135,10 @@ export abstract class StateMachineBase extends Construct implements IStateMachin
    * holding the ARN.
    * @param envVar @default `<ID>_STATE_MACHINE_ARN` from the construct id, e.g. `DeleteUser` → DELETE_USER_STATE_MACHINE_ARN
    */
-  public connect(consumer: IEnvironmentConsumer, envVar?: string): void {
-    this.grantStartExecution(consumer);
-    this.grantRead(consumer);
+  public connect(consumer: IEnvironmentConsumer, envVar?: string): Grant {
+    const grant = Grant.combine(this.grantStartExecution(consumer), this.grantRead(consumer));
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_STATE_MACHINE_ARN`, this.arn);
+    return grant;
   }
 }
 
@@ -206,6 +210,8 @@ export class StateMachine extends StateMachineBase implements IGrantable {
   /** The typed definition the state machine was built from. */
   public readonly definition: Definition;
   public readonly grantPrincipalPath: string;
+  /** The role's least-privilege policy resource: what a `Grant` to this state machine lets a caller depend on. */
+  public readonly policyDependable: ITerraformDependable;
   private readonly policy = new PolicyDocument();
   private readonly executions: string;
 
@@ -225,7 +231,7 @@ export class StateMachine extends StateMachineBase implements IGrantable {
           `Fix: pass ${account === undefined ? "accountId (or configure the stack's naming account, as AwsStack does with one allowed account)" : "region (or give the stack's AWS provider a literal region)"}.`,
       );
     }
-    const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    const partition = partitionOf(region);
     const stateMachineName = physicalName(this, props.name, { maxLength: 80 });
     const ownArn = `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachineName}`;
     this.executions = `arn:${partition}:states:${region}:${account}:execution:${stateMachineName}:*`;
@@ -266,6 +272,7 @@ export class StateMachine extends StateMachineBase implements IGrantable {
     }
     if (tracing) this.addToPrincipalPolicy({ sid: "XRayWrite", actions: [...XRAY_ACTIONS], resources: ["*"] });
     const rolePolicy = new IamRolePolicy(this, "Policy", { name: "least-privilege", role: this.role.id, policy: this.policy.lazy() });
+    this.policyDependable = rolePolicy;
     const logDelivery = new IamRolePolicy(this, "LogDeliveryPolicy", {
       name: "log-delivery",
       role: this.role.id,
@@ -301,10 +308,3 @@ export class StateMachine extends StateMachineBase implements IGrantable {
   }
 }
 
-/** The literal region of the stack's default AWS provider, or undefined. */
-function providerRegion(scope: IConstruct): string | undefined {
-  const stack = TerraformStack.of(scope);
-  const provider = stack.node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
-  const region = provider?.region;
-  return region === undefined || Token.isUnresolved(region) ? undefined : region;
-}

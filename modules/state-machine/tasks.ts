@@ -1,6 +1,5 @@
 import { IGrantable, PolicyStatement } from "../core/iam";
 import { IFunction, ITable } from "../core/interfaces";
-import type { IKey } from "../kms-key";
 import { DYNAMODB_TASK_ACTIONS, LAMBDA_INVOKE_ACTIONS } from "./perms";
 
 /** JSON a state's Parameters may hold; strings may be cdktf tokens (ARNs, names), resolved at synth. */
@@ -156,7 +155,7 @@ export class Tasks {
    */
   public static dynamoDb(action: DynamoDbAction, table: ITable, parameters: JsonObject): TaskResource {
     const iamAction = (DYNAMODB_TASK_ACTIONS as Record<string, string>)[action];
-    const key = (table as ITable & { readonly encryptionKey?: IKey }).encryptionKey;
+    const key = table.encryptionKey;
     return make({
       resource: `arn:aws:states:::dynamodb:${action}`,
       parameters: { ...parameters, TableName: table.name },

@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
-import { parseArn } from "../core/arn";
+import { nameFromArn, parseArn } from "../core/arn";
+import { Grant } from "../core/grant";
 import { IEnvironmentConsumer, IGrantable } from "../core/iam";
-import { IStream } from "../core/interfaces";
+import { IKey, IStream, StreamAccess } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
-import { IKey } from "../kms-key";
 import { STREAM_KEY_READ_ACTIONS, STREAM_KEY_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from "./perms";
 import { validateStreamProps } from "./validate-props";
 
@@ -45,12 +45,13 @@ export interface StreamProps {
 
 /** Options of `Stream.fromArn`. */
 export interface StreamImportOptions {
+  /** The stream's name. @default read from the ARN; required when the ARN is a token (known only at apply) */
+  readonly name?: string;
   /** The stream's customer-managed key, so grants include the KMS actions on it. @default none (AWS-managed key or unencrypted) */
   readonly encryptionKey?: IKey;
 }
 
-/** Access a function gets through `Stream.connect`. */
-export type StreamAccess = "read" | "write" | "readWrite";
+export type { StreamAccess } from "../core/interfaces";
 
 /** What every stream (created or imported) offers: least-privilege grants and wiring to a function. */
 export abstract class StreamBase extends Construct implements IStream {
@@ -60,23 +61,35 @@ export abstract class StreamBase extends Construct implements IStream {
   public abstract readonly encryptionKey?: IKey;
 
   /**
-   * What a consumer needs (a Lambda Kinesis event source mapping, a poller): describe, list shards, shard iterators and
-   * records, on this stream's ARN only; kms:Decrypt on its customer-managed key, if any.
+   * What a consumer needs (a Lambda Kinesis event source mapping, a poller). Gives kinesis:DescribeStream,
+   * kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator and kinesis:ListShards on this stream's
+   * ARN only; kms:Decrypt on its customer-managed key, if any.
    */
-  public grantRead(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...STREAM_READ_ACTIONS], resources: [this.arn] });
-    if (this.encryptionKey) grantee.addToPrincipalPolicy({ actions: [...STREAM_KEY_READ_ACTIONS], resources: [this.encryptionKey.arn] });
+  public grantRead(grantee: IGrantable): Grant {
+    const key = this.encryptionKey;
+    return Grant.addToPrincipal(
+      grantee,
+      { actions: [...STREAM_READ_ACTIONS], resources: [this.arn] },
+      ...(key ? [{ actions: [...STREAM_KEY_READ_ACTIONS], resources: [key.arn] }] : []),
+    );
   }
 
-  /** What a producer needs: PutRecord and PutRecords on this stream's ARN only; kms:GenerateDataKey on its customer-managed key, if any. */
-  public grantWrite(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...STREAM_WRITE_ACTIONS], resources: [this.arn] });
-    if (this.encryptionKey) grantee.addToPrincipalPolicy({ actions: [...STREAM_KEY_WRITE_ACTIONS], resources: [this.encryptionKey.arn] });
+  /**
+   * What a producer needs. Gives kinesis:PutRecord and kinesis:PutRecords on this stream's ARN only;
+   * kms:GenerateDataKey on its customer-managed key, if any.
+   */
+  public grantWrite(grantee: IGrantable): Grant {
+    const key = this.encryptionKey;
+    return Grant.addToPrincipal(
+      grantee,
+      { actions: [...STREAM_WRITE_ACTIONS], resources: [this.arn] },
+      ...(key ? [{ actions: [...STREAM_KEY_WRITE_ACTIONS], resources: [key.arn] }] : []),
+    );
   }
 
-  public grantReadWrite(grantee: IGrantable): void {
-    this.grantRead(grantee);
-    this.grantWrite(grantee);
+  /** `grantRead` and `grantWrite`: every action of both. */
+  public grantReadWrite(grantee: IGrantable): Grant {
+    return Grant.combine(this.grantRead(grantee), this.grantWrite(grantee));
   }
 
   /**
@@ -84,12 +97,14 @@ export abstract class StreamBase extends Construct implements IStream {
    * A function that consumes the stream as an event source needs no `connect`: `addKinesisEventSource` grants read.
    * @param envVar @default `<ID>_STREAM_NAME` from the stream's construct id, e.g. `Activity` → ACTIVITY_STREAM_NAME
    */
-  public connect(consumer: IEnvironmentConsumer, access: StreamAccess, envVar?: string): void {
-    if (access === "read") this.grantRead(consumer);
-    else if (access === "write") this.grantWrite(consumer);
-    else if (access === "readWrite") this.grantReadWrite(consumer);
+  public connect(consumer: IEnvironmentConsumer, access: StreamAccess, envVar?: string): Grant {
+    let grant: Grant;
+    if (access === "read") grant = this.grantRead(consumer);
+    else if (access === "write") grant = this.grantWrite(consumer);
+    else if (access === "readWrite") grant = this.grantReadWrite(consumer);
     else throw new Error(`Stream "${this.node.path}": connect access "${String(access)}" is unknown. Fix: pass "read", "write" or "readWrite".`);
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_STREAM_NAME`, this.name);
+    return grant;
   }
 }
 
@@ -101,16 +116,12 @@ class ImportedStream extends StreamBase {
 
   constructor(scope: Construct, id: string, public readonly arn: string, options: StreamImportOptions) {
     super(scope, id);
-    const importer = `Stream.fromArn("${id}")`;
+    const importer = `Stream.fromArn(scope, "${id}")`;
     const parsed = parseArn(importer, arn, "kinesis");
-    if (!parsed) {
-      throw new Error(`${importer}: the ARN is a token, so the stream name cannot be derived. Fix: pass the literal stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>).`);
-    }
-    const m = STREAM_RESOURCE.exec(parsed.resource);
-    if (!m || parsed.region === "" || parsed.account === "") {
+    if (parsed && (!STREAM_RESOURCE.test(parsed.resource) || parsed.region === "" || parsed.account === "")) {
       throw new Error(`${importer}: "${arn}" is not a stream ARN. Fix: pass arn:aws:kinesis:<region>:<12-digit account>:stream/<name>.`);
     }
-    this.name = m[1];
+    this.name = nameFromArn(importer, arn, "kinesis", options.name);
     this.encryptionKey = options.encryptionKey;
   }
 }
@@ -122,8 +133,11 @@ class ImportedStream extends StreamBase {
  * producer needs.
  */
 export class Stream extends StreamBase {
-  /** Imports an existing stream by ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`), for grants and event sources. */
-  public static fromArn(scope: Construct, id: string, arn: string, options: StreamImportOptions = {}): StreamBase {
+  /**
+   * Imports an existing stream by ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`), for grants and event sources.
+   * A token ARN (another stack's output) needs `options.name`.
+   */
+  public static fromArn(scope: Construct, id: string, arn: string, options: StreamImportOptions = {}): IStream {
     return new ImportedStream(scope, id, arn, options);
   }
 

@@ -1,13 +1,15 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { Grant } from "../core/grant";
 import { IEnvironmentConsumer, IGrantable } from "../core/iam";
-import { ITable } from "../core/interfaces";
+import { IKey, ITable, TableAccess } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
 import { nameFromArn, parseArn } from "../core/arn";
-import { IKey } from "../kms-key";
 import { keyFromProps } from "../kms-key/deprecated-arn";
 import { STREAM_READ_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "./perms";
 import { validateTableProps } from "./validate-props";
+
+export type { TableAccess } from "../core/interfaces";
 
 export type AttributeType = "S" | "N" | "B";
 
@@ -81,41 +83,56 @@ abstract class TableBase extends Construct implements ITable {
   /** The customer-managed key that encrypts the table; undefined with the AWS-managed key. */
   public abstract readonly encryptionKey?: IKey;
 
-  /** Item reads and queries on the table and its indexes; with a customer-managed key also kms:Decrypt on it. */
-  public grantRead(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...TABLE_READ_ACTIONS], resources: [this.arn, `${this.arn}/index/*`] });
-    this.encryptionKey?.grantDecrypt(grantee);
+  /**
+   * Item reads and queries. Gives dynamodb:BatchGetItem, dynamodb:ConditionCheckItem, dynamodb:DescribeTable,
+   * dynamodb:GetItem, dynamodb:Query and dynamodb:Scan on the table ARN and `<table ARN>/index/*`; with a
+   * customer-managed key also kms:Decrypt on it.
+   */
+  public grantRead(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...TABLE_READ_ACTIONS], resources: [this.arn, `${this.arn}/index/*`] }),
+      this.encryptionKey?.grantDecrypt(grantee),
+    );
   }
 
-  /** Item writes on the table; with a customer-managed key also kms:Encrypt/Decrypt/GenerateDataKey on it. */
-  public grantWrite(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...TABLE_WRITE_ACTIONS], resources: [this.arn] });
-    this.encryptionKey?.grantEncryptDecrypt(grantee);
+  /**
+   * Item writes. Gives dynamodb:BatchWriteItem, dynamodb:ConditionCheckItem, dynamodb:DeleteItem,
+   * dynamodb:DescribeTable, dynamodb:PutItem and dynamodb:UpdateItem on the table ARN; with a customer-managed key also kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on it.
+   */
+  public grantWrite(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...TABLE_WRITE_ACTIONS], resources: [this.arn] }),
+      this.encryptionKey?.grantEncryptDecrypt(grantee),
+    );
   }
 
-  public grantReadWrite(grantee: IGrantable): void {
-    this.grantRead(grantee);
-    this.grantWrite(grantee);
+  /** `grantRead` and `grantWrite`: every action of both, on the same resources. */
+  public grantReadWrite(grantee: IGrantable): Grant {
+    return Grant.combine(this.grantRead(grantee), this.grantWrite(grantee));
   }
 
-  /** What a stream event source needs, on this table's streams only; with a customer-managed key also kms:Decrypt on it. */
-  public grantStreamRead(grantee: IGrantable): void {
+  /**
+   * What a stream event source needs. Gives dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator
+   * and dynamodb:ListStreams on `<table ARN>/stream/*`; with a customer-managed key also kms:Decrypt on it.
+   */
+  public grantStreamRead(grantee: IGrantable): Grant {
     if (this.streamArn === undefined) {
       throw new Error(`Table "${this.node.path}": grantStreamRead needs a stream. Fix: set stream on the Table (or streamArn on the import).`);
     }
-    grantee.addToPrincipalPolicy({ actions: [...STREAM_READ_ACTIONS], resources: [`${this.arn}/stream/*`] });
-    this.encryptionKey?.grantDecrypt(grantee);
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...STREAM_READ_ACTIONS], resources: [`${this.arn}/stream/*`] }),
+      this.encryptionKey?.grantDecrypt(grantee),
+    );
   }
 
   /**
    * Wires a function to the table in one call: grants the access and sets the environment variable that names it.
    * @param envVar @default `<NAME>_TABLE_NAME` from the table's logical id, e.g. PROFILES_TABLE_NAME
    */
-  public connect(consumer: IEnvironmentConsumer, access: "read" | "write" | "readWrite", envVar?: string): void {
-    if (access === "read") this.grantRead(consumer);
-    else if (access === "write") this.grantWrite(consumer);
-    else this.grantReadWrite(consumer);
+  public connect(consumer: IEnvironmentConsumer, access: TableAccess, envVar?: string): Grant {
+    const grant = access === "read" ? this.grantRead(consumer) : access === "write" ? this.grantWrite(consumer) : this.grantReadWrite(consumer);
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_TABLE_NAME`, this.name);
+    return grant;
   }
 }
 
@@ -127,7 +144,7 @@ class ImportedTable extends TableBase {
   constructor(scope: Construct, id: string, public readonly arn: string, options: TableImportOptions) {
     super(scope, id);
     this.name = nameFromArn(`Table.fromArn(scope, "${id}")`, arn, "dynamodb", options.name);
-    if (options.streamArn !== undefined) parseArn(`Table.fromArn("${id}").streamArn`, options.streamArn, "dynamodb");
+    if (options.streamArn !== undefined) parseArn(`Table.fromArn(scope, "${id}"): streamArn`, options.streamArn, "dynamodb");
     this.streamArn = options.streamArn;
     this.encryptionKey = options.encryptionKey;
   }
@@ -139,7 +156,7 @@ class ImportedTable extends TableBase {
  */
 export class Table extends TableBase {
   /** Imports an existing table by ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
-  public static fromArn(scope: Construct, id: string, arn: string, options: TableImportOptions = {}): Table | ITable {
+  public static fromArn(scope: Construct, id: string, arn: string, options: TableImportOptions = {}): ITable {
     return new ImportedTable(scope, id, arn, options);
   }
 

@@ -1,17 +1,18 @@
-import { Annotations, Fn, Lazy, TerraformLocal } from "cdktf";
+import { Annotations, Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { nameFromArn } from "../core/arn";
-import { denyInsecureTransport, IEnvironmentConsumer, IGrantable, policyJson } from "../core/iam";
-import { IFunction, IQueue, ITopic } from "../core/interfaces";
+import { Grant } from "../core/grant";
+import { denyInsecureTransport, IEnvironmentConsumer, IGrantable } from "../core/iam";
+import { IFunction, IKey, IQueue, ITopic, SqsSubscriptionOptions, SubscriptionFilterOptions } from "../core/interfaces";
+import { uniqueChildId } from "../core/ids";
 import { envVarPrefix, physicalName } from "../core/naming";
+import { ResourcePolicy } from "../core/resource-policy";
 import { PropsValidator } from "../core/validation";
-import { IKey } from "../kms-key";
 import { SERVICE_PRINCIPAL } from "../kms-key/validate-props";
-import { isAwsManagedSqsKey, ResourcePolicyStatement, ServiceSendOptions } from "../queue";
-import { renderResourceStatement, sidPart, sourceArnCondition } from "../queue/policy";
+import { isAwsManagedSqsKey, ResourcePolicyStatement } from "../queue";
 import { TOPIC_PUBLISH_ACTIONS, TOPIC_SERVICE_PUBLISH_ACTIONS, TOPIC_TLS_DENY_ACTIONS } from "./perms";
 import { validateEmail, validateFilter, validateSqsSubscription, validateTopicProps } from "./validate-props";
 
@@ -63,49 +64,41 @@ export interface AllowPublishOptions {
   readonly sourceAccount?: string;
 }
 
-export interface SubscriptionFilterOptions {
-  /**
-   * SNS filter policy: only matching messages are delivered, e.g. `{ eventType: ["deleted"] }`.
-   * @default none (every message)
-   */
-  readonly filterPolicy?: Record<string, unknown>;
-  /** What the filter policy matches. Only with `filterPolicy`. @default "MessageAttributes" */
-  readonly filterPolicyScope?: "MessageAttributes" | "MessageBody";
-}
-
-export interface SqsSubscriptionOptions extends SubscriptionFilterOptions {
-  /** Deliver the published message as is, without the SNS JSON envelope. @default true */
-  readonly rawMessageDelivery?: boolean;
-}
+export type { SqsSubscriptionOptions, SubscriptionFilterOptions } from "../core/interfaces";
 
 /** What every topic (created or imported) offers: least-privilege publish grants, wiring and subscriptions. */
 export abstract class TopicBase extends Construct implements ITopic {
   public abstract readonly arn: string;
   public abstract readonly name: string;
-  /** True for a FIFO topic. */
-  public abstract readonly fifo: boolean;
+  /** True for a FIFO topic; undefined when unknown (an imported topic whose name is a token). */
+  public abstract readonly fifo?: boolean;
   /** The customer-managed key that encrypts the topic; undefined with the AWS-managed key. */
   public abstract readonly encryptionKey?: IKey;
-  private readonly subscriptionIds = new Map<string, number>();
 
-  /** sns:Publish on this topic only; with a CMK also encrypt/decrypt on that key only. */
-  public grantPublish(grantee: IGrantable): void {
-    grantee.addToPrincipalPolicy({ actions: [...TOPIC_PUBLISH_ACTIONS], resources: [this.arn] });
-    this.encryptionKey?.grantEncryptDecrypt(grantee);
+  /**
+   * Gives sns:Publish on this topic's ARN only; with a customer-managed key also kms:Decrypt, kms:Encrypt and
+   * kms:GenerateDataKey on that key only.
+   */
+  public grantPublish(grantee: IGrantable): Grant {
+    return Grant.combine(
+      Grant.addToPrincipal(grantee, { actions: [...TOPIC_PUBLISH_ACTIONS], resources: [this.arn] }),
+      this.encryptionKey?.grantEncryptDecrypt(grantee),
+    );
   }
 
-  /** What a function (or its event source mapping) needs to send failure records here: the publish grant. */
-  public grantSendFailure(grantee: IGrantable): void {
-    this.grantPublish(grantee);
+  /** What a function (or its event source mapping) needs to send failure records here: `grantPublish`. */
+  public grantSendFailure(grantee: IGrantable): Grant {
+    return this.grantPublish(grantee);
   }
 
   /**
    * Wires a function to the topic in one call: grants publish and sets the environment variable holding the topic ARN.
    * @param envVar @default `<ID>_TOPIC_ARN` from the topic's construct id, e.g. `UserDataChange` → USER_DATA_CHANGE_TOPIC_ARN
    */
-  public connect(consumer: IEnvironmentConsumer, envVar?: string): void {
-    this.grantPublish(consumer);
+  public connect(consumer: IEnvironmentConsumer, envVar?: string): Grant {
+    const grant = this.grantPublish(consumer);
     consumer.addEnvironment(envVar ?? `${envVarPrefix(this.node.id)}_TOPIC_ARN`, this.arn);
+    return grant;
   }
 
   /**
@@ -116,12 +109,7 @@ export abstract class TopicBase extends Construct implements ITopic {
    */
   public addSqsSubscription(queue: IQueue, options: SqsSubscriptionOptions = {}): SnsTopicSubscription {
     validateSqsSubscription(this.node.path, options);
-    const q = queue as IQueue & {
-      readonly kmsMasterKeyId?: string;
-      readonly fifo?: boolean;
-      readonly encryptionKey?: IKey;
-      allowServiceSend?(servicePrincipal: string, sourceArn: string, options?: ServiceSendOptions): boolean;
-    };
+    const q = queue;
     const v = new PropsValidator("Topic.addSqsSubscription", this.node.path);
     if (isAwsManagedSqsKey(q.kmsMasterKeyId)) {
       v.add({
@@ -131,7 +119,7 @@ export abstract class TopicBase extends Construct implements ITopic {
         fix: "SNS cannot deliver to a queue encrypted with the AWS-managed alias/aws/sqs key (its policy cannot allow sns.amazonaws.com); re-encrypt the queue with SSE-SQS or a customer-managed key whose policy allows sns.amazonaws.com",
       });
     }
-    const queueFifo = q.fifo ?? (typeof queue.name === "string" && queue.name.endsWith(".fifo"));
+    const queueFifo = q.fifo ?? (!Token.isUnresolved(queue.name) && queue.name.endsWith(".fifo"));
     if (queueFifo && !this.fifo) {
       v.add({
         prop: "queue",
@@ -143,7 +131,7 @@ export abstract class TopicBase extends Construct implements ITopic {
     v.throwIfInvalid();
 
     const sameKey = q.encryptionKey !== undefined && this.encryptionKey !== undefined && q.encryptionKey.arn === this.encryptionKey.arn;
-    const allowed = typeof q.allowServiceSend === "function" ? q.allowServiceSend("sns.amazonaws.com", this.arn, { scopeKeyToSource: !sameKey }) : false;
+    const allowed = q.allowServiceSend("sns.amazonaws.com", this.arn, { scopeKeyToSource: !sameKey });
     if (!allowed) {
       Annotations.of(this).addWarning(
         `Topic "${this.node.path}": queue "${queue.node.path}" is imported, so its queue policy is not managed here. ` +
@@ -195,10 +183,7 @@ export abstract class TopicBase extends Construct implements ITopic {
   }
 
   private subscriptionId(kind: string, id: string): string {
-    const base = `${kind}Subscription${id}`;
-    const n = this.subscriptionIds.get(base) ?? 0;
-    this.subscriptionIds.set(base, n + 1);
-    return n === 0 ? base : `${base}${n + 1}`;
+    return uniqueChildId(this, `${kind}Subscription${id}`);
   }
 }
 
@@ -209,20 +194,14 @@ function filterFields(options: SubscriptionFilterOptions): { filterPolicy?: stri
 
 class ImportedTopic extends TopicBase {
   public readonly name: string;
-  public readonly fifo: boolean;
+  public readonly fifo?: boolean;
   public readonly encryptionKey?: IKey;
   constructor(scope: Construct, id: string, public readonly arn: string, options: TopicImportOptions) {
     super(scope, id);
     this.name = nameFromArn(`Topic.fromArn(scope, "${id}")`, arn, "sns", options.name);
-    this.fifo = options.fifo ?? this.name.endsWith(".fifo");
+    this.fifo = options.fifo ?? (Token.isUnresolved(this.name) ? undefined : this.name.endsWith(".fifo"));
     this.encryptionKey = options.encryptionKey;
   }
-}
-
-interface ServicePublishers {
-  anySource: boolean;
-  readonly sourceArns: string[];
-  readonly sourceAccount?: string;
 }
 
 /**
@@ -232,7 +211,7 @@ interface ServicePublishers {
  */
 export class Topic extends TopicBase {
   /** Imports an existing topic by ARN (`arn:aws:sns:<region>:<account>:<name>`); its topic policy is not managed here. */
-  public static fromArn(scope: Construct, id: string, arn: string, options: TopicImportOptions = {}): TopicBase {
+  public static fromArn(scope: Construct, id: string, arn: string, options: TopicImportOptions = {}): ITopic {
     return new ImportedTopic(scope, id, arn, options);
   }
 
@@ -244,9 +223,7 @@ export class Topic extends TopicBase {
   public readonly kmsMasterKeyId: string;
   public readonly resource: SnsTopic;
   public readonly policy: SnsTopicPolicy;
-  private readonly statements: Record<string, unknown>[] = [];
-  private readonly statementKeys = new Set<string>();
-  private readonly publishers = new Map<string, ServicePublishers>();
+  private readonly resourcePolicy: ResourcePolicy;
   private accountLocal?: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: TopicProps) {
@@ -267,11 +244,14 @@ export class Topic extends TopicBase {
     this.arn = this.resource.arn;
     this.name = this.resource.name;
 
-    this.statements.push(denyInsecureTransport(TOPIC_TLS_DENY_ACTIONS, [this.arn]));
-    this.policy = new SnsTopicPolicy(this, "Policy", {
-      arn: this.arn,
-      policy: Lazy.stringValue({ produce: () => this.renderPolicy() }),
+    this.resourcePolicy = new ResourcePolicy(`Topic "${this.node.path}"`, [this.arn], {
+      sidSuffix: "Publish",
+      actions: TOPIC_SERVICE_PUBLISH_ACTIONS,
+      // A service allowed without sourceAccount: the topic's own account (allowPublishFrom created the local).
+      defaultSourceAccount: () => this.accountLocal!.asString,
     });
+    this.resourcePolicy.addRendered(denyInsecureTransport(TOPIC_TLS_DENY_ACTIONS, [this.arn]));
+    this.policy = new SnsTopicPolicy(this, "Policy", { arn: this.arn, policy: this.resourcePolicy.lazy() });
   }
 
   /**
@@ -279,11 +259,7 @@ export class Topic extends TopicBase {
    * name principal "*" only with conditions.
    */
   public addToResourcePolicy(statement: ResourcePolicyStatement): void {
-    const rendered = renderResourceStatement(`Topic "${this.node.path}"`, this.arn, statement);
-    const key = JSON.stringify(rendered);
-    if (this.statementKeys.has(key)) return;
-    this.statementKeys.add(key);
-    this.statements.push(rendered);
+    this.resourcePolicy.addStatement(statement);
   }
 
   /**
@@ -309,40 +285,12 @@ export class Topic extends TopicBase {
       // the expression's quotes out of the policy JSON, so the synthesized document stays parseable.
       this.accountLocal = new TerraformLocal(this, "AccountId", Fn.element(Fn.split(":", this.arn), 4));
     }
-    const key = `${servicePrincipal}|${options.sourceAccount ?? ""}`;
-    const p = this.publishers.get(key) ?? { anySource: false, sourceArns: [], sourceAccount: options.sourceAccount };
-    if (options.sourceArn === undefined) p.anySource = true;
-    else if (!p.sourceArns.includes(options.sourceArn)) p.sourceArns.push(options.sourceArn);
-    this.publishers.set(key, p);
+    this.resourcePolicy.allowService(servicePrincipal, options.sourceArn, options.sourceAccount);
     if (!this.encryptionKey.allowServiceUse(servicePrincipal, options.sourceArn !== undefined ? { sourceArn: options.sourceArn } : {})) {
       Annotations.of(this).addWarning(
         `Topic "${this.node.path}": ${servicePrincipal} may publish, but the topic's KMS key ${this.encryptionKey.arn} is managed elsewhere. ` +
           `Fix: its key policy must allow ${servicePrincipal} kms:GenerateDataKey* and kms:Decrypt, or publishing fails.`,
       );
     }
-  }
-
-  private renderPolicy(): string {
-    const services: Record<string, unknown>[] = [];
-    const sidCounts = new Map<string, number>();
-    for (const [key, p] of this.publishers) {
-      const service = key.split("|")[0];
-      const condition: Record<string, Record<string, string | string[]>> = {
-        StringEquals: { "aws:SourceAccount": p.sourceAccount ?? this.accountLocal!.asString },
-      };
-      if (!p.anySource && p.sourceArns.length > 0) Object.assign(condition, sourceArnCondition(p.sourceArns));
-      const base = `Allow${sidPart(service)}Publish`;
-      const n = (sidCounts.get(base) ?? 0) + 1;
-      sidCounts.set(base, n);
-      services.push({
-        Sid: n === 1 ? base : `${base}${n}`,
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: TOPIC_SERVICE_PUBLISH_ACTIONS.length === 1 ? TOPIC_SERVICE_PUBLISH_ACTIONS[0] : [...TOPIC_SERVICE_PUBLISH_ACTIONS],
-        Resource: this.arn,
-        Condition: condition,
-      });
-    }
-    return policyJson([...this.statements, ...services]);
   }
 }

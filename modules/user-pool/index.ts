@@ -1,14 +1,15 @@
 import { Annotations, Fn, Token } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct } from "constructs";
 import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import { CognitoUserPool, CognitoUserPoolLambdaConfig } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Grant } from "../core/grant";
 import { IGrantable } from "../core/iam";
-import { IFunction } from "../core/interfaces";
+import { IFunction, IUserPool } from "../core/interfaces";
 import { physicalName } from "../core/naming";
-import { parseArn } from "../core/arn";
+import { nameFromArn } from "../core/arn";
 import { COGNITO_PRINCIPAL, GROUP_MEMBERSHIP_ACTIONS, USER_READ_ACTIONS } from "./perms";
 import { validateGroup, validateSpaClient, validateUserPoolProps } from "./validate-props";
 
@@ -119,15 +120,7 @@ export type UserPoolTrigger =
   | "verifyAuthChallengeResponse"
   | "userMigration";
 
-/** A Cognito user pool, created by this module or imported. */
-export interface IUserPool extends IConstruct {
-  readonly userPoolId: string;
-  readonly arn: string;
-  /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the `iss` of its tokens, for JWT authorizers. */
-  readonly issuerUrl: string;
-  grantReadUsers(grantee: IGrantable): void;
-  grantManageGroupMembership(grantee: IGrantable): void;
-}
+export type { IUserPool } from "../core/interfaces";
 
 
 abstract class UserPoolBase extends Construct implements IUserPool {
@@ -135,16 +128,19 @@ abstract class UserPoolBase extends Construct implements IUserPool {
   public abstract readonly arn: string;
   public abstract readonly issuerUrl: string;
 
-  /** AdminGetUser, AdminListGroupsForUser and ListUsers on this pool. */
-  public grantReadUsers(grantee: IGrantable): void {
+  /** Gives cognito-idp:AdminGetUser, cognito-idp:AdminListGroupsForUser and cognito-idp:ListUsers on this pool's ARN. */
+  public grantReadUsers(grantee: IGrantable): Grant {
     this.beforeGrant(grantee);
-    grantee.addToPrincipalPolicy({ actions: [...USER_READ_ACTIONS], resources: [this.arn] });
+    return Grant.addToPrincipal(grantee, { actions: [...USER_READ_ACTIONS], resources: [this.arn] });
   }
 
-  /** AdminAddUserToGroup, AdminRemoveUserFromGroup and AdminListGroupsForUser on this pool. */
-  public grantManageGroupMembership(grantee: IGrantable): void {
+  /**
+   * Gives cognito-idp:AdminAddUserToGroup, cognito-idp:AdminListGroupsForUser and cognito-idp:AdminRemoveUserFromGroup
+   * on this pool's ARN.
+   */
+  public grantManageGroupMembership(grantee: IGrantable): Grant {
     this.beforeGrant(grantee);
-    grantee.addToPrincipalPolicy({ actions: [...GROUP_MEMBERSHIP_ACTIONS], resources: [this.arn] });
+    return Grant.addToPrincipal(grantee, { actions: [...GROUP_MEMBERSHIP_ACTIONS], resources: [this.arn] });
   }
 
   protected beforeGrant(_grantee: IGrantable): void {}
@@ -153,20 +149,25 @@ abstract class UserPoolBase extends Construct implements IUserPool {
 class ImportedUserPool extends UserPoolBase {
   public readonly userPoolId: string;
   public readonly issuerUrl: string;
-  constructor(scope: Construct, id: string, public readonly arn: string) {
+  constructor(scope: Construct, id: string, public readonly arn: string, options: UserPoolImportOptions) {
     super(scope, id);
-    const importer = `UserPool.fromArn("${id}")`;
-    const parsed = parseArn(importer, arn, "cognito-idp");
-    if (!parsed) {
-      throw new Error(`${importer}: the ARN is a token, so the pool id and issuer cannot be derived. Fix: pass a literal user pool ARN.`);
-    }
-    const m = /^userpool\/([\w-]+_[0-9a-zA-Z]+)$/.exec(parsed.resource);
-    if (!m) {
-      throw new Error(`${importer}: "${arn}" is not a user pool ARN. Fix: pass arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>.`);
-    }
-    this.userPoolId = m[1];
-    this.issuerUrl = `https://cognito-idp.${parsed.region}.amazonaws.com/${m[1]}`;
+    const importer = `UserPool.fromArn(scope, "${id}")`;
+    const poolId = (resource: string): string => {
+      const m = /^userpool\/([\w-]+_[0-9a-zA-Z]+)$/.exec(resource);
+      if (!m) throw new Error(`${importer}: "${arn}" is not a user pool ARN. Fix: pass arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>.`);
+      return m[1];
+    };
+    this.userPoolId = nameFromArn(importer, arn, "cognito-idp", options.userPoolId, { resourceName: poolId, option: "userPoolId" });
+    // The pool id starts with its region (`eu-west-1_AbC`); with a token id Terraform reads it at apply.
+    const region = Token.isUnresolved(this.userPoolId) ? Token.asString(Fn.element(Fn.split("_", this.userPoolId), 0)) : this.userPoolId.split("_")[0];
+    this.issuerUrl = `https://cognito-idp.${region}.amazonaws.com/${this.userPoolId}`;
   }
+}
+
+/** Options of `UserPool.fromArn`. */
+export interface UserPoolImportOptions {
+  /** The pool id, `<region>_<id>`. @default read from the ARN; required when the ARN is a token (known only at apply) */
+  readonly userPoolId?: string;
 }
 
 /** A public app client of a user pool, for a single-page application. */
@@ -211,9 +212,12 @@ export class UserPoolSpaClient extends Construct {
  * Lambda triggers (each with an invoke permission scoped to this pool).
  */
 export class UserPool extends UserPoolBase {
-  /** Imports an existing pool by ARN (`arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>`). */
-  public static fromArn(scope: Construct, id: string, arn: string): IUserPool {
-    return new ImportedUserPool(scope, id, arn);
+  /**
+   * Imports an existing pool by ARN (`arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>`), for grants and JWT
+   * authorizers. A token ARN (another stack's output) needs `options.userPoolId`.
+   */
+  public static fromArn(scope: Construct, id: string, arn: string, options: UserPoolImportOptions = {}): IUserPool {
+    return new ImportedUserPool(scope, id, arn, options);
   }
 
   public readonly userPoolId: string;

@@ -1,5 +1,5 @@
-import { App, TerraformStack, Testing } from "cdktf";
-import { Construct } from "constructs";
+import { AnnotationMetadataEntryType, App, TerraformStack, Testing } from "cdktf";
+import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Naming } from "../../modules/core/naming";
 
@@ -81,4 +81,36 @@ export function scope(): Construct {
 export function asArray<T>(v: T | T[] | undefined): T[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
+}
+
+/** The warnings (cdktf `Annotations`) a construct recorded, as text. */
+export function warnings(c: IConstruct): string[] {
+  return c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+}
+
+/**
+ * The least-privilege policy document of a role owned by the construct `id` (a LambdaFunction, a StateMachine): the
+ * inline policy `aws_iam_role_policy.<id>_Policy_…`, else the first inline policy whose address names `id`.
+ */
+export function rolePolicyDocument(out: SynthResult, id: string): any {
+  const policies = out.policies().filter((p) => p.address.startsWith("aws_iam_role_policy."));
+  const policy = policies.find((p) => p.address.startsWith(`aws_iam_role_policy.${id}_Policy`)) ?? policies.find((p) => p.address.includes(id));
+  if (!policy) throw new Error(`no aws_iam_role_policy whose address names "${id}"`);
+  return policy.document;
+}
+
+/**
+ * The statements a role's policy got from grants (see `rolePolicyDocument`), without the statements every function or
+ * state machine has (`WriteOwnLogs`, `XRayWrite`).
+ */
+export function roleStatements(out: SynthResult, id: string): any[] {
+  return rolePolicyDocument(out, id).Statement.filter((s: any) => s.Sid !== "XRayWrite" && s.Sid !== "WriteOwnLogs");
+}
+
+/** Expects no wildcard action and no `"*"` resource in `statements`. */
+export function expectNoWildcards(statements: any[]): void {
+  for (const s of statements) {
+    for (const a of asArray<string>(s.Action)) expect(a).not.toMatch(/\*/);
+    for (const r of asArray<string>(s.Resource)) expect(r).not.toBe("*");
+  }
 }
