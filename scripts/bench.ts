@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runAnalyticsBench } from "./bench-analytics";
 import { runLocalBench } from "./bench-local";
+import { runPackageBench } from "./bench-package";
 import { printWebSizes } from "./bench-web";
 
 const ROOT = resolve(__dirname, "..");
@@ -68,7 +69,9 @@ printWebSizes();
 
 // Analytics write path (scripts/bench-analytics.ts): batched vs per-record Data API writes, after the sections above.
 // Then the local platform (scripts/bench-local.ts): start-up, hot reload, API latency, PUT → analytics row.
+// Then the example apps against the packed package, subpath vs barrel imports (scripts/bench-package.ts; BENCH_PACKAGE=0 skips).
 runAnalyticsBench()
+  .then(() => (process.env.BENCH_PACKAGE === "0" ? undefined : runPackageBench()))
   .then(() => (process.env.BENCH_LOCAL === "0" ? undefined : runLocalBench()))
   .catch((err: unknown) => {
     console.error(err);
