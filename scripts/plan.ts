@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { EXIT, renderJson, renderMarkdown } from "../plan/report";
 import { runPlan } from "../plan/run";
+import { apiReportReview } from "./api-report";
 
 export interface PlanArgs {
   envs: string[] | "all";
@@ -128,7 +129,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       keepWorkdir: args.keepWorkdir,
       log: (line) => process.stderr.write(`plan: ${line}\n`),
     });
-    const text = args.format === "json" ? renderJson(report) : renderMarkdown(report, { maxChars: args.maxChars });
+    // The Markdown review also says whether the public API report (api/serverless.api.md) changed since the base.
+    const text = args.format === "json" ? renderJson(report) : `${renderMarkdown(report, { maxChars: args.maxChars })}\n${apiReportReview(args.base).section}`;
     const write = (target: string, body: string): void => {
       const file = resolve(target);
       mkdirSync(dirname(file), { recursive: true });
