@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>"],
   testMatch: ["**/*.test.ts", "**/*.test.tsx"],
-  testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/", "/dist/", "/.tfwork/", "/.local/"],
+  // .cdktn-migrate: the app copied onto cdktn by `npm run migrate:cdktn` (its own node_modules); .scratch: build output
+  testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/", "/dist/", "/.tfwork/", "/.local/", "/.cdktn-migrate/", "/.scratch/"],
+  modulePathIgnorePatterns: ["<rootDir>/.cdktn-migrate/", "<rootDir>/.scratch/"],
   moduleFileExtensions: ["js", "mjs", "cjs", "jsx", "ts", "tsx", "json", "node", "sql"],
   transform: {
     // .sql migrations import as text (esbuild's text loader in the bundles)

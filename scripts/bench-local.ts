@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Client } from "pg";
-import { freePort } from "../local/emulators/process";
+import { freePort } from "../lib/process";
 import { LocalPlatform, startLocalPlatform } from "../local/platform/start";
 import { signIn } from "../local/platform/users";
 import { measureTimeToProfile } from "./bench-web";

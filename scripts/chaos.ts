@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { formatCampaign } from "./chaos/campaign-format";
 import { runConservationCampaign } from "./chaos/campaign";
 import { formatLoad, runLoad } from "./chaos/load";
-import { freePort } from "../local/emulators/process";
+import { freePort } from "../lib/process";
 import { startLocalPlatform } from "../local/platform/start";
 
 async function main(): Promise<number> {

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { bundleCacheDir } from "../modules/lambda-function/bundle";
 
 export interface BuildWebOptions {
@@ -61,6 +62,7 @@ export function webSourceHash(minify: boolean): string {
 }
 
 function build(dir: string, minify: boolean): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a build runs, not whenever web/build.ts is imported
   const esbuild = require("esbuild") as typeof import("esbuild");
   const result = esbuild.buildSync({
     entryPoints: [join(SRC, "main.tsx")],
@@ -146,7 +148,6 @@ export function buildWebSync(options: BuildWebOptions = {}): BuiltWeb {
 if (require.main === module) {
   const started = Date.now();
   const out = buildWebSync({ outDir: join(WEB_ROOT, "dist") });
-  const { gzipSync } = require("node:zlib") as typeof import("node:zlib");
   for (const name of out.files) {
     const bytes = readFileSync(join(out.outDir, name));
     console.log(`  ${name.padEnd(28)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1).padStart(6)} KB gzip`);

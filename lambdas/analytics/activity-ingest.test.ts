@@ -8,7 +8,7 @@ import type * as Ingest from "./activity-ingest";
 process.env.ACTIVITY_STREAM_NAME ??= "platform-test-activity";
 process.env.AWS_REGION ??= "eu-west-1";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT"; // the handler logs retries and failures; keep test output readable
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// Loaded after the environment above is set (the handler reads it at import).
 const ingest: typeof Ingest = require("./activity-ingest");
 const { chunkRecords, createHandler, putActivityRecords, toRecords, validateEvents, MAX_BYTES_PER_PUT, MAX_CLOCK_SKEW_MS } = ingest;
 

@@ -91,6 +91,7 @@ export async function deleteUserFiles(target: FilesTarget, input: DeleteFilesInp
 
   // 2. File items: only once no object is left (a late S3 event finds no item and changes nothing).
   let itemsLeft = true;
+  // eslint-disable-next-line no-unmodified-loop-condition -- objectsLeft is a guard fixed by step 1 (no item is deleted while an object is left), not a loop variable
   while (!objectsLeft && itemsLeft && more()) {
     const page = await target.dynamodb.send(
       new QueryCommand({

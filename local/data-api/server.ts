@@ -92,6 +92,7 @@ export class LocalDataApi {
       maxFormattedRecordsBytes: options.maxFormattedRecordsBytes ?? 10 * 1024 * 1024,
       log,
     });
+    // eslint-disable-next-line prefer-const -- assigned once after the server exists (the request handler reads it before then and answers 503)
     let api: LocalDataApi | undefined;
     const server = createServer((req, res) => {
       if (api === undefined) {

@@ -53,7 +53,7 @@ export function lambdaApi(o: LambdaApiOptions): GatewayHandler {
     if ((m = INVOKE.exec(path)) && req.method === "POST") {
       const name = decodeURIComponent(m[1]);
       const type = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
-      let event: unknown = null;
+      let event: unknown;
       try {
         event = req.body.length === 0 ? {} : JSON.parse(req.body.toString("utf8"));
       } catch {

@@ -44,7 +44,7 @@ export async function callMoto<T = Record<string, unknown>>(moto: string, call: 
     body: call.body === undefined ? undefined : JSON.stringify(call.body),
   });
   const text = await res.text();
-  let parsed: unknown = {};
+  let parsed: unknown;
   try {
     parsed = text === "" ? {} : JSON.parse(text);
   } catch {

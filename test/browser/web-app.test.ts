@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
-import { freePort } from "../../local/emulators/process";
+import { freePort } from "../../lib/process";
 import { LocalPlatform, startLocalPlatform } from "../../local/platform/start";
 import { signIn } from "../../local/platform/users";
 import { DEFAULT_WEB_PORT } from "../../local/web";
@@ -25,7 +25,6 @@ const PNG = Buffer.from(
 );
 
 // Browser globals inside page.evaluate callbacks (the node tsconfig has no DOM library).
-/* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any;
 declare const document: any;
 declare const localStorage: any;

@@ -66,6 +66,7 @@ describe("activity-ingest under bad input", () => {
     const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
     expect(body.error.code).toBe("ValidationFailed");
     expect(body.error.message).toMatch(message);
+    // eslint-disable-next-line no-control-regex -- the property under test: no NUL character reaches the error message
     expect(body.error.message).not.toMatch(/\u0000|[\uD800-\uDFFF]/);
     expect(sent).toHaveLength(0);
   });

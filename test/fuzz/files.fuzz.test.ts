@@ -351,7 +351,7 @@ const outsideKey: fc.Arbitrary<string> = fc
   )
   .filter((key) => {
     // Storable as an S3 key: 1–1024 bytes of well-formed UTF-8 without control characters (XML 1.0 cannot carry them).
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this filter excludes
     if (key === "" || /[\u0000-\u001f\u007f\uFFFE\uFFFF]/.test(key) || Buffer.byteLength(key, "utf8") > 1024) return false;
     try {
       encodeURIComponent(key);

@@ -67,7 +67,7 @@ function eventJson(event: unknown): string {
   try {
     json = JSON.stringify(event);
   } catch (err) {
-    throw new Error(`the event cannot be encoded as JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`the event cannot be encoded as JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   if (json === undefined) throw new Error(`the event cannot be encoded as JSON (a ${typeof event})`);
   return json;

@@ -38,7 +38,7 @@ export async function cognitoCall<T>(endpoint: string, operation: string, body: 
     throw new CognitoError("NetworkError", `The user pool could not be reached (${err instanceof Error ? err.message : String(err)}).`);
   }
   const text = await res.text();
-  let parsed: Record<string, unknown> = {};
+  let parsed: Record<string, unknown>;
   try {
     parsed = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
   } catch {
