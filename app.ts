@@ -52,9 +52,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     if (env.backend === undefined) continue; // a local environment: state on this machine, no bootstrap stack
     byBucket.set(env.backend.bucket, [...(byBucket.get(env.backend.bucket) ?? []), env]);
   }
-  const bootstrapStacks = [...byBucket.values()].map(
-    ([env, ...sharedWith]) => new BootstrapStack(app, bootstrapStackId(env.name), { env, sharedWith, offline }),
-  );
+  const bootstrapStacks = [...byBucket.values()].map(([env, ...sharedWith]) => new BootstrapStack(app, bootstrapStackId(env.name), { env, sharedWith, offline }));
   const platformStacks = environments.map((env) => new PlatformStack(app, platformStackId(env.name), { env, offline, localStatePath: options.localStatePath }));
 
   // Policy as code on every stack: the environment's enforcement ("error" fails synth, "warn" annotates).

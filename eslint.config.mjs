@@ -57,7 +57,24 @@ export default tseslint.config(
     languageOptions: {
       sourceType: "commonjs",
       globals: Object.fromEntries(
-        ["require", "module", "exports", "__dirname", "__filename", "process", "console", "Buffer", "setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "URL", "queueMicrotask"].map((g) => [g, "readonly"]),
+        [
+          "require",
+          "module",
+          "exports",
+          "__dirname",
+          "__filename",
+          "process",
+          "console",
+          "Buffer",
+          "setTimeout",
+          "clearTimeout",
+          "setImmediate",
+          "clearImmediate",
+          "setInterval",
+          "clearInterval",
+          "URL",
+          "queueMicrotask",
+        ].map((g) => [g, "readonly"]),
       ),
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
@@ -80,7 +97,14 @@ export default tseslint.config(
     // The plan review reads `terraform show -json` and synthesized cdk.tf.json: schemaless JSON documents whose shape
     // is the provider's, walked generically; `any` is their honest type (typing them would be a second provider schema).
     // The same for the local runtime's readers of terraform.tfstate and of request bodies, and the chaos campaign's rows.
-    files: ["plan/**/*.ts", "lib/terraform-json.ts", "local/runtime/deployment.ts", "local/runtime/dynamodb-metadata.ts", "local/runtime/http-api/test-harness.ts", "scripts/chaos/**/*.ts"],
+    files: [
+      "plan/**/*.ts",
+      "lib/terraform-json.ts",
+      "local/runtime/deployment.ts",
+      "local/runtime/dynamodb-metadata.ts",
+      "local/runtime/http-api/test-harness.ts",
+      "scripts/chaos/**/*.ts",
+    ],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );

@@ -18,7 +18,10 @@ module.exports = {
     // web/src/**/*.tsx: JSX for Preact (automatic runtime, preact/jsx-runtime), as esbuild builds it (web/build.ts).
     "^.+\\.tsx$": [
       "@swc/jest",
-      { jsc: { target: "es2022", parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic", importSource: "preact" } } }, module: { type: "commonjs" } },
+      {
+        jsc: { target: "es2022", parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic", importSource: "preact" } } },
+        module: { type: "commonjs" },
+      },
     ],
   },
   transformIgnorePatterns: ["/node_modules/(?!(jose|preact)/)"],

@@ -173,6 +173,10 @@ export function estimateMonthlyCost(plan: PlanJson, options: EstimateOptions): C
 }
 
 /** The estimate of an environment's plan with the environment's own region and load profile. */
-export function estimateEnvironmentCost(plan: PlanJson, env: { readonly region: string; readonly loadProfile: LoadProfile }, options: Omit<EstimateOptions, "region" | "loadProfile"> = {}): CostEstimate {
+export function estimateEnvironmentCost(
+  plan: PlanJson,
+  env: { readonly region: string; readonly loadProfile: LoadProfile },
+  options: Omit<EstimateOptions, "region" | "loadProfile"> = {},
+): CostEstimate {
   return estimateMonthlyCost(plan, { ...options, region: env.region, loadProfile: env.loadProfile });
 }

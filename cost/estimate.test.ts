@@ -88,7 +88,13 @@ describe("estimateMonthlyCost: the idle estimate", () => {
   describe("Aurora Serverless v2", () => {
     const cluster = (min: number, extra: Record<string, unknown> = {}) => ({
       address: "aws_rds_cluster.analytics",
-      values: { engine: "aurora-postgresql", engine_mode: "provisioned", manage_master_user_password: true, serverlessv2_scaling_configuration: [{ min_capacity: min, max_capacity: 4, seconds_until_auto_pause: 300 }], ...extra },
+      values: {
+        engine: "aurora-postgresql",
+        engine_mode: "provisioned",
+        manage_master_user_password: true,
+        serverlessv2_scaling_configuration: [{ min_capacity: min, max_capacity: 4, seconds_until_auto_pause: 300 }],
+        ...extra,
+      },
     });
     const instance = (instanceClass = "db.serverless") => ({
       address: "aws_rds_cluster_instance.writer",
@@ -130,7 +136,10 @@ describe("estimateMonthlyCost: traffic at load", () => {
   });
 
   it("splits invocations evenly over the functions and scales GB-seconds with each function's memory_size", () => {
-    const e = estimate(planOf(fn("small", { memory_size: 512 }), fn("big", { memory_size: 2048 })), load({ functionInvocationsPerMonth: 1_000_000, averageFunctionDurationMs: 200 }));
+    const e = estimate(
+      planOf(fn("small", { memory_size: 512 }), fn("big", { memory_size: 2048 })),
+      load({ functionInvocationsPerMonth: 1_000_000, averageFunctionDurationMs: 200 }),
+    );
     const small = 500_000 * 0.2 * 0.5;
     const big = 500_000 * 0.2 * 2;
     expect(line(e.load, "aws_lambda_function.small").usd).toBeCloseTo(0.1 + small * 0.0000133334, 8);
@@ -139,7 +148,7 @@ describe("estimateMonthlyCost: traffic at load", () => {
 
   it("takes x86_64 when the architecture is unknown at plan time, and says so", () => {
     const e = estimate(planOf({ address: "aws_lambda_function.f", values: { memory_size: 1024 } }), load({ functionInvocationsPerMonth: 1000, averageFunctionDurationMs: 1000 }));
-    expect(line(e.load, "aws_lambda_function.f").usd).toBeCloseTo(1000 * 0.2 / 1e6 + 1000 * 0.0000166667, 10);
+    expect(line(e.load, "aws_lambda_function.f").usd).toBeCloseTo((1000 * 0.2) / 1e6 + 1000 * 0.0000166667, 10);
     expect(line(e.load, "aws_lambda_function.f").basis).toMatch(/architecture unknown: x86_64/);
   });
 
@@ -147,13 +156,21 @@ describe("estimateMonthlyCost: traffic at load", () => {
     const seconds = 730 * 3600;
     expect(sampledTraces(1000)).toBeCloseTo(1000, 6);
     expect(sampledTraces(3 * seconds)).toBeCloseTo(seconds * (1 + 0.05 * 2), 3);
-    const e = estimate(planOf(fn("traced", { tracing_config: [{ mode: "Active" }] }), fn("plain")), load({ functionInvocationsPerMonth: 6 * seconds, averageFunctionDurationMs: 1 }));
+    const e = estimate(
+      planOf(fn("traced", { tracing_config: [{ mode: "Active" }] }), fn("plain")),
+      load({ functionInvocationsPerMonth: 6 * seconds, averageFunctionDurationMs: 1 }),
+    );
     const diff = line(e.load, "aws_lambda_function.traced").usd - line(e.load, "aws_lambda_function.plain").usd;
     expect(diff).toBeCloseTo((sampledTraces(3 * seconds) / 1e6) * 5.0, 6);
   });
 
   it("prices HTTP API requests at the region's rate and reports WebSocket APIs as not priced", () => {
-    const plan = planOf({ address: "aws_apigatewayv2_api.http", values: { protocol_type: "HTTP" } }, { address: "aws_apigatewayv2_api.ws", values: { protocol_type: "WEBSOCKET" } }, { address: "aws_apigatewayv2_route.r" }, { address: "aws_apigatewayv2_stage.s" });
+    const plan = planOf(
+      { address: "aws_apigatewayv2_api.http", values: { protocol_type: "HTTP" } },
+      { address: "aws_apigatewayv2_api.ws", values: { protocol_type: "WEBSOCKET" } },
+      { address: "aws_apigatewayv2_route.r" },
+      { address: "aws_apigatewayv2_stage.s" },
+    );
     const eu = estimate(plan, load({ apiRequestsPerMonth: 10_000_000 }));
     const us = estimate(plan, load({ apiRequestsPerMonth: 10_000_000 }), { region: "us-east-1" });
     expect(eu.load.total).toBeCloseTo(11.1, 8);
@@ -178,7 +195,10 @@ describe("estimateMonthlyCost: traffic at load", () => {
   it("bills provisioned tables for their capacity every hour, idle, and reports the Infrequent Access class as not priced", () => {
     const e = estimate(
       planOf(
-        { address: "aws_dynamodb_table.prov", values: { billing_mode: "PROVISIONED", read_capacity: 10, write_capacity: 5, global_secondary_index: [{ read_capacity: 2, write_capacity: 1 }] } },
+        {
+          address: "aws_dynamodb_table.prov",
+          values: { billing_mode: "PROVISIONED", read_capacity: 10, write_capacity: 5, global_secondary_index: [{ read_capacity: 2, write_capacity: 1 }] },
+        },
         { address: "aws_dynamodb_table.ia", values: { billing_mode: "PAY_PER_REQUEST", table_class: "STANDARD_INFREQUENT_ACCESS" } },
       ),
       load({ tableReadsPerMonth: 1_000_000 }),
@@ -214,7 +234,9 @@ describe("estimateMonthlyCost: traffic at load", () => {
 
   it("reports an event source mapping whose source cannot be resolved as not priced", () => {
     const e = estimate(planOf({ address: "aws_lambda_event_source_mapping.m", values: { enabled: true } }));
-    expect(e.unpricedResources).toEqual([{ address: "aws_lambda_event_source_mapping.m", type: "aws_lambda_event_source_mapping", reason: expect.stringMatching(/could not be resolved/) }]);
+    expect(e.unpricedResources).toEqual([
+      { address: "aws_lambda_event_source_mapping.m", type: "aws_lambda_event_source_mapping", reason: expect.stringMatching(/could not be resolved/) },
+    ]);
   });
 
   it("publishes to topics other than alarm topics; SQS deliveries free, e-mail deliveries priced; FIFO topics not priced", () => {
@@ -247,7 +269,10 @@ describe("estimateMonthlyCost: traffic at load", () => {
   });
 
   it("splits SQS requests over the queues at the standard or FIFO rate", () => {
-    const e = estimate(planOf({ address: "aws_sqs_queue.std", values: { fifo_queue: false } }, { address: "aws_sqs_queue.fifo", values: { fifo_queue: true } }), load({ sqsRequestsPerMonth: 4_000_000 }));
+    const e = estimate(
+      planOf({ address: "aws_sqs_queue.std", values: { fifo_queue: false } }, { address: "aws_sqs_queue.fifo", values: { fifo_queue: true } }),
+      load({ sqsRequestsPerMonth: 4_000_000 }),
+    );
     expect(line(e.load, "aws_sqs_queue.std").usd).toBeCloseTo(0.8, 10);
     expect(line(e.load, "aws_sqs_queue.fifo").usd).toBeCloseTo(1.0, 10);
   });
@@ -268,7 +293,11 @@ describe("estimateMonthlyCost: traffic at load", () => {
 
   it("prices Cognito MAUs by feature plan (Essentials when unset), list price by default", () => {
     const e = estimate(
-      planOf({ address: "aws_cognito_user_pool.ess", values: {} }, { address: "aws_cognito_user_pool.plus", values: { user_pool_tier: "PLUS" } }, { address: "aws_cognito_user_pool_client.c" }),
+      planOf(
+        { address: "aws_cognito_user_pool.ess", values: {} },
+        { address: "aws_cognito_user_pool.plus", values: { user_pool_tier: "PLUS" } },
+        { address: "aws_cognito_user_pool_client.c" },
+      ),
       load({ monthlyActiveUsers: 100_000 }),
     );
     expect(line(e.load, "aws_cognito_user_pool.ess").usd).toBeCloseTo(50_000 * 0.015, 8);
@@ -308,7 +337,10 @@ describe("estimateMonthlyCost: traffic at load", () => {
     expect(e.unpriced).toEqual([]);
     expect(line(e.idle, "aws_iot_topic_rule.r").basis).toMatch(/no charge without messages/);
     // $1.00 per million messages, $0.15 per million rules triggered, $0.15 per million actions (the error action not counted)
-    expect(line(e.load, "aws_iot_topic_rule.r")).toMatchObject({ usd: expect.closeTo(2 * 1.0 + 2 * 0.15 + 2 * 0.15, 10), basis: expect.stringMatching(/2,000,000 device messages/) });
+    expect(line(e.load, "aws_iot_topic_rule.r")).toMatchObject({
+      usd: expect.closeTo(2 * 1.0 + 2 * 0.15 + 2 * 0.15, 10),
+      basis: expect.stringMatching(/2,000,000 device messages/),
+    });
     const twoActions = planOf({ address: "aws_iot_topic_rule.r", values: { kinesis: [{ role_arn: "a", stream_name: "s" }], sqs: [{ role_arn: "a", queue_url: "u" }] } });
     expect(line(estimate(twoActions, load({ deviceMessagesPerMonth: 1_000_000 })).load, "aws_iot_topic_rule.r").usd).toBeCloseTo(1.0 + 0.15 + 2 * 0.15, 10);
     expect(estimate(planOf(), load({ deviceMessagesPerMonth: 10 })).unallocated).toEqual([
@@ -336,12 +368,18 @@ describe("estimateMonthlyCost: traffic at load", () => {
 
   it("prices an S3 bucket at $0 with its usage rates stated, and its configuration resources as free", () => {
     const e = estimate(planOf({ address: "aws_s3_bucket.b" }, { address: "aws_s3_bucket_versioning.v" }, { address: "aws_s3_bucket_public_access_block.p" }));
-    expect(line(e.idle, "aws_s3_bucket.b")).toMatchObject({ usd: 0, basis: expect.stringMatching(/usage-priced \(S3 Standard storage at \$0\.023\/GB-month, S3 PUT, COPY, POST, LIST requests at \$0\.005\/1K requests/) });
+    expect(line(e.idle, "aws_s3_bucket.b")).toMatchObject({
+      usd: 0,
+      basis: expect.stringMatching(/usage-priced \(S3 Standard storage at \$0\.023\/GB-month, S3 PUT, COPY, POST, LIST requests at \$0\.005\/1K requests/),
+    });
     expect(e.freeResources).toBe(2);
   });
 
   it("prices S3 storage and requests at load from objectStorageGb, objectWritesPerMonth and objectReadsPerMonth, split over the buckets", () => {
-    const e = estimate(planOf({ address: "aws_s3_bucket.a" }, { address: "aws_s3_bucket.b" }), load({ objectStorageGb: 20, objectWritesPerMonth: 200_000, objectReadsPerMonth: 2_000_000 }));
+    const e = estimate(
+      planOf({ address: "aws_s3_bucket.a" }, { address: "aws_s3_bucket.b" }),
+      load({ objectStorageGb: 20, objectWritesPerMonth: 200_000, objectReadsPerMonth: 2_000_000 }),
+    );
     // per bucket: 10 GB × $0.023 + 100K × $0.005/1K + 1M × $0.0004/1K = 0.23 + 0.5 + 0.4
     expect(line(e.load, "aws_s3_bucket.a")?.usd).toBeCloseTo(1.13, 6);
     expect(line(e.load, "aws_s3_bucket.b")?.usd).toBeCloseTo(1.13, 6);
@@ -366,7 +404,14 @@ describe("estimateMonthlyCost: traffic at load", () => {
       resource_changes: [
         { address: "aws_kms_key.kept", type: "aws_kms_key", name: "kept", provider_name: aws, mode: "managed", change: { actions: ["no-op"], before: {}, after: {} } },
         { address: "aws_kms_key.gone", type: "aws_kms_key", name: "gone", provider_name: aws, mode: "managed", change: { actions: ["delete"], before: {}, after: null } },
-        { address: "data.aws_caller_identity.me", type: "aws_caller_identity", name: "me", provider_name: aws, mode: "data", change: { actions: ["read"], before: null, after: {} } },
+        {
+          address: "data.aws_caller_identity.me",
+          type: "aws_caller_identity",
+          name: "me",
+          provider_name: aws,
+          mode: "data",
+          change: { actions: ["read"], before: null, after: {} },
+        },
       ],
     };
     const e = estimate(plan);
@@ -375,11 +420,19 @@ describe("estimateMonthlyCost: traffic at load", () => {
   });
 
   it("never prices a resource lower at load than idle", () => {
-    const plan = planOf(fn("f"), { address: "aws_kms_key.k" }, { address: "aws_dynamodb_table.t", values: { billing_mode: "PAY_PER_REQUEST" } }, { address: "aws_cloudwatch_log_group.l", values: { retention_in_days: 7 } });
+    const plan = planOf(
+      fn("f"),
+      { address: "aws_kms_key.k" },
+      { address: "aws_dynamodb_table.t", values: { billing_mode: "PAY_PER_REQUEST" } },
+      { address: "aws_cloudwatch_log_group.l", values: { retention_in_days: 7 } },
+    );
     const e = estimate(plan, load({ functionInvocationsPerMonth: 1e6, tableReadsPerMonth: 1e6, logIngestionGbPerMonth: 1 }));
     for (const idle of e.idle.lines) expect(line(e.load, idle.address).usd).toBeGreaterThanOrEqual(idle.usd);
     expect(e.load.total).toBeGreaterThan(e.idle.total);
-    expect(e.load.total).toBeCloseTo(e.load.lines.reduce((s, l) => s + l.usd, 0), 10);
+    expect(e.load.total).toBeCloseTo(
+      e.load.lines.reduce((s, l) => s + l.usd, 0),
+      10,
+    );
   });
 
   it("follows references to counted resources and inside child modules", () => {
@@ -396,8 +449,22 @@ describe("estimateMonthlyCost: traffic at load", () => {
           child_modules: [
             {
               resources: [
-                { address: "module.svc.aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", provider_name: "registry.terraform.io/hashicorp/aws", values: { fifo_queue: true } },
-                { address: "module.svc.aws_lambda_event_source_mapping.m", mode: "managed", type: "aws_lambda_event_source_mapping", name: "m", provider_name: "registry.terraform.io/hashicorp/aws", values: { enabled: true } },
+                {
+                  address: "module.svc.aws_sqs_queue.q",
+                  mode: "managed",
+                  type: "aws_sqs_queue",
+                  name: "q",
+                  provider_name: "registry.terraform.io/hashicorp/aws",
+                  values: { fifo_queue: true },
+                },
+                {
+                  address: "module.svc.aws_lambda_event_source_mapping.m",
+                  mode: "managed",
+                  type: "aws_lambda_event_source_mapping",
+                  name: "m",
+                  provider_name: "registry.terraform.io/hashicorp/aws",
+                  values: { enabled: true },
+                },
               ],
             },
           ],
@@ -410,7 +477,13 @@ describe("estimateMonthlyCost: traffic at load", () => {
               module: {
                 resources: [
                   { address: "aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", expressions: {} },
-                  { address: "aws_lambda_event_source_mapping.m", mode: "managed", type: "aws_lambda_event_source_mapping", name: "m", expressions: { event_source_arn: ref("aws_sqs_queue.q") } },
+                  {
+                    address: "aws_lambda_event_source_mapping.m",
+                    mode: "managed",
+                    type: "aws_lambda_event_source_mapping",
+                    name: "m",
+                    expressions: { event_source_arn: ref("aws_sqs_queue.q") },
+                  },
                 ],
               },
             },
@@ -435,7 +508,10 @@ describe("estimateMonthlyCost: traffic at load", () => {
 });
 
 describe("diffCost", () => {
-  const base = estimate(planOf({ address: "aws_kms_key.k" }, { address: "aws_cloudwatch_dashboard.old" }, fn("f")), load({ functionInvocationsPerMonth: 1_000_000, averageFunctionDurationMs: 100 }));
+  const base = estimate(
+    planOf({ address: "aws_kms_key.k" }, { address: "aws_cloudwatch_dashboard.old" }, fn("f")),
+    load({ functionInvocationsPerMonth: 1_000_000, averageFunctionDurationMs: 100 }),
+  );
   const head = estimate(
     planOf({ address: "aws_kms_key.k" }, { address: "aws_cloudwatch_metric_alarm.new", values: { period: 60 } }, fn("f", { memory_size: 2048 }), { address: "aws_nat_gateway.n" }),
     load({ functionInvocationsPerMonth: 1_000_000, averageFunctionDurationMs: 100 }),
@@ -516,7 +592,12 @@ describe("CloudFront", () => {
   });
 
   it("prices the additional real-time metrics as 8 custom metrics, idle", () => {
-    const e = estimate(planOf({ address: "aws_cloudfront_monitoring_subscription.m", values: { monitoring_subscription: [{ realtime_metrics_subscription_config: [{ realtime_metrics_subscription_status: "Enabled" }] }] } }));
+    const e = estimate(
+      planOf({
+        address: "aws_cloudfront_monitoring_subscription.m",
+        values: { monitoring_subscription: [{ realtime_metrics_subscription_config: [{ realtime_metrics_subscription_status: "Enabled" }] }] },
+      }),
+    );
     expect(e.idle.total).toBeCloseTo(8 * EU["cloudwatch.customMetrics"].usd, 10);
     expect(e.idle.total).toBeCloseTo(2.4, 10);
   });

@@ -38,8 +38,19 @@ export function formatCostMarkdown(sections: CostSection | readonly CostSection[
 
   for (const s of list) {
     const d = s.base ? diffCost(s.base, s.head) : undefined;
-    const changed = d ? mergeChanged(d) : s.head.load.lines.map((l) => ({ address: l.address, type: l.type, idle: s.head.idle.lines.find((i) => i.address === l.address)?.usd ?? 0, load: l.usd, change: "added" as const, basis: l.basis }));
-    const summary = d ? `${s.name}: ${changed.length} line${changed.length === 1 ? "" : "s"} changed` : `${s.name}: ${changed.length} priced resource${changed.length === 1 ? "" : "s"} (no base)`;
+    const changed = d
+      ? mergeChanged(d)
+      : s.head.load.lines.map((l) => ({
+          address: l.address,
+          type: l.type,
+          idle: s.head.idle.lines.find((i) => i.address === l.address)?.usd ?? 0,
+          load: l.usd,
+          change: "added" as const,
+          basis: l.basis,
+        }));
+    const summary = d
+      ? `${s.name}: ${changed.length} line${changed.length === 1 ? "" : "s"} changed`
+      : `${s.name}: ${changed.length} priced resource${changed.length === 1 ? "" : "s"} (no base)`;
     if (changed.length > 0) {
       out.push(`<details><summary>${escapeHtml(summary)}</summary>`, "");
       out.push(d ? "| Resource | Change | Δ idle | Δ at load | Basis at load |" : "| Resource | Idle | At load | Basis at load |");
@@ -85,7 +96,9 @@ function mergeChanged(d: CostDiff): Array<{ address: string; type: string; idle:
     .map((l) => {
       const i = idle.get(l.address);
       const changed = Math.abs(l.delta) > EPSILON || (i !== undefined && Math.abs(i.delta) > EPSILON) || l.change === "added" || l.change === "removed";
-      return changed ? { address: l.address, type: l.type, idle: i?.delta ?? 0, load: l.delta, change: l.change === "unchanged" ? ("changed" as const) : l.change, basis: l.basis } : undefined;
+      return changed
+        ? { address: l.address, type: l.type, idle: i?.delta ?? 0, load: l.delta, change: l.change === "unchanged" ? ("changed" as const) : l.change, basis: l.basis }
+        : undefined;
     })
     .filter((l): l is NonNullable<typeof l> => l !== undefined)
     .sort((a, b) => Math.abs(b.load) - Math.abs(a.load) || Math.abs(b.idle) - Math.abs(a.idle) || a.address.localeCompare(b.address));

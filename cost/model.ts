@@ -28,7 +28,6 @@ export interface LoadProfile {
 }
 export type LoadMetric = keyof LoadProfile;
 
-
 export interface EstimateOptions {
   /** Region whose prices apply (the environment's `region`). */
   readonly region: string;
@@ -93,8 +92,7 @@ export const ALLOCATION_RULES: ReadonlyArray<{ readonly metric: LoadMetric; read
   {
     metric: "functionInvocationsPerMonth",
     over: "Lambda functions (aws_lambda_function)",
-    rule:
-      "split evenly; GB-seconds = invocations × averageFunctionDurationMs × the function's planned memory_size, at the arm64 or x86_64 rate of its planned architecture (x86_64 when unknown); functions with active tracing record X-Ray traces by the default sampling rule (first request each second + 5 % of the rest, traffic spread evenly over the month)",
+    rule: "split evenly; GB-seconds = invocations × averageFunctionDurationMs × the function's planned memory_size, at the arm64 or x86_64 rate of its planned architecture (x86_64 when unknown); functions with active tracing record X-Ray traces by the default sampling rule (first request each second + 5 % of the rest, traffic spread evenly over the month)",
   },
   { metric: "averageFunctionDurationMs", over: "every invocation", rule: "billed duration of each invocation" },
   {
@@ -122,7 +120,11 @@ export const ALLOCATION_RULES: ReadonlyArray<{ readonly metric: LoadMetric; read
     over: "CloudWatch log groups (aws_cloudwatch_log_group)",
     rule: "split evenly; storage at steady state = monthly ingestion × retention in months (12 months when logs never expire), uncompressed (an upper bound)",
   },
-  { metric: "monthlyActiveUsers", over: "Cognito user pools (aws_cognito_user_pool)", rule: "split evenly; priced by the pool's feature plan (user_pool_tier, Essentials when unset)" },
+  {
+    metric: "monthlyActiveUsers",
+    over: "Cognito user pools (aws_cognito_user_pool)",
+    rule: "split evenly; priced by the pool's feature plan (user_pool_tier, Essentials when unset)",
+  },
   {
     metric: "stateTransitionsPerMonth",
     over: "Step Functions Standard state machines (aws_sfn_state_machine, type STANDARD or unset)",

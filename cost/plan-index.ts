@@ -2,7 +2,7 @@
 import type { ConfigModuleJson, PlanJson, ValuesModuleJson } from "../lib/terraform-json";
 
 // Planned attribute values are arbitrary JSON.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned values are whatever the provider schema says; readers narrow them per attribute
 export type Attrs = Record<string, any>;
 
 export interface PlanResource {
@@ -59,7 +59,10 @@ export class PlanIndex {
         const attrs = new Map<string, string[]>();
         for (const [attr, expr] of Object.entries(r.expressions ?? {})) {
           const refs = Array.isArray(expr?.references) ? (expr.references as string[]) : [];
-          const targets = refs.map((ref) => REFERENCE.exec(ref)).filter((m): m is RegExpExecArray => m !== null).map((m) => `${prefix}${m[1]}.${m[2]}`);
+          const targets = refs
+            .map((ref) => REFERENCE.exec(ref))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m) => `${prefix}${m[1]}.${m[2]}`);
           if (targets.length > 0) attrs.set(attr, [...new Set(targets)]);
         }
         this.references.set(`${prefix}${r.address}`, attrs);

@@ -36,7 +36,16 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
     const e = estimateOf(name);
     const idleTypes = new Set(e.idle.lines.filter((l) => l.usd > 0).map((l) => l.type));
     // (the lake's Glue database and table are two catalog objects at list price: $0.00002 a month, within the free million)
-    const expected = ["aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_kinesis_stream", "aws_lambda_event_source_mapping", "aws_rds_cluster", "aws_glue_catalog_database", "aws_glue_catalog_table"];
+    const expected = [
+      "aws_kms_key",
+      "aws_cloudwatch_metric_alarm",
+      "aws_cloudwatch_dashboard",
+      "aws_kinesis_stream",
+      "aws_lambda_event_source_mapping",
+      "aws_rds_cluster",
+      "aws_glue_catalog_database",
+      "aws_glue_catalog_table",
+    ];
     // dev scales the analytics cluster to zero (auto-pause): no ACU charge idle; prod keeps its minimum ACUs
     if (name === "prod") expected.push("aws_rds_cluster_instance");
     // CloudFront's additional real-time metrics (environments/<env>.ts web.logging "metrics": prod, not dev)
@@ -49,7 +58,10 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
     expect(monitoring).toBeCloseTo(1 + 3 + 0.1 * alarms.length, 6);
     // the managed master-user secret ($0.40) is the cluster's only idle charge
     expect(e.idle.lines.filter((l) => l.type === "aws_rds_cluster").reduce((n, l) => n + l.usd, 0)).toBeCloseTo(0.4, 6);
-    expect(e.idle.total).toBeCloseTo(e.idle.lines.reduce((n, l) => n + l.usd, 0), 6);
+    expect(e.idle.total).toBeCloseTo(
+      e.idle.lines.reduce((n, l) => n + l.usd, 0),
+      6,
+    );
   });
 
   it("at load costs more than idle, with the functions, API, table, user pool and logs priced", () => {
@@ -66,7 +78,10 @@ describe.each(Object.keys(ENVIRONMENTS))("platform-%s cost estimate", (name) => 
 describe("platform environments compared", () => {
   it("prod at load costs more than dev at load; idle they differ only by prod's warm analytics instances (dev pauses), the activity stream's capacity mode and prod's CloudFront metrics", () => {
     expect(estimateOf("prod").load.total).toBeGreaterThan(estimateOf("dev").load.total * 10);
-    const idleOf = (name: string, type: string) => estimateOf(name).idle.lines.filter((l) => l.type === type).reduce((n, l) => n + l.usd, 0);
+    const idleOf = (name: string, type: string) =>
+      estimateOf(name)
+        .idle.lines.filter((l) => l.type === type)
+        .reduce((n, l) => n + l.usd, 0);
     const acu = (name: string) => idleOf(name, "aws_rds_cluster_instance");
     expect(acu("dev")).toBe(0);
     expect(acu("prod")).toBeGreaterThan(0);

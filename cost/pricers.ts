@@ -81,7 +81,10 @@ const lambdaFunction: Pricer = {
 };
 
 const httpApi: Pricer = {
-  unpriced: (r) => (r.values.protocol_type !== undefined && r.values.protocol_type !== "HTTP" ? `${r.values.protocol_type} APIs (messages and connection-minutes) are not in the price table` : undefined),
+  unpriced: (r) =>
+    r.values.protocol_type !== undefined && r.values.protocol_type !== "HTTP"
+      ? `${r.values.protocol_type} APIs (messages and connection-minutes) are not in the price table`
+      : undefined,
   idle: () => [{ note: "no charge without requests" }],
   load: (r, ctx) => {
     const requests = ctx.share("apiRequestsPerMonth", r);
@@ -92,8 +95,7 @@ const httpApi: Pricer = {
 const isOnDemand = (table: PlanResource): boolean => (table.values.billing_mode ?? "PROVISIONED") === "PAY_PER_REQUEST";
 
 const dynamodbTable: Pricer = {
-  unpriced: (r) =>
-    r.values.table_class === "STANDARD_INFREQUENT_ACCESS" ? "the Standard-Infrequent Access table class is not in the price table" : undefined,
+  unpriced: (r) => (r.values.table_class === "STANDARD_INFREQUENT_ACCESS" ? "the Standard-Infrequent Access table class is not in the price table" : undefined),
   partial: (r) => (Array.isArray(r.values.replica) && r.values.replica.length > 0 ? [`global table replicas (${r.values.replica.length})`] : []),
   idle: (r, ctx) => {
     if (isOnDemand(r)) return [{ note: "on-demand: no charge without requests or data" }];
@@ -130,10 +132,7 @@ const dynamodbTable: Pricer = {
     if (r.values.stream_enabled === true) {
       const consumers = ctx.index.linking(r, "aws_lambda_event_source_mapping", ["event_source_arn"], "stream_arn");
       usage.push({
-        note:
-          consumers.length > 0
-            ? "stream read by Lambda (free)"
-            : "stream reads by non-Lambda consumers not modelled (no load-profile metric)",
+        note: consumers.length > 0 ? "stream read by Lambda (free)" : "stream reads by non-Lambda consumers not modelled (no load-profile metric)",
       });
     }
     return usage.length > 0 ? usage : [{ note: "no traffic allocated" }];
@@ -156,11 +155,15 @@ const snsTopic: Pricer = {
     for (const sub of ctx.index.linking(r, "aws_sns_topic_subscription", ["topic_arn"])) {
       const protocol: string = sub.values.protocol;
       const dimension: Dimension | undefined =
-        protocol === "sqs" ? "sns.sqsDeliveries"
-        : protocol === "lambda" ? "sns.lambdaDeliveries"
-        : protocol === "email" || protocol === "email-json" ? "sns.emailDeliveries"
-        : protocol === "http" || protocol === "https" ? "sns.httpDeliveries"
-        : undefined;
+        protocol === "sqs"
+          ? "sns.sqsDeliveries"
+          : protocol === "lambda"
+            ? "sns.lambdaDeliveries"
+            : protocol === "email" || protocol === "email-json"
+              ? "sns.emailDeliveries"
+              : protocol === "http" || protocol === "https"
+                ? "sns.httpDeliveries"
+                : undefined;
       if (dimension !== undefined) usage.push({ dimension, quantity: publishes, what: `${n(publishes)} ${protocol} deliveries` });
     }
     return usage;
@@ -234,7 +237,8 @@ const kmsKey: Pricer = {
 function alarmMetrics(r: PlanResource): { count: number; highResolution: boolean; unsupported?: string } {
   const queries: Attrs[] = Array.isArray(r.values.metric_query) ? r.values.metric_query : [];
   if (queries.length === 0) return { count: 1, highResolution: typeof r.values.period === "number" && r.values.period < 60 };
-  if (queries.some((q) => typeof q.expression === "string" && /\bSELECT\b/i.test(q.expression))) return { count: 0, highResolution: false, unsupported: "Metrics Insights query alarms" };
+  if (queries.some((q) => typeof q.expression === "string" && /\bSELECT\b/i.test(q.expression)))
+    return { count: 0, highResolution: false, unsupported: "Metrics Insights query alarms" };
   const metrics = queries.map((q) => first(q.metric)).filter((m): m is Attrs => m !== undefined);
   const anomaly = queries.some((q) => typeof q.expression === "string" && q.expression.includes("ANOMALY_DETECTION_BAND"));
   return {
@@ -286,7 +290,9 @@ const logGroup: Pricer = {
 const userPool: Pricer = {
   partial: (r) => {
     const mode = first(r.values.user_pool_add_ons)?.advanced_security_mode;
-    return typeof mode === "string" && mode !== "OFF" && r.values.user_pool_tier !== "PLUS" ? [`advanced security (${mode}) on the ${r.values.user_pool_tier ?? "ESSENTIALS"} plan`] : [];
+    return typeof mode === "string" && mode !== "OFF" && r.values.user_pool_tier !== "PLUS"
+      ? [`advanced security (${mode}) on the ${r.values.user_pool_tier ?? "ESSENTIALS"} plan`]
+      : [];
   },
   idle: () => [{ note: "no charge without active users" }],
   load: (r, ctx) => {
@@ -325,9 +331,7 @@ const auroraCluster: Pricer = {
     return undefined;
   },
   idle: (r) => [
-    ...(r.values.manage_master_user_password === true
-      ? [{ dimension: "secretsmanager.secretMonths" as const, quantity: 1, what: "master user secret managed by RDS" }]
-      : []),
+    ...(r.values.manage_master_user_password === true ? [{ dimension: "secretsmanager.secretMonths" as const, quantity: 1, what: "master user secret managed by RDS" }] : []),
     { note: "storage and I/O: nothing stored when idle" },
   ],
   load: () => [{ note: "storage and I/O not modelled (no load-profile metric)" }],
@@ -446,7 +450,11 @@ const stateMachine: Pricer = {
   idle: (r) => [{ note: isExpress(r) ? "Express: no charge without executions" : "Standard: no charge without executions (billed per state transition)" }],
   load: (r, ctx) => {
     if (isExpress(r)) {
-      return [{ note: `Express workflows (${DIMENSIONS["stepfunctions.expressRequests"]} at ${rateText(ctx.prices["stepfunctions.expressRequests"])}, plus duration) have no load-profile metric` }];
+      return [
+        {
+          note: `Express workflows (${DIMENSIONS["stepfunctions.expressRequests"]} at ${rateText(ctx.prices["stepfunctions.expressRequests"])}, plus duration) have no load-profile metric`,
+        },
+      ];
     }
     const transitions = ctx.share("stateTransitionsPerMonth", r);
     return transitions > 0

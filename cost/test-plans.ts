@@ -13,7 +13,11 @@ export interface FragmentResource {
 }
 
 const typeOf = (address: string): string => address.replace(/^(module\.[^.]+\.)+/, "").split(".")[0];
-const nameOf = (address: string): string => address.replace(/^(module\.[^.]+\.)+/, "").split(".")[1].replace(/\[[^\]]*\]$/, "");
+const nameOf = (address: string): string =>
+  address
+    .replace(/^(module\.[^.]+\.)+/, "")
+    .split(".")[1]
+    .replace(/\[[^\]]*\]$/, "");
 const AWS = "registry.terraform.io/hashicorp/aws";
 
 /** A plan of these resources, with planned_values and (when any resource has expressions) a configuration. */
@@ -30,7 +34,13 @@ export function planOf(...resources: FragmentResource[]): PlanJson {
       ? {
           configuration: {
             root_module: {
-              resources: resources.map((r) => ({ address: r.address.replace(/\[[^\]]*\]$/, ""), mode: "managed", type: typeOf(r.address), name: nameOf(r.address), expressions: r.expressions ?? {} })),
+              resources: resources.map((r) => ({
+                address: r.address.replace(/\[[^\]]*\]$/, ""),
+                mode: "managed",
+                type: typeOf(r.address),
+                name: nameOf(r.address),
+                expressions: r.expressions ?? {},
+              })),
             },
           },
         }

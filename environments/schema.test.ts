@@ -26,7 +26,7 @@ describe("environments", () => {
     expect(err).toBeInstanceOf(EnvironmentConfigError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/^Environment "staging" is invalid:/);
-    expect(msg).toContain('logRetentionDays: received 42; expected one of 1, 3, 5, 7, 14, 30');
+    expect(msg).toContain("logRetentionDays: received 42; expected one of 1, 3, 5, 7, 14, 30");
     expect(msg).toContain("functionDefaults.memorySize: received 64; expected ≥ 128");
     expect(msg).toContain('region: received "europe"; expected an AWS region code such as eu-west-1');
     expect(msg).toContain("Fix: edit environments/staging.ts");
@@ -48,18 +48,22 @@ describe("environments", () => {
     );
     const onlyPolicy = clone(ENVIRONMENT_INPUTS.prod) as any;
     onlyPolicy.policy.enforcement = "warn";
-    expect(() => loadEnvironment("prod", onlyPolicy)).toThrow(/policy\.enforcement: received "warn"; expected "error" \(a production environment fails synth on a policy violation\)/);
+    expect(() => loadEnvironment("prod", onlyPolicy)).toThrow(
+      /policy\.enforcement: received "warn"; expected "error" \(a production environment fails synth on a policy violation\)/,
+    );
   });
 
   it("rejects unknown fields and enum values outside the allowed set", () => {
     const bad = clone(ENVIRONMENT_INPUTS.dev) as any;
     bad.functionDefaults.logLevel = "VERBOSE";
     bad.surprise = true;
-    expect(() => loadEnvironment("dev", bad)).toThrow(/functionDefaults\.logLevel: received "VERBOSE"; expected one of "TRACE", "DEBUG"[\s\S]*no unknown field \(remove surprise\)/);
+    expect(() => loadEnvironment("dev", bad)).toThrow(
+      /functionDefaults\.logLevel: received "VERBOSE"; expected one of "TRACE", "DEBUG"[\s\S]*no unknown field \(remove surprise\)/,
+    );
   });
 
   it("rejects a config whose name differs from its file", () => {
-    expect(() => loadEnvironment("qa", ENVIRONMENT_INPUTS.dev)).toThrow(/Environment "qa" is invalid:\n  - name: received "dev"; expected "qa"/);
+    expect(() => loadEnvironment("qa", ENVIRONMENT_INPUTS.dev)).toThrow(/Environment "qa" is invalid:\n {2}- name: received "dev"; expected "qa"/);
   });
 
   it("analytics: dev and staging scale to zero, prod keeps 0.5 ACU warm with a reader", () => {
@@ -84,7 +88,9 @@ describe("environments", () => {
     expect(msg).toContain("analytics.readers: received 16; expected ≤ 15");
     const inverted = clone(ENVIRONMENT_INPUTS.dev) as any;
     inverted.analytics = { ...inverted.analytics, minCapacity: 4, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0 };
-    expect(() => loadEnvironment("dev", inverted)).toThrow(/analytics\.maxCapacity: received 2; expected ≥ analytics\.minCapacity \(4\)[\s\S]*analytics\.secondsUntilAutoPause: received 300; expected no value unless analytics\.minCapacity is 0/);
+    expect(() => loadEnvironment("dev", inverted)).toThrow(
+      /analytics\.maxCapacity: received 2; expected ≥ analytics\.minCapacity \(4\)[\s\S]*analytics\.secondsUntilAutoPause: received 300; expected no value unless analytics\.minCapacity is 0/,
+    );
     const short = clone(ENVIRONMENT_INPUTS.dev) as any;
     short.analytics.secondsUntilAutoPause = 60;
     expect(() => loadEnvironment("dev", short)).toThrow(/analytics\.secondsUntilAutoPause: received 60; expected ≥ 300/);
@@ -100,7 +106,9 @@ describe("environments", () => {
     });
     const missing = clone(ENVIRONMENT_INPUTS.dev) as any;
     missing.analytics.activityStream = { capacityMode: "PROVISIONED" };
-    expect(() => loadEnvironment("dev", missing)).toThrow(/analytics\.activityStream\.shardCount: received undefined; expected a shard count 1–10000 \(required with capacityMode PROVISIONED\)/);
+    expect(() => loadEnvironment("dev", missing)).toThrow(
+      /analytics\.activityStream\.shardCount: received undefined; expected a shard count 1–10000 \(required with capacityMode PROVISIONED\)/,
+    );
     const extra = clone(ENVIRONMENT_INPUTS.prod) as any;
     extra.analytics.activityStream = { capacityMode: "ON_DEMAND", shardCount: 2 };
     expect(() => loadEnvironment("prod", extra)).toThrow(/analytics\.activityStream\.shardCount: received 2; expected no value with capacityMode ON_DEMAND/);
@@ -181,9 +189,9 @@ describe("environments", () => {
       msg = (e as Error).message;
     }
     expect(msg).toContain('web.priceClass: received "PriceClass_999"; expected one of "PriceClass_100", "PriceClass_200", "PriceClass_All"');
-    expect(msg).toContain("web.webAclArn: received \"arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/x/0123\"; expected a WAFv2 web ACL ARN of scope CLOUDFRONT");
+    expect(msg).toContain('web.webAclArn: received "arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/x/0123"; expected a WAFv2 web ACL ARN of scope CLOUDFRONT');
     expect(msg).toContain('web.domain.names.0: received "https://app.example.com"; expected a lower-case host name');
-    expect(msg).toContain("web.domain.certificateArn: received \"arn:aws:acm:eu-west-1:");
+    expect(msg).toContain('web.domain.certificateArn: received "arn:aws:acm:eu-west-1:');
     expect(msg).toContain("expected an ACM certificate ARN in us-east-1");
     expect(msg).toContain('web.logging: received "everything"; expected one of "none", "metrics"');
   });

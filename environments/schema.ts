@@ -5,9 +5,7 @@ import { CDN_LOGGING, PRICE_CLASSES } from "../modules/cdn/validate-props";
 const kebab = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, "lower-case letters, digits and '-', starting with a letter, at most 16 characters");
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region code such as eu-west-1");
 const accountId = z.string().regex(/^\d{12}$/, "a 12-digit AWS account id");
-const httpsUrl = z
-  .string()
-  .refine((u) => /^https:\/\/[^\s/]+/.test(u) || /^http:\/\/localhost(:\d+)?(\/|$)/.test(u), "an https:// URL (http:// only for localhost)");
+const httpsUrl = z.string().refine((u) => /^https:\/\/[^\s/]+/.test(u) || /^http:\/\/localhost(:\d+)?(\/|$)/.test(u), "an https:// URL (http:// only for localhost)");
 
 const count = z.number().int().min(0);
 const port = z.number().int().min(1024).max(65535);
@@ -42,7 +40,7 @@ export const environmentSchema = z
     backend: z
       .object({
         bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3–63 chars, lower-case, digits, '.', '-')"),
-        key: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, "an object key ending in .tfstate"),
+        key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "an object key ending in .tfstate"),
         region,
       })
       .strict()
@@ -89,7 +87,11 @@ export const environmentSchema = z
     files: z
       .object({
         /** Largest upload in bytes, 1 B – 5 GiB (the most one POST upload can carry). */
-        maxFileSizeBytes: z.number().int().min(1).max(5 * 1024 ** 3),
+        maxFileSizeBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(5 * 1024 ** 3),
         /** Media types an upload may declare, lower case `type/subtype` without parameters. */
         allowedContentTypes: z
           .array(z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/, "a lower-case media type such as image/png"))
@@ -130,7 +132,7 @@ export const environmentSchema = z
         domainPrefix: z
           .string()
           .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "1–40 characters of a-z, 0-9 and '-', not starting or ending with '-'")
-          .refine((p) => !/aws|amazon|cognito/.test(p), "a prefix without \"aws\", \"amazon\" or \"cognito\" (Cognito refuses them)")
+          .refine((p) => !/aws|amazon|cognito/.test(p), 'a prefix without "aws", "amazon" or "cognito" (Cognito refuses them)')
           .optional(),
         /**
          * Let the SPA client sign in with username and password (USER_PASSWORD_AUTH) besides SRP: the local platform's
@@ -156,7 +158,10 @@ export const environmentSchema = z
         /** A WAFv2 web ACL of scope CLOUDFRONT (us-east-1) in front of the distribution. @default none */
         webAclArn: z
           .string()
-          .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/, "a WAFv2 web ACL ARN of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)")
+          .regex(
+            /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/,
+            "a WAFv2 web ACL ARN of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)",
+          )
           .optional(),
         /** A custom domain: its host names and an ACM certificate in us-east-1 covering them. @default the *.cloudfront.net name */
         domain: z
@@ -283,7 +288,7 @@ export const environmentSchema = z
       }
     }
     if (env.production && env.policy.enforcement !== "error") {
-      ctx.addIssue({ code: "custom", path: ["policy", "enforcement"], message: "\"error\" (a production environment fails synth on a policy violation)" });
+      ctx.addIssue({ code: "custom", path: ["policy", "enforcement"], message: '"error" (a production environment fails synth on a policy violation)' });
     }
     if (env.analytics.maxCapacity < env.analytics.minCapacity) {
       ctx.addIssue({ code: "custom", path: ["analytics", "maxCapacity"], message: `≥ analytics.minCapacity (${env.analytics.minCapacity})` });
@@ -293,7 +298,11 @@ export const environmentSchema = z
       ctx.addIssue({ code: "custom", path: ["analytics", "activityStream", "shardCount"], message: "a shard count 1–10000 (required with capacityMode PROVISIONED)" });
     }
     if (stream.capacityMode === "ON_DEMAND" && stream.shardCount !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["analytics", "activityStream", "shardCount"], message: "no value with capacityMode ON_DEMAND (on-demand streams manage their shards)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["analytics", "activityStream", "shardCount"],
+        message: "no value with capacityMode ON_DEMAND (on-demand streams manage their shards)",
+      });
     }
     if (env.analytics.secondsUntilAutoPause !== undefined && env.analytics.minCapacity !== 0) {
       ctx.addIssue({
@@ -323,10 +332,14 @@ export const environmentSchema = z
       ctx.addIssue({ code: "custom", path: ["web", "cdn"], message: "false (no emulator serves CloudFront; the local web server replaces it)" });
     }
     if (env.web.cdn && env.auth.domainPrefix === undefined) {
-      ctx.addIssue({ code: "custom", path: ["auth", "domainPrefix"], message: "a hosted UI domain prefix (the web app signs in through the hosted UI wherever the CDN is deployed)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "domainPrefix"],
+        message: "a hosted UI domain prefix (the web app signs in through the hosted UI wherever the CDN is deployed)",
+      });
     }
     if (env.auth.mfa === "OFF" && env.production) {
-      ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: "\"OPTIONAL\" or \"ON\" (a production environment offers MFA)" });
+      ctx.addIssue({ code: "custom", path: ["auth", "mfa"], message: '"OPTIONAL" or "ON" (a production environment offers MFA)' });
     }
   });
 

@@ -119,7 +119,8 @@ async function launchOnce(o: LaunchOptions, port: number): Promise<ManagedProces
     });
     child.once("error", (err) => {
       spawnFailed = true;
-      exitReason = (err as NodeJS.ErrnoException).code === "ENOENT" ? `${o.name}: \`${o.command}\` was not found on PATH. ${o.missingHint}` : `${o.name} could not start: ${err.message}`;
+      exitReason =
+        (err as NodeJS.ErrnoException).code === "ENOENT" ? `${o.name}: \`${o.command}\` was not found on PATH. ${o.missingHint}` : `${o.name} could not start: ${err.message}`;
       log?.end();
       resolveExit();
     });

@@ -24,7 +24,26 @@ function discover(): string | undefined {
   try {
     const out = execFileSync(
       "find",
-      ["/", "-xdev", "(", "-path", "/proc", "-o", "-path", "/sys", "-o", "-path", join(ROOT, "node_modules"), ")", "-prune", "-o", "-name", `terraform-provider-aws_v${AWS_PROVIDER_VERSION}*`, "-print", "-quit"],
+      [
+        "/",
+        "-xdev",
+        "(",
+        "-path",
+        "/proc",
+        "-o",
+        "-path",
+        "/sys",
+        "-o",
+        "-path",
+        join(ROOT, "node_modules"),
+        ")",
+        "-prune",
+        "-o",
+        "-name",
+        `terraform-provider-aws_v${AWS_PROVIDER_VERSION}*`,
+        "-print",
+        "-quit",
+      ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 120000 },
     ).trim();
     if (!out) return undefined;
@@ -42,7 +61,9 @@ function discover(): string | undefined {
 export function resolveMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.TF_PROVIDER_MIRROR) {
     if (!isMirror(env.TF_PROVIDER_MIRROR)) {
-      throw new Error(`TF_PROVIDER_MIRROR=${env.TF_PROVIDER_MIRROR} does not hold ${PROVIDER_DIR}/<platform>/terraform-provider-aws_v${AWS_PROVIDER_VERSION}*. Fix: point it at the mirror's root folder.`);
+      throw new Error(
+        `TF_PROVIDER_MIRROR=${env.TF_PROVIDER_MIRROR} does not hold ${PROVIDER_DIR}/<platform>/terraform-provider-aws_v${AWS_PROVIDER_VERSION}*. Fix: point it at the mirror's root folder.`,
+      );
     }
     return env.TF_PROVIDER_MIRROR;
   }

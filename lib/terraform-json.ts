@@ -51,7 +51,17 @@ export interface ConfigModuleJson {
 }
 
 export interface ValuesModuleJson {
-  readonly resources?: Array<{ address: string; mode: string; type: string; name: string; index?: string | number; provider_name: string; schema_version?: number; values: any; sensitive_values?: any }>;
+  readonly resources?: Array<{
+    address: string;
+    mode: string;
+    type: string;
+    name: string;
+    index?: string | number;
+    provider_name: string;
+    schema_version?: number;
+    values: any;
+    sensitive_values?: any;
+  }>;
   readonly child_modules?: ValuesModuleJson[];
 }
 
@@ -82,7 +92,10 @@ export interface SchemaAttribute {
 
 export interface SchemaBlock {
   readonly attributes?: Record<string, SchemaAttribute>;
-  readonly block_types?: Record<string, { readonly nesting_mode: "single" | "group" | "list" | "set" | "map"; readonly block: SchemaBlock; readonly min_items?: number; readonly max_items?: number }>;
+  readonly block_types?: Record<
+    string,
+    { readonly nesting_mode: "single" | "group" | "list" | "set" | "map"; readonly block: SchemaBlock; readonly min_items?: number; readonly max_items?: number }
+  >;
 }
 
 /** provider source address (registry.terraform.io/hashicorp/aws) -> resource type -> schema. */

@@ -10,7 +10,7 @@ let loaded: CostModule | null | undefined;
 function costModule(): CostModule | undefined {
   if (loaded === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a cost estimate is asked for
       loaded = require("../cost/estimate") as CostModule;
     } catch {
       loaded = null;
@@ -20,8 +20,7 @@ function costModule(): CostModule | undefined {
 }
 
 export type StackCost =
-  | { readonly available: true; readonly head: CostEstimate; readonly base?: CostEstimate; readonly diff?: CostDiff }
-  | { readonly available: false; readonly reason: string };
+  { readonly available: true; readonly head: CostEstimate; readonly base?: CostEstimate; readonly diff?: CostDiff } | { readonly available: false; readonly reason: string };
 
 export interface CostInput {
   readonly region: string;

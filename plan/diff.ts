@@ -114,7 +114,12 @@ export function diffPlan(plan: PlanJson, options: { uncertain?: string } = {}): 
   for (const [name, change] of Object.entries(plan.output_changes ?? {})) {
     const kind = kindOf(change.actions);
     if (kind === "no-op" || kind === "read") continue;
-    outputs.push({ name, kind, before: display(change.before, change.before_sensitive), after: change.after_unknown === true ? UNKNOWN : display(change.after, change.after_sensitive) });
+    outputs.push({
+      name,
+      kind,
+      before: display(change.before, change.before_sensitive),
+      after: change.after_unknown === true ? UNKNOWN : display(change.after, change.after_sensitive),
+    });
   }
   return { counts, resources, outputs };
 }
@@ -151,14 +156,29 @@ export function attributeDiffs(change: ChangeJson, expressions?: Record<string, 
     if (bs === true || as === true) {
       // A sensitive value is compared, never shown.
       if (!equivalent(before, after) || au === true || containsTrue(au)) {
-        out.push({ path: formatPath(path), before: masked(before), after: au === true ? UNKNOWN : masked(after), sensitive: true, unknown: au === true, forcesReplacement: forces });
+        out.push({
+          path: formatPath(path),
+          before: masked(before),
+          after: au === true ? UNKNOWN : masked(after),
+          sensitive: true,
+          unknown: au === true,
+          forcesReplacement: forces,
+        });
       }
       return;
     }
     const partlySensitive = containsTrue(bs) || containsTrue(as);
     if (au === true) {
       const computed = expressions !== undefined && !isConfigured(expressions, path);
-      out.push({ path: formatPath(path), before: partlySensitive ? masked(before) : before, after: UNKNOWN, sensitive: partlySensitive, unknown: true, forcesReplacement: forces, ...(computed ? { computed } : {}) });
+      out.push({
+        path: formatPath(path),
+        before: partlySensitive ? masked(before) : before,
+        after: UNKNOWN,
+        sensitive: partlySensitive,
+        unknown: true,
+        forcesReplacement: forces,
+        ...(computed ? { computed } : {}),
+      });
       return;
     }
     if (equivalent(before, after) && !containsTrue(au)) return;
@@ -173,7 +193,15 @@ export function attributeDiffs(change: ChangeJson, expressions?: Record<string, 
       const b = before.map(stableStringify);
       const a = after.map(stableStringify);
       if (a.some((k, i) => k !== b[i] && b.includes(k))) {
-        out.push({ path: formatPath(path), before: before.filter((_, i) => !a.includes(b[i])), after: after.filter((_, i) => !b.includes(a[i])), sensitive: false, unknown: false, forcesReplacement: forces, set: true });
+        out.push({
+          path: formatPath(path),
+          before: before.filter((_, i) => !a.includes(b[i])),
+          after: after.filter((_, i) => !b.includes(a[i])),
+          sensitive: false,
+          unknown: false,
+          forcesReplacement: forces,
+          set: true,
+        });
         return;
       }
     }
@@ -209,7 +237,7 @@ export function isConfigured(expressions: Record<string, any>, path: ReadonlyArr
   for (const step of path) {
     if (cur === null || cur === undefined) return false;
     if (typeof cur === "object" && !Array.isArray(cur) && ("references" in cur || "constant_value" in cur)) return true;
-    if (typeof step === "number") cur = Array.isArray(cur) ? cur[step] ?? cur[0] : cur;
+    if (typeof step === "number") cur = Array.isArray(cur) ? (cur[step] ?? cur[0]) : cur;
     else cur = Array.isArray(cur) ? cur[0]?.[step] : cur[step];
   }
   return cur !== undefined && cur !== null;
@@ -250,7 +278,11 @@ export function equivalent(a: unknown, b: unknown): boolean {
 
 export function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(",")}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
 
@@ -325,7 +357,15 @@ export function structuralPlan(base: PlanJson | undefined, head: PlanJson): Plan
     });
   }
   for (const [address, rc] of b) {
-    if (!h.has(address)) changes.push({ ...rc, change: { actions: ["delete"], before: rc.change.after, after: null, before_sensitive: rc.change.after_sensitive, after_sensitive: false } });
+    if (!h.has(address))
+      changes.push({ ...rc, change: { actions: ["delete"], before: rc.change.after, after: null, before_sensitive: rc.change.after_sensitive, after_sensitive: false } });
   }
-  return { format_version: head.format_version, terraform_version: head.terraform_version, resource_changes: changes, output_changes: {}, planned_values: head.planned_values, configuration: head.configuration };
+  return {
+    format_version: head.format_version,
+    terraform_version: head.terraform_version,
+    resource_changes: changes,
+    output_changes: {},
+    planned_values: head.planned_values,
+    configuration: head.configuration,
+  };
 }

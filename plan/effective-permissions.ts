@@ -187,7 +187,9 @@ function notActionItems(excluded: readonly string[], space: ActionSpace): Action
 
 function allowGrants(s: Statement, source: string, space: ActionSpace): Grant[] {
   const actions = s.notActions.length ? notActionItems(s.notActions, space) : s.actions.flatMap((a) => expandAction(a, space));
-  const resources = s.notResources.length ? [{ resource: `NOT ${s.notResources.join(", ")}`, inexact: "NotResource: every resource but these, not expanded" }] : s.resources.map((resource) => ({ resource, inexact: undefined }));
+  const resources = s.notResources.length
+    ? [{ resource: `NOT ${s.notResources.join(", ")}`, inexact: "NotResource: every resource but these, not expanded" }]
+    : s.resources.map((resource) => ({ resource, inexact: undefined }));
   const out: Grant[] = [];
   for (const a of actions) {
     for (const r of resources) {
@@ -200,7 +202,14 @@ function allowGrants(s: Statement, source: string, space: ActionSpace): Grant[] 
 
 type Hit = "all" | "part" | "none";
 
-function hitOf(patterns: readonly string[], notPatterns: readonly string[], value: string, cover: (p: string, v: string) => boolean, overlap: (p: string, v: string) => boolean, exact: boolean): Hit {
+function hitOf(
+  patterns: readonly string[],
+  notPatterns: readonly string[],
+  value: string,
+  cover: (p: string, v: string) => boolean,
+  overlap: (p: string, v: string) => boolean,
+  exact: boolean,
+): Hit {
   if (notPatterns.length) {
     if (notPatterns.some((n) => cover(n, value))) return "none";
     return exact || !notPatterns.some((n) => overlap(n, value)) ? "all" : "part";
@@ -221,13 +230,31 @@ function applyDenies(g: Grant, denies: readonly Statement[]): Grant | undefined 
   for (const d of denies) {
     const opaque = isOpaque(g.action);
     const action = opaque
-      ? d.actions.includes("*") ? "all" : "none"
-      : hitOf(d.actions, d.notActions, g.action, (p, v) => globMatch(p, v, true), (p, v) => globsOverlap(p, v, true), !hasWildcard(g.action));
+      ? d.actions.includes("*")
+        ? "all"
+        : "none"
+      : hitOf(
+          d.actions,
+          d.notActions,
+          g.action,
+          (p, v) => globMatch(p, v, true),
+          (p, v) => globsOverlap(p, v, true),
+          !hasWildcard(g.action),
+        );
     if (action === "none") continue;
     const notResource = g.resource.startsWith("NOT ");
     const resource = notResource
-      ? d.resources.includes("*") ? "all" : "part"
-      : hitOf(d.resources, d.notResources, g.resource, (p, v) => globMatch(p, v), (p, v) => globsOverlap(p, v), !hasWildcard(g.resource));
+      ? d.resources.includes("*")
+        ? "all"
+        : "part"
+      : hitOf(
+          d.resources,
+          d.notResources,
+          g.resource,
+          (p, v) => globMatch(p, v),
+          (p, v) => globsOverlap(p, v),
+          !hasWildcard(g.resource),
+        );
     if (resource === "none") continue;
     if (action === "all" && resource === "all" && d.conditions.length === 0) return undefined;
     limits.push(describeDeny(d));
@@ -257,7 +284,14 @@ function withinBoundary(identity: readonly Grant[], boundary: readonly Grant[]):
       const resource = action && intersect(g.resource, b.resource, false);
       if (!action || !resource) continue;
       const inexact = [g.inexact, b.inexact && `boundary: ${b.inexact}`, action.inexact, resource.inexact].filter(Boolean).join("; ");
-      out.push({ action: action.value, resource: resource.value, conditions: [...new Set([...g.conditions, ...b.conditions])].sort(), limits: g.limits, ...(inexact ? { inexact } : {}), from: g.from });
+      out.push({
+        action: action.value,
+        resource: resource.value,
+        conditions: [...new Set([...g.conditions, ...b.conditions])].sort(),
+        limits: g.limits,
+        ...(inexact ? { inexact } : {}),
+        from: g.from,
+      });
     }
   }
   return out;

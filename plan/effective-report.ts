@@ -20,13 +20,25 @@ export function renderEffective(effective: EffectivePermissions, detail: Detail)
     grantChanges === 0 ? "no change in effective permissions" : `${plural(grantChanges, "role")} change: +${plural(gained, "grant")} gained, −${lost} lost`,
     ...(boundaries ? [`${plural(boundaries, "permissions boundary")} changed`.replace("boundarys", "boundaries")] : []),
   ].join("; ");
-  const out = [`##### IAM effective permissions: ${title}`, "", `_Per role: identity policies within the permissions boundary, minus explicit Denies; a grant another grant already gave is no change. Wildcards expanded against ${effective.catalogue}._`, ""];
+  const out = [
+    `##### IAM effective permissions: ${title}`,
+    "",
+    `_Per role: identity policies within the permissions boundary, minus explicit Denies; a grant another grant already gave is no change. Wildcards expanded against ${effective.catalogue}._`,
+    "",
+  ];
   for (const r of changed) {
     const counts = r.counts.gained + r.counts.lost === 0 ? "no change in effective permissions" : `+${r.counts.gained} / −${r.counts.lost} effective grants`;
-    out.push(`**role \`${r.role}\`**${r.address ? ` (\`${r.address}\`${r.roleChange === "changed" ? "" : `, ${r.roleChange}`})` : ""}: ${counts}${source(r)}${boundaryChange(r)}`, "");
+    out.push(
+      `**role \`${r.role}\`**${r.address ? ` (\`${r.address}\`${r.roleChange === "changed" ? "" : `, ${r.roleChange}`})` : ""}: ${counts}${source(r)}${boundaryChange(r)}`,
+      "",
+    );
     if (detail !== "minimal") {
       // "!": lost as it was, kept narrower (the line shows what remains).
-      const lines = [...r.gained.map((g) => `+ ${groupLine(g, detail)}`), ...r.narrowed.map((g) => `! now only ${groupLine(g, detail)}`), ...r.lost.map((g) => `- ${groupLine(g, detail)}`)];
+      const lines = [
+        ...r.gained.map((g) => `+ ${groupLine(g, detail)}`),
+        ...r.narrowed.map((g) => `! now only ${groupLine(g, detail)}`),
+        ...r.lost.map((g) => `- ${groupLine(g, detail)}`),
+      ];
       const max = detail === "full" ? Infinity : 15;
       if (lines.length > 0) out.push("```diff", ...lines.slice(0, max), ...(lines.length > max ? [`# … ${lines.length - max} more lines (see the JSON report)`] : []), "```", "");
     }
@@ -35,7 +47,10 @@ export function renderEffective(effective: EffectivePermissions, detail: Detail)
   }
   if (unchanged.length > 0) {
     const names = unchanged.map((r) => `\`${r.role}\`${source(r)}`);
-    out.push(`No change in effective permissions: ${names.join(", ")}: the statement changes below restate grants the role already had, or grant what its boundary or a Deny takes away.`, "");
+    out.push(
+      `No change in effective permissions: ${names.join(", ")}: the statement changes below restate grants the role already had, or grant what its boundary or a Deny takes away.`,
+      "",
+    );
   }
   return out;
 }

@@ -132,7 +132,8 @@ export function iamDiffs(plan: PlanJson, options: IamDiffOptions = {}): PolicyDi
       if (d) out.push(d);
     }
     if (rc.type === "aws_iam_role") {
-      const inline = (v: any): Map<string, string> => new Map((Array.isArray(v?.inline_policy) ? v.inline_policy : []).filter((p: any) => p?.name).map((p: any) => [p.name, p.policy]));
+      const inline = (v: any): Map<string, string> =>
+        new Map((Array.isArray(v?.inline_policy) ? v.inline_policy : []).filter((p: any) => p?.name).map((p: any) => [p.name, p.policy]));
       const b = inline(before);
       const a = inline(after);
       for (const name of new Set([...b.keys(), ...a.keys()])) {
@@ -158,8 +159,7 @@ export function iamDiffs(plan: PlanJson, options: IamDiffOptions = {}): PolicyDi
 }
 
 /** True when a change grants more: a new Allow (or attached managed policy), a widened statement, a removed Deny. */
-export const isWidening = (c: StatementChange): boolean =>
-  (c.kind === "added" && c.effect === "Allow") || c.kind === "widened" || (c.kind === "removed" && c.effect === "Deny");
+export const isWidening = (c: StatementChange): boolean => (c.kind === "added" && c.effect === "Allow") || c.kind === "widened" || (c.kind === "removed" && c.effect === "Deny");
 
 /** Whether the configuration sets an attribute of a resource (plan.configuration expressions); true when unknown. */
 function configuredAttributes(plan: PlanJson): (rc: ResourceChangeJson, attribute: string) => boolean {
@@ -178,7 +178,16 @@ function sensitiveAt(rc: ResourceChangeJson, attribute: string): boolean {
   return containsTrue(rc.change.before_sensitive?.[attribute]) || containsTrue(rc.change.after_sensitive?.[attribute]);
 }
 
-function documentDiff(rc: ResourceChangeJson, subject: any, attribute: string, before: unknown, after: unknown, kind: string, afterUnknown: boolean, sensitive: boolean): PolicyDiff | undefined {
+function documentDiff(
+  rc: ResourceChangeJson,
+  subject: any,
+  attribute: string,
+  before: unknown,
+  after: unknown,
+  kind: string,
+  afterUnknown: boolean,
+  sensitive: boolean,
+): PolicyDiff | undefined {
   const base = { address: rc.address, type: rc.type, attribute, target: targetOf(rc.type, subject), resourceChange: kind };
   if (sensitive) return before === after ? undefined : { ...base, changes: [], note: "sensitive policy document: not shown" };
   if (afterUnknown && kind !== "delete") return { ...base, changes: [], note: "policy document known only after apply (it references values AWS assigns)" };
@@ -205,17 +214,22 @@ function permissionDiff(rc: ResourceChangeJson, before: any, after: any, kind: s
     if (v.principal_org_id) conditions.push(`StringEquals aws:PrincipalOrgID=${v.principal_org_id}`);
     if (v.function_url_auth_type) conditions.push(`StringEquals lambda:FunctionUrlAuthType=${v.function_url_auth_type}`);
     return [
-      normalize({
-        Sid: v.statement_id ?? undefined,
-        Effect: "Allow",
-        Action: v.action,
-        Principal: principal === "*" ? "*" : principal.endsWith(".amazonaws.com") ? { Service: principal } : { AWS: principal },
-        Resource: v.qualifier ? `${v.function_name}:${v.qualifier}` : v.function_name,
-      }, conditions),
+      normalize(
+        {
+          Sid: v.statement_id ?? undefined,
+          Effect: "Allow",
+          Action: v.action,
+          Principal: principal === "*" ? "*" : principal.endsWith(".amazonaws.com") ? { Service: principal } : { AWS: principal },
+          Resource: v.qualifier ? `${v.function_name}:${v.qualifier}` : v.function_name,
+        },
+        conditions,
+      ),
     ];
   };
   const changes = diffStatements(statement(before), statement(after));
-  return changes.length === 0 ? undefined : { address: rc.address, type: rc.type, attribute: "(permission)", target: String((after ?? before)?.function_name ?? ""), resourceChange: kind, changes };
+  return changes.length === 0
+    ? undefined
+    : { address: rc.address, type: rc.type, attribute: "(permission)", target: String((after ?? before)?.function_name ?? ""), resourceChange: kind, changes };
 }
 
 function attachmentDiff(rc: ResourceChangeJson, before: any, after: any, kind: string): PolicyDiff | undefined {
@@ -227,7 +241,9 @@ function attachmentDiff(rc: ResourceChangeJson, before: any, after: any, kind: s
   if (b && b !== a) changes.push(managedChange("removed", b));
   if (kind === "create" && !a) return { address: rc.address, type: rc.type, attribute: "policy_arn", resourceChange: kind, changes: [], note: "policy ARN known only after apply" };
   const v = after ?? before;
-  return changes.length === 0 ? undefined : { address: rc.address, type: rc.type, attribute: "policy_arn", target: String(v?.role ?? v?.user ?? v?.group ?? (v?.roles ?? []).join(", ")), resourceChange: kind, changes };
+  return changes.length === 0
+    ? undefined
+    : { address: rc.address, type: rc.type, attribute: "policy_arn", target: String(v?.role ?? v?.user ?? v?.group ?? (v?.roles ?? []).join(", ")), resourceChange: kind, changes };
 }
 
 function managedChange(kind: "added" | "removed", arn: string): StatementChange {
@@ -343,10 +359,12 @@ export function diffStatements(before: readonly Statement[], after: readonly Sta
   take((x, y) => canonical(x) === canonical(y));
   while (a.length > 0 && b.length > 0) {
     let best: [number, number, number] = [0, -1, -1];
-    a.forEach((x, i) => b.forEach((y, j) => {
-      const score = overlap(x, y);
-      if (score > best[0]) best = [score, i, j];
-    }));
+    a.forEach((x, i) =>
+      b.forEach((y, j) => {
+        const score = overlap(x, y);
+        if (score > best[0]) best = [score, i, j];
+      }),
+    );
     if (best[1] < 0) break;
     pairs.push([b[best[2]], a[best[1]]]);
     a.splice(best[1], 1);
@@ -364,7 +382,15 @@ export function diffStatements(before: readonly Statement[], after: readonly Sta
 }
 
 function whole(kind: "added" | "removed", s: Statement): StatementChange {
-  const delta: Delta = { actions: [...s.actions], notActions: [...s.notActions], resources: [...s.resources], notResources: [...s.notResources], principals: [...s.principals], notPrincipals: [...s.notPrincipals], conditions: [...s.conditions] };
+  const delta: Delta = {
+    actions: [...s.actions],
+    notActions: [...s.notActions],
+    resources: [...s.resources],
+    notResources: [...s.notResources],
+    principals: [...s.principals],
+    notPrincipals: [...s.notPrincipals],
+    conditions: [...s.conditions],
+  };
   // A new Allow grants; a removed Deny grants too (it is reported as "removed" but counts as widening in the summary).
   return {
     kind,
@@ -390,12 +416,26 @@ function compare(before: Statement, after: Statement): StatementChange | undefin
   // Deny: the reverse. An effect flip Deny -> Allow always widens.
   const grantsMore = (s: "Allow" | "Deny"): boolean =>
     s === "Allow"
-      ? added.actions.length + added.resources.length + added.principals.length + removed.notActions.length + removed.notResources.length + removed.notPrincipals.length + removed.conditions.length > 0
-      : removed.actions.length + removed.resources.length + removed.principals.length + added.notActions.length + added.notResources.length + added.notPrincipals.length + added.conditions.length > 0;
+      ? added.actions.length +
+          added.resources.length +
+          added.principals.length +
+          removed.notActions.length +
+          removed.notResources.length +
+          removed.notPrincipals.length +
+          removed.conditions.length >
+        0
+      : removed.actions.length +
+          removed.resources.length +
+          removed.principals.length +
+          added.notActions.length +
+          added.notResources.length +
+          added.notPrincipals.length +
+          added.conditions.length >
+        0;
   const widened = effectChanged ? after.effect === "Allow" : grantsMore(after.effect);
   return {
     kind: widened ? "widened" : "narrowed",
-    ...(after.sid ?? before.sid ? { sid: after.sid ?? before.sid } : {}),
+    ...((after.sid ?? before.sid) ? { sid: after.sid ?? before.sid } : {}),
     effect: after.effect,
     before,
     after,

@@ -36,7 +36,11 @@ export function readPolicyReport(stackDir: string): PolicyReport {
       message: str(f?.message),
       ...(f?.fix ? { fix: str(f.fix) } : {}),
     }));
-    const suppressions: PolicySuppression[] = (Array.isArray(raw?.suppressions) ? raw.suppressions : []).map((s: any) => ({ ruleId: str(s?.ruleId), address: str(s?.address), reason: str(s?.reason) }));
+    const suppressions: PolicySuppression[] = (Array.isArray(raw?.suppressions) ? raw.suppressions : []).map((s: any) => ({
+      ruleId: str(s?.ruleId),
+      address: str(s?.address),
+      reason: str(s?.reason),
+    }));
     return { available: true, ...(raw?.enforcement ? { enforcement: str(raw.enforcement) } : {}), findings, suppressions };
   } catch (err) {
     return { available: false, reason: `policy report not available (${POLICY_REPORT_FILE} unreadable: ${(err as Error).message})` };

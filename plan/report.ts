@@ -190,7 +190,9 @@ function render(report: PlanReport, detail: Detail): string {
         : `offline: from empty state (no --base), head ${head}`;
   out.push(`## Terraform plan: ${report.envs.map((e) => e.env).join(", ")}`, "", `${statusLine(report)} · ${baseline}`, "");
 
-  out.push("| Env | Stack | Add | Change | Replace | Destroy | Stateful destroy/replace | Role grants gained/lost (statements widened) | Policy findings | Cost Δ/month (idle · at load) |");
+  out.push(
+    "| Env | Stack | Add | Change | Replace | Destroy | Stateful destroy/replace | Role grants gained/lost (statements widened) | Policy findings | Cost Δ/month (idle · at load) |",
+  );
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const env of report.envs) {
     for (const s of env.stacks) {
@@ -209,7 +211,11 @@ function render(report: PlanReport, detail: Detail): string {
 
   const stateful = report.envs.flatMap((e) => e.stacks.flatMap((s) => s.stateful.map((r) => ({ env: e.env, stack: s.stack, r }))));
   if (stateful.length > 0) {
-    out.push("> [!CAUTION]", `> **🛑 ${stateful.length} stateful resource${stateful.length === 1 ? "" : "s"} would be destroyed or replaced: the data in ${stateful.length === 1 ? "it" : "them"} is lost unless migrated first.**`, ">");
+    out.push(
+      "> [!CAUTION]",
+      `> **🛑 ${stateful.length} stateful resource${stateful.length === 1 ? "" : "s"} would be destroyed or replaced: the data in ${stateful.length === 1 ? "it" : "them"} is lost unless migrated first.**`,
+      ">",
+    );
     for (const { env, stack, r } of stateful) out.push(`> - **${env}** \`${stack}\`: ${statefulLine(r)}`);
     if (report.failOnStatefulDestroy) out.push(">", "> This run fails (`--fail-on-stateful-destroy`).");
     out.push("");
@@ -229,7 +235,10 @@ function render(report: PlanReport, detail: Detail): string {
       out.push(`#### Estimated monthly cost`, "", reason ?? "cost estimate not available", "");
     }
   }
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 function statusLine(report: PlanReport): string {
@@ -265,10 +274,27 @@ function renderStack(s: StackReport, detail: Detail, mode: PlanReport["mode"]): 
   const compact = detail !== "full";
   const out: string[] = [];
   const c = s.counts;
-  const summary = s.error !== undefined && s.resources.length === 0 ? "plan failed" : c.add + c.change + c.replace + c.destroy === 0 && s.outputs.length === 0 ? "no changes" : `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy`;
+  const summary =
+    s.error !== undefined && s.resources.length === 0
+      ? "plan failed"
+      : c.add + c.change + c.replace + c.destroy === 0 && s.outputs.length === 0
+        ? "no changes"
+        : `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy`;
   out.push(`#### \`${s.stack}\`: ${summary}`, "");
   if (mode === "online" && s.baseline !== "real-state") out.push(`_Planned ${BASELINE[s.baseline]}: its state is local and not at hand._`, "");
-  if (s.error !== undefined) out.push("> [!WARNING]", "> terraform could not make the plan:", ">", "> ```", ...s.error.split("\n").slice(0, 25).map((l) => `> ${l}`), "> ```", "");
+  if (s.error !== undefined)
+    out.push(
+      "> [!WARNING]",
+      "> terraform could not make the plan:",
+      ">",
+      "> ```",
+      ...s.error
+        .split("\n")
+        .slice(0, 25)
+        .map((l) => `> ${l}`),
+      "> ```",
+      "",
+    );
   for (const note of s.notes) out.push(`- ${note}`);
   if (s.notes.length) out.push("");
 
@@ -281,7 +307,9 @@ function renderStack(s: StackReport, detail: Detail, mode: PlanReport["mode"]): 
       out.push(`<details open><summary>${changed.length} resource${changed.length === 1 ? "" : "s"} changed in place or replaced</summary>`, "");
       for (const r of changed) {
         const computed = r.computedAfterApply ? ` · ${r.computedAfterApply} computed attribute${r.computedAfterApply === 1 ? "" : "s"} known after apply` : "";
-        out.push(`- ${ICON[r.kind]} **${r.kind}** \`${r.address}\`${r.replacePaths.length ? ` (forced by ${r.replacePaths.map((p) => `\`${p}\``).join(", ")})` : ""}${r.uncertain ? ` _(${r.uncertain})_` : ""}${computed}`);
+        out.push(
+          `- ${ICON[r.kind]} **${r.kind}** \`${r.address}\`${r.replacePaths.length ? ` (forced by ${r.replacePaths.map((p) => `\`${p}\``).join(", ")})` : ""}${r.uncertain ? ` _(${r.uncertain})_` : ""}${computed}`,
+        );
         // compact: only the attributes that force a replacement; minimal: none.
         const shown = detail === "full" ? r.attributes : detail === "compact" ? r.attributes.filter((a) => a.forcesReplacement) : [];
         for (const a of shown.slice(0, 30)) out.push(`  - ${attributeLine(r, a)}`);
@@ -343,12 +371,18 @@ function renderIam(diffs: readonly PolicyDiff[], detail: Detail): string[] {
   const widening = diffs.flatMap((d) => d.changes.filter(isWidening).map((c) => ({ d, c })));
   const other = diffs.flatMap((d) => d.changes.filter((c) => !isWidening(c)).map((c) => ({ d, c })));
   const notes = diffs.filter((d) => d.note !== undefined);
-  const out: string[] = [`##### IAM: ${widening.length} statement${widening.length === 1 ? "" : "s"} added or widened${other.length ? `, ${other.length} narrowing (Deny added, narrowed, removed)` : ""}`, ""];
+  const out: string[] = [
+    `##### IAM: ${widening.length} statement${widening.length === 1 ? "" : "s"} added or widened${other.length ? `, ${other.length} narrowing (Deny added, narrowed, removed)` : ""}`,
+    "",
+  ];
   if (widening.length > 0) {
     const wildcards = widening.flatMap(({ d, c }) => c.wildcards.map((w) => `\`${w}\` in \`${d.address}\``));
     if (wildcards.length) out.push(`⚠️ wildcard grants: ${[...new Set(wildcards)].join(", ")}`, "");
     if (widening.some(({ d }) => d.placeholders)) {
-      out.push("`[placeholder ARNs]`: the document references ids/ARNs known only after apply; they are shown as placeholders (account 123456789012) built from the resources' names.", "");
+      out.push(
+        "`[placeholder ARNs]`: the document references ids/ARNs known only after apply; they are shown as placeholders (account 123456789012) built from the resources' names.",
+        "",
+      );
     }
     const lines: string[] = [];
     for (const { d, c } of widening) lines.push(...statementDiff(d, c));
@@ -360,7 +394,13 @@ function renderIam(diffs: readonly PolicyDiff[], detail: Detail): string[] {
       out.push(`<details${open ? " open" : ""}><summary>statements added or widened</summary>`, "", "```diff", ...shown, "```", "", "</details>", "");
     } else {
       const where = [...new Set(widening.map(({ d }) => d.address))];
-      out.push(`Added or widened in: ${where.slice(0, 20).map((a) => `\`${a}\``).join(", ")}${where.length > 20 ? `, … ${where.length - 20} more` : ""} (statements in the JSON report).`, "");
+      out.push(
+        `Added or widened in: ${where
+          .slice(0, 20)
+          .map((a) => `\`${a}\``)
+          .join(", ")}${where.length > 20 ? `, … ${where.length - 20} more` : ""} (statements in the JSON report).`,
+        "",
+      );
     }
   }
   if (other.length > 0 && detail !== "minimal") {

@@ -63,7 +63,8 @@ export function effectivePermissionChanges(plan: PlanJson, options: EffectivePer
   const documents = [...before.values(), ...after.values()].flatMap((r) => [...r.identity, ...(r.boundary ? [r.boundary] : [])]).map((p) => p.document);
   const space = actionSpace(documents, options.catalogue);
   const changed = new Set((options.statementDiffs ?? []).filter((d) => d.changes.length > 0 || d.note !== undefined).map((d) => d.address));
-  const countFor = (addresses: Set<string>): number => (options.statementDiffs ?? []).filter((d) => addresses.has(d.address)).reduce((n, d) => n + Math.max(d.changes.length, d.note ? 1 : 0), 0);
+  const countFor = (addresses: Set<string>): number =>
+    (options.statementDiffs ?? []).filter((d) => addresses.has(d.address)).reduce((n, d) => n + Math.max(d.changes.length, d.note ? 1 : 0), 0);
 
   const roles: RolePermissionChange[] = [];
   for (const name of [...new Set([...before.keys(), ...after.keys()])].sort()) {
@@ -92,7 +93,10 @@ export function effectivePermissionChanges(plan: PlanJson, options: EffectivePer
       ...((a ?? b)?.address ? { address: (a ?? b)!.address } : {}),
       roleChange: !b ? "created" : !a ? "destroyed" : "changed",
       gained: groupGrants(gained, space),
-      lost: groupGrants(lost.filter((l) => !remains.has(l)), space),
+      lost: groupGrants(
+        lost.filter((l) => !remains.has(l)),
+        space,
+      ),
       narrowed: groupGrants([...new Set([...remains.values()].flat())], space),
       counts: { gained: gained.length, lost: lost.length },
       boundary,
@@ -138,7 +142,7 @@ function collapse(actions: readonly string[], space: ActionSpace): string[] {
   }
   const out: string[] = [];
   for (const [service, list] of byService) {
-    const all = space.catalogued.has(service) ? space.actions.get(service) ?? [] : [];
+    const all = space.catalogued.has(service) ? (space.actions.get(service) ?? []) : [];
     if (all.length > 1 && list.length >= all.length) out.push(`${service}:* (all ${all.length} actions)`);
     else out.push(...[...list].sort((x, y) => x.localeCompare(y)));
   }

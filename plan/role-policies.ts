@@ -96,7 +96,8 @@ export function rolesOf(plan: PlanJson, side: Side, options: RolesOptions = {}):
   const policies = [...managedPoliciesOf(plan, side, options.resolved), ...(options.external ?? [])];
   const drafts = new Map<string, Draft>();
   const draft = (role: unknown, address: string): Draft => {
-    const name = role === UNKNOWN || typeof role !== "string" || role === "" ? `(role of ${address}, known only after apply)` : role.replace(/^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?/, "");
+    const name =
+      role === UNKNOWN || typeof role !== "string" || role === "" ? `(role of ${address}, known only after apply)` : role.replace(/^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?/, "");
     if (!drafts.has(name)) drafts.set(name, { identity: [], placeholders: false, addresses: new Set() });
     const d = drafts.get(name)!;
     d.addresses.add(address);
@@ -130,7 +131,11 @@ export function rolesOf(plan: PlanJson, side: Side, options: RolesOptions = {}):
         const roles = rc.type === "aws_iam_role_policy_attachment" ? [v.role] : Array.isArray(v.roles) ? v.roles : [];
         for (const role of roles) {
           const d = draft(role, rc.address);
-          d.identity.push(v.policy_arn === UNKNOWN ? { source: rc.address, opaque: `policy ARN of ${rc.address} known only after apply` } : managedSource(String(v.policy_arn), policies, rc.address));
+          d.identity.push(
+            v.policy_arn === UNKNOWN
+              ? { source: rc.address, opaque: `policy ARN of ${rc.address} known only after apply` }
+              : managedSource(String(v.policy_arn), policies, rc.address),
+          );
         }
         break;
       }
@@ -157,5 +162,8 @@ export function rolesOf(plan: PlanJson, side: Side, options: RolesOptions = {}):
 function boundarySource(arn: string, policies: readonly ManagedPolicy[]): PolicySource {
   const found = findPolicy(arn, policies);
   if (found?.document !== undefined) return { source: found.address, document: found.document };
-  return { source: "permissions_boundary", opaque: found ? `boundary ${arn} known only after apply` : `boundary ${arn} is not in this plan (external): grants shown before it cuts them` };
+  return {
+    source: "permissions_boundary",
+    opaque: found ? `boundary ${arn} known only after apply` : `boundary ${arn} is not in this plan (external): grants shown before it cuts them`,
+  };
 }

@@ -58,9 +58,12 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
   const concurrency = options.concurrency ?? Math.max(1, Math.min(2, cpus().length));
   const notes: string[] = [];
   if (mode === "online" && options.base) {
-    notes.push(`online: stacks with remote state are planned against the real state (that is the base); \`--base ${options.base}\` serves only stacks whose local state is not at hand (the state bootstrap).`);
+    notes.push(
+      `online: stacks with remote state are planned against the real state (that is the base); \`--base ${options.base}\` serves only stacks whose local state is not at hand (the state bootstrap).`,
+    );
   }
-  if (mode === "offline" && !options.base) notes.push("offline without `--base`: every stack is planned from empty state (all creates). Pass `--base <git-ref>` to see the difference to that ref.");
+  if (mode === "offline" && !options.base)
+    notes.push("offline without `--base`: every stack is planned from empty state (all creates). Pass `--base <git-ref>` to see the difference to that ref.");
 
   const workdir = mkdtempSync(join(tmpdir(), "platform-plan-"));
   const cleanups: Array<() => Promise<void> | undefined> = [];
@@ -76,9 +79,9 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
     const synths = await Promise.allSettled([
       limiter.run(() => synthesize(repo, headOut, { offline, env })).then(() => log(`synth head: ${secondsSince(started)}`)),
       baseCommit
-        ? withWorktree(repo, baseCommit, (dir) => limiter.run(() => synthesize(dir, baseOut, { offline, env: { ...env, PLATFORM_BUNDLE_CACHE_DIR: join(workdir, "base-bundles") } }))).then(() =>
-            log(`synth base ${baseRef} (${baseCommit.slice(0, 7)}): ${secondsSince(started)}`),
-          )
+        ? withWorktree(repo, baseCommit, (dir) =>
+            limiter.run(() => synthesize(dir, baseOut, { offline, env: { ...env, PLATFORM_BUNDLE_CACHE_DIR: join(workdir, "base-bundles") } })),
+          ).then(() => log(`synth base ${baseRef} (${baseCommit.slice(0, 7)}): ${secondsSince(started)}`))
         : Promise.resolve(),
     ]);
     for (const r of synths) if (r.status === "rejected") throw r.reason;
@@ -111,8 +114,12 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<{ report: P
         stacks: own.map(({ job, result }) => {
           // A role's boundary lives in the environment's bootstrap stack: the other stacks' managed policies, per side.
           const others = own.filter((o) => o.result !== result && o.result.plan);
-          const external = (side: "before" | "after"): ManagedPolicy[] => others.flatMap((o) => managedPoliciesOf(o.result.plan!, side, side === "after" ? o.result.resolved : undefined));
-          return stackReport(e, result, headIds.includes(job.id) ? stackDir(headOut, job.id) : undefined, { catalogue, external: { before: external("before"), after: external("after") } });
+          const external = (side: "before" | "after"): ManagedPolicy[] =>
+            others.flatMap((o) => managedPoliciesOf(o.result.plan!, side, side === "after" ? o.result.resolved : undefined));
+          return stackReport(e, result, headIds.includes(job.id) ? stackDir(headOut, job.id) : undefined, {
+            catalogue,
+            external: { before: external("before"), after: external("after") },
+          });
         }),
       };
     });

@@ -96,7 +96,9 @@ async function planOnline(tf: TerraformCli, headDir: string): Promise<Omit<Stack
   const notes: string[] = [];
   const backend = backendOf(headDir);
   if (backend.type === "local" && !existsSync(backend.path!)) {
-    notes.push(`local backend and no state file (${backend.relativePath}): planned from empty state. Pass \`--base <ref>\` to compare with a ref instead, or run the plan where \`cdktf deploy\` left that state (cdktf.out/stacks/<id>/).`);
+    notes.push(
+      `local backend and no state file (${backend.relativePath}): planned from empty state. Pass \`--base <ref>\` to compare with a ref instead, or run the plan where \`cdktf deploy\` left that state (cdktf.out/stacks/<id>/).`,
+    );
   }
   await tf.init(headDir);
   try {
@@ -142,7 +144,14 @@ async function planWithoutPreventDestroy(tf: TerraformCli, dir: string, err: Err
   }
 }
 
-async function planAgainstBase(tf: TerraformCli, id: string, baseDir: string, headDir: string | undefined, reuse: boolean, account: string | undefined): Promise<Omit<StackPlanResult, "id" | "baseline">> {
+async function planAgainstBase(
+  tf: TerraformCli,
+  id: string,
+  baseDir: string,
+  headDir: string | undefined,
+  reuse: boolean,
+  account: string | undefined,
+): Promise<Omit<StackPlanResult, "id" | "baseline">> {
   const notes: string[] = [];
   const baseConfig = readJson(join(baseDir, "cdk.tf.json"));
   const headConfig = headDir ? readJson(join(headDir, "cdk.tf.json")) : undefined;
@@ -194,7 +203,16 @@ async function planAgainstBase(tf: TerraformCli, id: string, baseDir: string, he
     // A destroy blocked by lifecycle.prevent_destroy: terraform's error stands, the lifted plan shows what it blocks.
     const guarded = await planWithoutPreventDestroy(tf, headDir, new Error(headError), false);
     if (guarded) {
-      return { plan: guarded.plan, basePlan: verify ?? fromEmpty, classification: "terraform", configIdentical, residual: [], iterations, notes: [...notes, guarded.note], error: guarded.error };
+      return {
+        plan: guarded.plan,
+        basePlan: verify ?? fromEmpty,
+        classification: "terraform",
+        configIdentical,
+        residual: [],
+        iterations,
+        notes: [...notes, guarded.note],
+        error: guarded.error,
+      };
     }
   }
   if (verifyError !== undefined || headError !== undefined || head === undefined) {
@@ -260,7 +278,8 @@ export function backendOf(dir: string): Backend {
 
 function writeState(dir: string, state: StateV4): void {
   const backend = backendOf(dir);
-  if (backend.type !== "local") throw new TerraformError(`${dir}: an offline plan needs a local backend, the stack has "${backend.type}". Fix: synthesize with offline: true (PLATFORM_OFFLINE=1).`);
+  if (backend.type !== "local")
+    throw new TerraformError(`${dir}: an offline plan needs a local backend, the stack has "${backend.type}". Fix: synthesize with offline: true (PLATFORM_OFFLINE=1).`);
   writeFileSync(backend.path!, `${JSON.stringify(state, null, 1)}\n`);
 }
 
@@ -271,7 +290,10 @@ function removeState(dir: string): void {
 
 /** The error lines of a terraform failure, on one line (for a note). */
 function firstLines(message: string): string {
-  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("terraform "));
+  const lines = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("terraform "));
   const text = lines.slice(0, 3).join(" ");
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

@@ -43,7 +43,8 @@ export class Filler {
           out[name] = raw && typeof raw === "object" ? mapValues(raw, (e, k) => this.block(e, u?.[k], nested.block, [...p, k])) : {};
           break;
         default:
-          out[name] = raw === null || raw === undefined ? (nested.nesting_mode === "group" ? this.block({}, undefined, nested.block, p) : null) : this.block(raw, u, nested.block, p);
+          out[name] =
+            raw === null || raw === undefined ? (nested.nesting_mode === "group" ? this.block({}, undefined, nested.block, p) : null) : this.block(raw, u, nested.block, p);
       }
     }
     return out;
@@ -88,7 +89,8 @@ export class Filler {
     if (value === null || value === undefined) return null;
     if (Array.isArray(type)) {
       const [kind, elem] = type;
-      if ((kind === "list" || kind === "set") && Array.isArray(value)) return value.map((e, i) => this.typed(e, Array.isArray(unknown) ? unknown[i] : undefined, elem, [...path, i]));
+      if ((kind === "list" || kind === "set") && Array.isArray(value))
+        return value.map((e, i) => this.typed(e, Array.isArray(unknown) ? unknown[i] : undefined, elem, [...path, i]));
       if (kind === "map" && typeof value === "object") return mapValues(value, (e, k) => this.typed(e, unknown?.[k], elem, [...path, k]));
       if (kind === "object" && typeof value === "object") {
         const out: Record<string, any> = {};

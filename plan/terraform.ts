@@ -138,7 +138,10 @@ function providerKey(dir: string): string | undefined {
   const text = readFileSync(lock, "utf8");
   const providers = [...text.matchAll(/provider\s+"([^"]+)"\s*\{[^}]*?version\s*=\s*"([^"]+)"/g)].map((m) => `${m[1]}@${m[2]}`).sort();
   if (providers.length === 0) return undefined;
-  return createHash("sha256").update(`schema-v2\n${providers.join("\n")}`).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(`schema-v2\n${providers.join("\n")}`)
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Keeps what a state builder needs: types, nesting and flags (attribute names such as "description" stay). */

@@ -127,7 +127,11 @@ export function apiCheckVerdict(change: ApiChange, recordedVersion: string, pack
 /** A short Markdown summary of a change (for the plan's review comment and the check's output). */
 export function renderApiChange(change: ApiChange, maxLines = 30): string {
   if (change.kind === "none") return "No change to the public API report.";
-  const lines: string[] = [change.kind === "breaking" ? `**Breaking**: ${change.removed.length} line(s) removed or changed, ${change.added.length} added.` : `Additive: ${change.added.length} line(s) added.`];
+  const lines: string[] = [
+    change.kind === "breaking"
+      ? `**Breaking**: ${change.removed.length} line(s) removed or changed, ${change.added.length} added.`
+      : `Additive: ${change.added.length} line(s) added.`,
+  ];
   const list = [...change.removed.map((l) => `- ${l}`), ...change.added.map((l) => `+ ${l}`)];
   lines.push("", "```diff", ...list.slice(0, maxLines), ...(list.length > maxLines ? [`… ${list.length - maxLines} more`] : []), "```");
   return lines.join("\n");

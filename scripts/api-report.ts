@@ -35,7 +35,20 @@ export function generateReport(root = ROOT, log: (line: string) => void = (l) =>
   const dts = join(WORK, "dts");
   const tsc = spawnSync(
     process.execPath,
-    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json"), "--emitDeclarationOnly", "--declarationMap", "false", "--sourceMap", "false", "--incremental", "false", "--outDir", dts],
+    [
+      join(root, "node_modules", "typescript", "bin", "tsc"),
+      "-p",
+      join(root, "tsconfig.build.json"),
+      "--emitDeclarationOnly",
+      "--declarationMap",
+      "false",
+      "--sourceMap",
+      "false",
+      "--incremental",
+      "false",
+      "--outDir",
+      dts,
+    ],
     { cwd: root, encoding: "utf8" },
   );
   const entry = join(dts, "modules", "index.d.ts");
@@ -44,6 +57,7 @@ export function generateReport(root = ROOT, log: (line: string) => void = (l) =>
   if (tsc.status !== 0) log(`api-report: tsc reported type errors (declarations emitted anyway; npm run typecheck shows them)`);
 
   // api-extractor is loaded here, not at the top: the plan and the unit tests import this file's neighbours only.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy (see above): import() would make the whole report async
   const { Extractor, ExtractorConfig } = require("@microsoft/api-extractor") as typeof import("@microsoft/api-extractor");
   const configFile = ExtractorConfig.loadFile(join(root, CONFIG_PATH));
   const out = join(WORK, "report");
@@ -74,6 +88,7 @@ export function generateReport(root = ROOT, log: (line: string) => void = (l) =>
     throw new Error(
       `api-report: api-extractor failed (${(e as Error).message.split("\n")[0]}) on declarations emitted with ${errors.length} type error(s). ` +
         `Fix: the type errors first (npm run typecheck):\n${errors.slice(0, 5).join("\n")}`,
+      { cause: e },
     );
   }
   if (result.errorCount > 0) throw new Error(`api-report: api-extractor reported ${result.errorCount} error(s).`);

@@ -33,7 +33,10 @@ function profileMessages(count: number): Array<{ messageId: string; body: string
   return Array.from({ length: count }, (_, i) => {
     const userId = `bench-${randomUUID()}`;
     const profile = { userId, displayName: `User ${i}`, locale: "en-GB", version: 1, createdAt: at, updatedAt: at };
-    return { messageId: randomUUID(), body: JSON.stringify({ eventId: randomUUID(), type: "profile.created", userId, version: 1, changedFields: ["displayName"], occurredAt: at, profile }) };
+    return {
+      messageId: randomUUID(),
+      body: JSON.stringify({ eventId: randomUUID(), type: "profile.created", userId, version: 1, changedFields: ["displayName"], occurredAt: at, profile }),
+    };
   });
 }
 
@@ -60,7 +63,10 @@ export async function runAnalyticsBench(): Promise<void> {
   const api = await startLocalDataApi({ databaseUrl: server.url, errorModel: "serverless-v2" });
   const client = new RDSDataClient({ endpoint: api.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
   try {
-    const db = new DataApi({ client, target: { resourceArn: "arn:aws:rds:us-east-1:111111111111:cluster:bench", secretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:bench", database: "postgres" } });
+    const db = new DataApi({
+      client,
+      target: { resourceArn: "arn:aws:rds:us-east-1:111111111111:cluster:bench", secretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:bench", database: "postgres" },
+    });
     await migrate(db, MIGRATIONS);
     // warm-up: connections, plans, JIT of both paths
     await ingestProfileMessages(db, profileMessages(BATCH), quiet);

@@ -48,7 +48,10 @@ export async function runPackageBench(): Promise<void> {
     writeFileSync(join(work, "preload.js"), PRELOAD);
     writeFileSync(
       join(work, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, skipLibCheck: true, types: ["node"] }, files: EXAMPLES.map((e) => `examples/${e}/main.ts`) }),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, skipLibCheck: true, types: ["node"] },
+        files: EXAMPLES.map((e) => `examples/${e}/main.ts`),
+      }),
     );
     const tsc = await node(work, [join(installed.dir, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
     if (tsc.code !== 0) throw new Error(`examples do not compile:\n${tsc.stdout}${tsc.stderr}`);
@@ -56,10 +59,15 @@ export async function runPackageBench(): Promise<void> {
     const blocks = Object.keys(JSON.parse(readFileSync(join(installed.dir, "node_modules/@platform/serverless/package.json"), "utf8")).exports)
       .filter((k) => k.startsWith("./modules/"))
       .map((k) => k.slice("./modules/".length));
-    const names = await node(work, ["-e", `const o={};for(const b of ${JSON.stringify(blocks)})for(const n of Object.keys(require("${BARREL}/"+b)))o[n]??=b;console.log(JSON.stringify(o))`]);
+    const names = await node(work, [
+      "-e",
+      `const o={};for(const b of ${JSON.stringify(blocks)})for(const n of Object.keys(require("${BARREL}/"+b)))o[n]??=b;console.log(JSON.stringify(o))`,
+    ]);
     const exportsByName = new Map(Object.entries(JSON.parse(names.stdout) as Record<string, string>));
 
-    console.log(`\n## example apps against the installed package (${installed.tarball.split("/").pop()}, sha256 ${installed.tarballSha256.slice(0, 12)}): synth in a fresh process per run`);
+    console.log(
+      `\n## example apps against the installed package (${installed.tarball.split("/").pop()}, sha256 ${installed.tarballSha256.slice(0, 12)}): synth in a fresh process per run`,
+    );
     console.log("example".padEnd(20) + "imports".padEnd(9) + "cold s".padStart(8) + "warm s".padStart(8) + "cold MB".padStart(9) + "warm MB".padStart(9) + "modules".padStart(9));
     const totals: Record<string, { warmS: number; warmMB: number; n: number }> = { subpath: { warmS: 0, warmMB: 0, n: 0 }, barrel: { warmS: 0, warmMB: 0, n: 0 } };
     for (const example of EXAMPLES) {

@@ -56,7 +56,9 @@ export async function measureTimeToProfile(target: WebTarget, runs = 5, chromium
       await page.getByLabel("Password").fill(target.password);
       const t2 = Date.now();
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.waitForFunction(() => (globalThis as { document?: { getElementById(id: string): { value?: string } | null } }).document?.getElementById("displayName")?.value !== "");
+      await page.waitForFunction(
+        () => (globalThis as { document?: { getElementById(id: string): { value?: string } | null } }).document?.getElementById("displayName")?.value !== "",
+      );
       if (i > 0) {
         form.push(t1 - t0);
         profile.push(Date.now() - t2);

@@ -47,7 +47,9 @@ try {
   console.log(`## synth: all ${first.stacks} stacks, ${RUNS} runs in fresh processes (first with an empty bundle cache)`);
   console.log("run  seconds  peak RSS MB  entries built  bundles reused");
   runs.forEach((r, i) =>
-    console.log(`${String(i + 1).padStart(3)}  ${r.seconds.toFixed(3).padStart(7)}  ${r.maxRssMB.toFixed(1).padStart(11)}  ${String(r.esbuildRuns).padStart(12)}  ${String(r.bundlesReused).padStart(14)}`),
+    console.log(
+      `${String(i + 1).padStart(3)}  ${r.seconds.toFixed(3).padStart(7)}  ${r.maxRssMB.toFixed(1).padStart(11)}  ${String(r.esbuildRuns).padStart(12)}  ${String(r.bundlesReused).padStart(14)}`,
+    ),
   );
   const warm = runs.slice(1);
   console.log(`cold (empty bundle cache): ${first.seconds.toFixed(3)} s, ${first.maxRssMB.toFixed(1)} MB`);

@@ -108,7 +108,14 @@ export function diffStacks(stack: string, before: TerraformJson, after: Terrafor
   }
   const otherChanges = ["provider", "output", "locals", "variable", "module"].flatMap((block) => differingPaths(before[block], after[block], block));
   const terraformPaths = differingPaths(before.terraform, after.terraform, "terraform");
-  return { stack, added, removed, changed, otherChanges: [...otherChanges, ...terraformPaths.filter((p) => !isMetadataPath(p))], metadataChanges: metadataDifferences(before, after) + terraformPaths.filter(isMetadataPath).length };
+  return {
+    stack,
+    added,
+    removed,
+    changed,
+    otherChanges: [...otherChanges, ...terraformPaths.filter((p) => !isMetadataPath(p))],
+    metadataChanges: metadataDifferences(before, after) + terraformPaths.filter(isMetadataPath).length,
+  };
 }
 
 /** Version strings of the toolchain in the terraform block: metadata, reported as a count. */
@@ -166,7 +173,11 @@ function synth(appDir: string, outdir: string): { ok: boolean; ms: number; error
   const driver = join(appDir, "cdktn-migrate-synth.ts");
   writeFileSync(driver, `import { buildApp } from "./app";\nbuildApp({ outdir: ${JSON.stringify(outdir)}, offline: true }).app.synth();\n`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, ["-r", join(ROOT, "scripts", "synth-register.js"), driver], { cwd: appDir, encoding: "utf8", env: { ...process.env, SYNTH_HCL_OUTPUT: "false" } });
+  const run = spawnSync(process.execPath, ["-r", join(ROOT, "scripts", "synth-register.js"), driver], {
+    cwd: appDir,
+    encoding: "utf8",
+    env: { ...process.env, SYNTH_HCL_OUTPUT: "false" },
+  });
   rmSync(driver, { force: true });
   return { ok: run.status === 0, ms: Date.now() - started, ...(run.status === 0 ? {} : { error: (run.stderr || run.stdout).slice(0, 4000) }) };
 }
@@ -231,7 +242,9 @@ export function migrate(options: { work?: string; keep?: boolean } = {}): Migrat
         const after = existsSync(afterFile) ? JSON.parse(readFileSync(afterFile, "utf8")) : {};
         stacks.push(diffStacks(id, before, after));
       }
-      const probe = readdirSync(join(cdktnOut, "stacks")).sort().find((id) => id.startsWith("platform-bootstrap-"));
+      const probe = readdirSync(join(cdktnOut, "stacks"))
+        .sort()
+        .find((id) => id.startsWith("platform-bootstrap-"));
       if (probe) offlineInit = initOffline(join(cdktnOut, "stacks", probe));
     }
     return {
@@ -260,11 +273,14 @@ export function formatReport(r: MigrationReport): string {
   const lines: string[] = [];
   lines.push(`cdktf 0.21.0 + @cdktf/provider-aws 20.1.0 (binds ${r.cdktfProviderBinding})`);
   lines.push(`  → cdktn ${r.versions.cdktn} + @cdktn/provider-aws ${r.versions["@cdktn/provider-aws"]} (binds ${r.cdktnProviderBinding}), constructs ${r.versions.constructs}`);
-  lines.push(`copied ${r.copiedFiles} files; rewrote ${r.rewrittenImports} imports in ${r.rewrittenFiles} files${r.install.installedNow ? `; installed in ${(r.install.ms / 1000).toFixed(0)} s` : ""}`);
+  lines.push(
+    `copied ${r.copiedFiles} files; rewrote ${r.rewrittenImports} imports in ${r.rewrittenFiles} files${r.install.installedNow ? `; installed in ${(r.install.ms / 1000).toFixed(0)} s` : ""}`,
+  );
   lines.push(`type errors after the rewrite: ${r.typeErrors.length}`);
   const byCode = new Map<string, TypeError[]>();
   for (const e of r.typeErrors) byCode.set(`${e.code} ${e.message}`, [...(byCode.get(`${e.code} ${e.message}`) ?? []), e]);
-  for (const [what, errs] of [...byCode].sort((x, y) => y[1].length - x[1].length)) lines.push(`  ${errs.length}× ${what}  (${[...new Set(errs.map((e) => e.file))].slice(0, 3).join(", ")})`);
+  for (const [what, errs] of [...byCode].sort((x, y) => y[1].length - x[1].length))
+    lines.push(`  ${errs.length}× ${what}  (${[...new Set(errs.map((e) => e.file))].slice(0, 3).join(", ")})`);
   for (const [lib, s] of Object.entries(r.synth)) lines.push(`synth with ${lib}: ${s.ok ? `ok in ${(s.ms / 1000).toFixed(1)} s` : `FAILED\n${s.error}`}`);
   for (const d of r.stacks) {
     const changed = Object.entries(d.changed);

@@ -53,45 +53,95 @@ export const GRANTED_BLOCKS: Readonly<Record<string, GrantedBlock>> = {
   table: {
     className: "Table",
     setups: [
-      { label: "default", props: `{ name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES" }`, build: (s) => new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES" }) },
-      { label: "with a customer-managed key", props: `{ ..., encryptionKey: key }`, build: (s) => new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES", encryptionKey: withKey(s) }) },
+      {
+        label: "default",
+        props: `{ name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES" }`,
+        build: (s) => new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES" }),
+      },
+      {
+        label: "with a customer-managed key",
+        props: `{ ..., encryptionKey: key }`,
+        build: (s) => new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, stream: "NEW_AND_OLD_IMAGES", encryptionKey: withKey(s) }),
+      },
     ],
-    calls: { connect: [{ args: ["read"], shown: `"read"` }, { args: ["write"], shown: `"write"` }, { args: ["readWrite"], shown: `"readWrite"` }] },
+    calls: {
+      connect: [
+        { args: ["read"], shown: `"read"` },
+        { args: ["write"], shown: `"write"` },
+        { args: ["readWrite"], shown: `"readWrite"` },
+      ],
+    },
   },
   queue: {
     className: "Queue",
     setups: [
       { label: "default", props: `{ name: "events" }`, build: (s) => new Queue(s, "Events", { name: "events" }) },
-      { label: "with a customer-managed key", props: `{ name: "events", encryptionKey: key }`, build: (s) => new Queue(s, "Events", { name: "events", encryptionKey: withKey(s) }) },
+      {
+        label: "with a customer-managed key",
+        props: `{ name: "events", encryptionKey: key }`,
+        build: (s) => new Queue(s, "Events", { name: "events", encryptionKey: withKey(s) }),
+      },
     ],
-    calls: { connect: [{ args: ["send"], shown: `"send"` }, { args: ["consume"], shown: `"consume"` }] },
+    calls: {
+      connect: [
+        { args: ["send"], shown: `"send"` },
+        { args: ["consume"], shown: `"consume"` },
+      ],
+    },
   },
   topic: {
     className: "Topic",
     setups: [
       { label: "default", props: `{ name: "user-data-change" }`, build: (s) => new Topic(s, "UserDataChange", { name: "user-data-change" }) },
-      { label: "with a customer-managed key", props: `{ name: "user-data-change", encryptionKey: key }`, build: (s) => new Topic(s, "UserDataChange", { name: "user-data-change", encryptionKey: withKey(s) }) },
+      {
+        label: "with a customer-managed key",
+        props: `{ name: "user-data-change", encryptionKey: key }`,
+        build: (s) => new Topic(s, "UserDataChange", { name: "user-data-change", encryptionKey: withKey(s) }),
+      },
     ],
   },
   stream: {
     className: "Stream",
     setups: [
       { label: "default", props: `{ name: "activity" }`, build: (s) => new Stream(s, "Activity", { name: "activity" }) },
-      { label: "with a customer-managed key", props: `{ name: "activity", encryptionKey: key }`, build: (s) => new Stream(s, "Activity", { name: "activity", encryptionKey: withKey(s) }) },
+      {
+        label: "with a customer-managed key",
+        props: `{ name: "activity", encryptionKey: key }`,
+        build: (s) => new Stream(s, "Activity", { name: "activity", encryptionKey: withKey(s) }),
+      },
     ],
-    calls: { connect: [{ args: ["read"], shown: `"read"` }, { args: ["write"], shown: `"write"` }, { args: ["readWrite"], shown: `"readWrite"` }] },
+    calls: {
+      connect: [
+        { args: ["read"], shown: `"read"` },
+        { args: ["write"], shown: `"write"` },
+        { args: ["readWrite"], shown: `"readWrite"` },
+      ],
+    },
   },
   bucket: {
     className: "Bucket",
     setups: [
       { label: "default", props: `{ name: "uploads" }`, build: (s) => new Bucket(s, "Uploads", { name: "uploads" }) },
-      { label: "with a customer-managed key", props: `{ name: "uploads", encryptionKey: key }`, build: (s) => new Bucket(s, "Uploads", { name: "uploads", encryptionKey: withKey(s) }) },
+      {
+        label: "with a customer-managed key",
+        props: `{ name: "uploads", encryptionKey: key }`,
+        build: (s) => new Bucket(s, "Uploads", { name: "uploads", encryptionKey: withKey(s) }),
+      },
     ],
     calls: {
-      grantRead: [{ args: [], shown: "" }, { args: ["uploads/*"], shown: `"uploads/*"` }],
-      grantPut: [{ args: [], shown: "" }, { args: ["uploads/*"], shown: `"uploads/*"` }],
+      grantRead: [
+        { args: [], shown: "" },
+        { args: ["uploads/*"], shown: `"uploads/*"` },
+      ],
+      grantPut: [
+        { args: [], shown: "" },
+        { args: ["uploads/*"], shown: `"uploads/*"` },
+      ],
       grantReadWrite: [{ args: [], shown: "" }],
-      grantDelete: [{ args: [], shown: "" }, { args: ["uploads/*"], shown: `"uploads/*"` }],
+      grantDelete: [
+        { args: [], shown: "" },
+        { args: ["uploads/*"], shown: `"uploads/*"` },
+      ],
       connect: ["read", "put", "readWrite", "delete", "full"].map((a) => ({ args: [a], shown: `"${a}"` })),
     },
   },
@@ -135,7 +185,14 @@ export const GRANTED_BLOCKS: Readonly<Record<string, GrantedBlock>> = {
             name: "delete-user",
             accountId: ACCOUNT,
             region: REGION,
-            definition: { startAt: "Work", states: { Work: States.task(task, { retry: [Retry.transient(task)], catch: [{ errors: ["States.ALL"], next: "Failed" }], next: "Done" }), Done: States.succeed(), Failed: States.fail({ error: "WorkFailed" }) } },
+            definition: {
+              startAt: "Work",
+              states: {
+                Work: States.task(task, { retry: [Retry.transient(task)], catch: [{ errors: ["States.ALL"], next: "Failed" }], next: "Done" }),
+                Done: States.succeed(),
+                Failed: States.fail({ error: "WorkFailed" }),
+              },
+            },
           });
         },
       },
@@ -179,8 +236,11 @@ class RecordingGrantee {
   }
 }
 
+/** Any class (a constructor): only its prototype chain is read. */
+export type AnyClass = abstract new (...args: never[]) => unknown;
+
 /** grant* and connect methods of a class, base classes first, each once, in declaration order. */
-export function grantMethods(cls: Function): string[] {
+export function grantMethods(cls: AnyClass): string[] {
   const chain: object[] = [];
   for (let p = cls.prototype; p && p !== Construct.prototype && p !== Object.prototype; p = Object.getPrototypeOf(p)) chain.unshift(p);
   const names: string[] = [];
@@ -207,7 +267,7 @@ function runSetup(block: string, spec: GrantedBlock, setup: Setup): CallResult[]
   const construct = setup.build(stack) as unknown as Record<string, (...a: unknown[]) => unknown>;
   const grantee = new RecordingGrantee();
   const results: Array<{ call: string; recorded: Recorded }> = [];
-  for (const method of grantMethods(construct.constructor as Function)) {
+  for (const method of grantMethods(construct.constructor as AnyClass)) {
     const variants = spec.calls?.[method] ?? [{ args: [], shown: "" }];
     for (const v of variants) {
       grantee.current = { statements: [], environment: [] };
@@ -216,7 +276,9 @@ function runSetup(block: string, spec: GrantedBlock, setup: Setup): CallResult[]
       } catch (e) {
         const message = (e as Error).message;
         if (/is unknown|Fix: pass/.test(message) && v.args.length === 0 && method === "connect") {
-          throw new Error(`docs: ${spec.className}.${method} needs arguments besides the grantee. Fix: add them to GRANTED_BLOCKS["${block}"].calls in scripts/docs-grants.ts.`);
+          throw new Error(`docs: ${spec.className}.${method} needs arguments besides the grantee. Fix: add them to GRANTED_BLOCKS["${block}"].calls in scripts/docs-grants.ts.`, {
+            cause: e,
+          });
         }
         grantee.current.error = message;
       }
@@ -273,7 +335,9 @@ export function grantsSection(block: string, classesWithoutGrants: ReadonlyArray
   if (!spec) {
     const withGrants = classesWithoutGrants.filter((c) => c.methods.length > 0);
     if (withGrants.length > 0) {
-      throw new Error(`docs: ${withGrants.map((c) => `${c.name}.${c.methods.join("/")}`).join(", ")} in modules/${block} has grant methods but no entry. Fix: add "${block}" to GRANTED_BLOCKS in scripts/docs-grants.ts.`);
+      throw new Error(
+        `docs: ${withGrants.map((c) => `${c.name}.${c.methods.join("/")}`).join(", ")} in modules/${block} has grant methods but no entry. Fix: add "${block}" to GRANTED_BLOCKS in scripts/docs-grants.ts.`,
+      );
     }
     out.push("This block has no `grant*` or `connect` method: it grants nothing to other principals.");
     return out.join("\n");

@@ -34,9 +34,7 @@ export function propsTables(file: string): PropsTable[] {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const exported = (n: ts.Node): boolean => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const classes = source.statements.filter((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && exported(s) && s.name !== undefined).map((c) => c.name!.text);
-  const interfaces = new Map(
-    source.statements.filter((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && exported(s)).map((i) => [i.name.text, i] as const),
-  );
+  const interfaces = new Map(source.statements.filter((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && exported(s)).map((i) => [i.name.text, i] as const));
   const out: PropsTable[] = [];
   for (const cls of classes) {
     const decl = interfaces.get(`${cls}Props`);

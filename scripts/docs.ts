@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { grantMethods, grantsSection, GRANTED_BLOCKS, withGeneratedSection, withoutGeneratedSection } from "./docs-grants";
+import { AnyClass, grantMethods, grantsSection, GRANTED_BLOCKS, withGeneratedSection, withoutGeneratedSection } from "./docs-grants";
 import { propsSection } from "./docs-props";
 
 export const ROOT = resolve(__dirname, "..");
@@ -31,15 +31,16 @@ export function moduleBlocks(root = ROOT): string[] {
 function otherClassesWithGrants(block: string): Array<{ name: string; methods: string[] }> {
   const path = join(ROOT, "modules", block, "index.ts");
   if (!existsSync(path)) return [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the block is picked by name at run time
   const exports = require(path) as Record<string, unknown>;
   const spec = GRANTED_BLOCKS[block];
-  const main = spec ? (exports[spec.className] as Function | undefined) : undefined;
+  const main = spec ? (exports[spec.className] as AnyClass | undefined) : undefined;
   if (spec && !main) throw new Error(`docs: modules/${block} exports no class ${spec.className}. Fix: update GRANTED_BLOCKS["${block}"] in scripts/docs-grants.ts.`);
   const bases = new Set<unknown>();
   for (let p = main?.prototype; p; p = Object.getPrototypeOf(p)) bases.add(p.constructor);
   return Object.entries(exports)
-    .filter(([, v]) => typeof v === "function" && (v as Function).prototype && !bases.has(v))
-    .map(([name, v]) => ({ name, methods: grantMethods(v as Function) }))
+    .filter(([, v]) => typeof v === "function" && (v as AnyClass).prototype && !bases.has(v))
+    .map(([name, v]) => ({ name, methods: grantMethods(v as AnyClass) }))
     .filter((c) => c.methods.length > 0);
 }
 
@@ -57,7 +58,9 @@ export function generatedReadmes(root = ROOT): Map<string, string> {
     }
     const others = otherClassesWithGrants(block);
     if (GRANTED_BLOCKS[block] && others.length > 0) {
-      throw new Error(`docs: ${others.map((c) => `${c.name}.${c.methods.join("/")}`).join(", ")} in modules/${block} is not documented. Fix: document it in scripts/docs-grants.ts.`);
+      throw new Error(
+        `docs: ${others.map((c) => `${c.name}.${c.methods.join("/")}`).join(", ")} in modules/${block} is not documented. Fix: document it in scripts/docs-grants.ts.`,
+      );
     }
     let text = withGeneratedSection(readFileSync(join(root, path), "utf8"), grantsSection(block, others));
     const index = join(root, "modules", block, "index.ts");
@@ -90,7 +93,9 @@ export function typedocInputsHash(root = ROOT): string {
       .map((f) => join(d, f)),
   );
   for (const f of [...sources, "typedoc.json", "tsconfig.build.json", "tsconfig.json"]) {
-    h.update(`${f}\0`).update(readFileSync(join(root, f))).update("\0");
+    h.update(`${f}\0`)
+      .update(readFileSync(join(root, f)))
+      .update("\0");
   }
   for (const pkg of ["typedoc", "typedoc-plugin-markdown", "typescript"]) {
     h.update(`${pkg}@${JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")).version}\0`);

@@ -33,7 +33,9 @@ export function runChecks(): Check[] {
   checks.push({
     name: "terraform",
     ok: tfOk,
-    detail: tfVersion ? `${tfVersion}${tfOk ? "" : " (need ≥ 1.10 for S3 use_lockfile)"}` : "not found: install Terraform ≥ 1.10 (https://developer.hashicorp.com/terraform/install)",
+    detail: tfVersion
+      ? `${tfVersion}${tfOk ? "" : " (need ≥ 1.10 for S3 use_lockfile)"}`
+      : "not found: install Terraform ≥ 1.10 (https://developer.hashicorp.com/terraform/install)",
   });
 
   const java = version("java", ["-version"]);

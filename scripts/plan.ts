@@ -57,7 +57,12 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     };
     switch (flag) {
       case "--env":
-        envs.push(...value().split(",").map((s) => s.trim()).filter(Boolean));
+        envs.push(
+          ...value()
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
         break;
       case "--base":
         args.base = value();

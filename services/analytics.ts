@@ -107,7 +107,11 @@ export class AnalyticsService {
       timeoutSeconds: ANALYTICS_DATA_API_TIMEOUT_SECONDS,
     });
     db.connect(this.processor);
-    this.processorFailures = new Queue(scope, "ActivityProcessorFailures", { name: "activity-processor-failures", deadLetterQueue: false, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
+    this.processorFailures = new Queue(scope, "ActivityProcessorFailures", {
+      name: "activity-processor-failures",
+      deadLetterQueue: false,
+      retentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    });
     this.processor.addKinesisEventSource(props.stream, {
       batchSize: 500,
       maxBatchingWindowSeconds: 5,

@@ -5,14 +5,7 @@ import type { LambdaFunction } from "../modules/lambda-function";
 import { Queue } from "../modules/queue";
 import { Table } from "../modules/table";
 import type { FunctionFactory, HandlerEntry } from "./functions";
-import {
-  FILES_BUCKET_NAME_ENV,
-  FILES_CONTENT_TYPES_ENV,
-  FILES_MAX_SIZE_ENV,
-  FILES_TABLE_NAME_ENV,
-  FILES_TABLE_SCHEMA,
-  UPLOADS_PREFIX,
-} from "../lambdas/files/schema";
+import { FILES_BUCKET_NAME_ENV, FILES_CONTENT_TYPES_ENV, FILES_MAX_SIZE_ENV, FILES_TABLE_NAME_ENV, FILES_TABLE_SCHEMA, UPLOADS_PREFIX } from "../lambdas/files/schema";
 
 export interface FilesServiceProps {
   /** The API whose routes `POST /files`, `GET /files`, `GET|DELETE /files/{id}` this service adds. */

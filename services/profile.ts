@@ -54,7 +54,11 @@ export class ProfileService {
     });
     this.changes = new Topic(scope, "UserDataChange", { name: "user-data-change" });
 
-    this.api = props.functions("ProfileApi", { name: "profile-api", ...props.handlers.profileApi, description: "Profile HTTP API: GET/PUT/DELETE /profiles/me, GET /profiles/me/deletion" });
+    this.api = props.functions("ProfileApi", {
+      name: "profile-api",
+      ...props.handlers.profileApi,
+      description: "Profile HTTP API: GET/PUT/DELETE /profiles/me, GET /profiles/me/deletion",
+    });
     this.table.connect(this.api, "readWrite", PROFILES_TABLE_NAME_ENV);
 
     this.bootstrap = props.functions("ProfileBootstrap", {
@@ -66,7 +70,11 @@ export class ProfileService {
     });
     this.table.connect(this.bootstrap, "write", PROFILES_TABLE_NAME_ENV);
 
-    this.events = props.functions("ProfileEvents", { name: "profile-events", ...props.handlers.profileEvents, description: "Publishes profile changes from the table stream to SNS" });
+    this.events = props.functions("ProfileEvents", {
+      name: "profile-events",
+      ...props.handlers.profileEvents,
+      description: "Publishes profile changes from the table stream to SNS",
+    });
     this.changes.connect(this.events, USER_DATA_CHANGE_TOPIC_ARN_ENV);
     // Stream batches that exhaust their retries land here (metadata to re-drive from the stream), never lost silently.
     this.eventsFailures = new Queue(scope, "ProfileEventsFailures", { name: "profile-events-failures", deadLetterQueue: false, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });

@@ -242,8 +242,7 @@ export class GitHubActionsAccess extends Construct {
     const bucketArn = `arn:${partition}:s3:::${backend.bucket}`;
     const stateArn = `${bucketArn}/${backend.key}`;
     const lockArn = `${stateArn}.tflock`;
-    const iamArns = (kind: "role" | "policy", pattern: string): string[] =>
-      env.allowedAccountIds.map((account) => `arn:${partition}:iam::${account}:${kind}/${pattern}`);
+    const iamArns = (kind: "role" | "policy", pattern: string): string[] => env.allowedAccountIds.map((account) => `arn:${partition}:iam::${account}:${kind}/${pattern}`);
 
     // The environment's permissions boundary: the ceiling of every role the platform creates (PlatformStack applies
     // it to each), and the condition on which the deploy role may create or widen a role.
@@ -371,8 +370,7 @@ export class BootstrapStack extends AwsStack {
     // AWS validates GitHub's certificate against its own trusted CAs, so no thumbprint_list (optional since
     // hashicorp/aws 5.81; a pinned thumbprint would only break at GitHub's next certificate rotation).
     this.githubOidcProviderArn =
-      props.githubOidcProviderArn ??
-      new IamOpenidConnectProvider(this, "GitHubOidc", { url: GITHUB_OIDC_URL, clientIdList: [GITHUB_OIDC_AUDIENCE] }).arn;
+      props.githubOidcProviderArn ?? new IamOpenidConnectProvider(this, "GitHubOidc", { url: GITHUB_OIDC_URL, clientIdList: [GITHUB_OIDC_AUDIENCE] }).arn;
     new TerraformOutput(this, "github_oidc_provider_arn", { value: this.githubOidcProviderArn, description: "GitHub Actions OIDC identity provider" });
 
     const access: Record<string, GitHubActionsAccess> = {};

@@ -136,7 +136,13 @@ export function boundaryStatements(env: EnvironmentConfig): Statement[] {
     allow(
       "LogsOwnLogGroups",
       a.logs,
-      arns("logs", ...[`/aws/lambda/${prefix}-*`, `/aws/vendedlogs/states/${prefix}-*`, `/aws/kinesisfirehose/${prefix}-*`, `${prefix}-*`].flatMap((g) => [`log-group:${g}`, `log-group:${g}:*`])),
+      arns(
+        "logs",
+        ...[`/aws/lambda/${prefix}-*`, `/aws/vendedlogs/states/${prefix}-*`, `/aws/kinesisfirehose/${prefix}-*`, `${prefix}-*`].flatMap((g) => [
+          `log-group:${g}`,
+          `log-group:${g}:*`,
+        ]),
+      ),
     ),
     allow("InvokeOwnFunctions", a.lambda, arns("lambda", `function:${prefix}-*`, `function:${prefix}-*:*`)),
     allow("OwnStateMachines", a.states, arns("states", `stateMachine:${prefix}-*`, `execution:${prefix}-*:*`)),

@@ -21,6 +21,7 @@ export default async function globalSetup(): Promise<void> {
       throw new Error(
         `${DYNAMODB_ENDPOINT_ENV}=${existing} is set but does not answer: ${err instanceof Error ? err.message : String(err)}. ` +
           `Fix: start that DynamoDB, or unset ${DYNAMODB_ENDPOINT_ENV} to let the tests start DynamoDB Local themselves.`,
+        { cause: err },
       );
     }
     return;

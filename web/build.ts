@@ -93,7 +93,8 @@ function build(dir: string, minify: boolean): string[] {
   for (const f of result.outputFiles) {
     const plain = relative(dir, f.path);
     const ext = extname(plain);
-    const name = ext === ".js" || ext === ".css" ? `${plain.slice(0, -ext.length)}-${createHash("sha256").update(f.contents).digest("hex").slice(0, 8).toUpperCase()}${ext}` : plain;
+    const name =
+      ext === ".js" || ext === ".css" ? `${plain.slice(0, -ext.length)}-${createHash("sha256").update(f.contents).digest("hex").slice(0, 8).toUpperCase()}${ext}` : plain;
     if (name.endsWith(".js")) js = name;
     if (name.endsWith(".css")) css = name;
     writeFileSync(join(dir, name), f.contents);

@@ -41,8 +41,7 @@ function fakeKinesis(answer: (call: Call, n: number) => Result[] = (call) => cal
   };
 }
 
-const context = (remainingMs = 10_000): Context =>
-  ({ awsRequestId: "req-1", getRemainingTimeInMillis: () => remainingMs, functionName: "activity-ingest" }) as unknown as Context;
+const context = (remainingMs = 10_000): Context => ({ awsRequestId: "req-1", getRemainingTimeInMillis: () => remainingMs, functionName: "activity-ingest" }) as unknown as Context;
 
 function apiEvent(body: unknown, over: { sub?: string | null; method?: string; routeKey?: string; raw?: string; base64?: boolean } = {}): any {
   const text = over.raw ?? (body === undefined ? undefined : JSON.stringify(body));
@@ -132,7 +131,11 @@ describe("toRecords and chunkRecords", () => {
   it("splits at 500 records and at 5 MiB, in order, never leaving an empty chunk", () => {
     const small = Array.from({ length: 1203 }, (_, i) => ({ i, size: 10 }));
     expect(chunkRecords(small).map((c) => c.length)).toEqual([500, 500, 203]);
-    expect(chunkRecords(small).flat().map((r) => r.i)).toEqual(small.map((r) => r.i));
+    expect(
+      chunkRecords(small)
+        .flat()
+        .map((r) => r.i),
+    ).toEqual(small.map((r) => r.i));
     const big = Array.from({ length: 7 }, (_, i) => ({ i, size: 1024 * 1024 }));
     const chunks = chunkRecords(big);
     expect(chunks.map((c) => c.length)).toEqual([5, 2]);
@@ -161,16 +164,14 @@ describe("putActivityRecords", () => {
 
   it("retries only the records PutRecords rejected, with growing jittered backoff, until they are accepted", async () => {
     const kinesis = fakeKinesis((call, n) =>
-      call.records.map((_, i) => (n === 1 && i % 2 === 0) || (n === 2 && i === 0) ? { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "slow down" } : { SequenceNumber: "1" }),
+      call.records.map((_, i) =>
+        (n === 1 && i % 2 === 0) || (n === 2 && i === 0) ? { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "slow down" } : { SequenceNumber: "1" },
+      ),
     );
     const c = clock();
     const out = await putActivityRecords(records(5), { kinesis, streamName: "s", now: c.now, deadline: NOW + 5000, sleep: c.sleep, random: () => 0.999 });
     expect(out).toEqual({ accepted: 5, failed: 0, failures: [] });
-    expect(kinesis.calls.map((x) => x.records.map((r) => r.data.eventId))).toEqual([
-      [ID(1), ID(2), ID(3), ID(4), ID(5)],
-      [ID(1), ID(3), ID(5)],
-      [ID(1)],
-    ]);
+    expect(kinesis.calls.map((x) => x.records.map((r) => r.data.eventId))).toEqual([[ID(1), ID(2), ID(3), ID(4), ID(5)], [ID(1), ID(3), ID(5)], [ID(1)]]);
     expect(c.sleep.mock.calls.map(([ms]) => ms)).toEqual([49, 99]); // full jitter under 50, 100 ms
   });
 

@@ -109,7 +109,9 @@ describe("withRetry", () => {
     const fn = jest.fn(async () => {
       throw awsError("DatabaseResumingException", 400);
     });
-    await expect(withRetry(fn, policy, { sleep: time.sleep, random: () => 0.999, remainingTimeMs: time.remainingTimeMs })).rejects.toMatchObject({ name: "DatabaseResumingException" });
+    await expect(withRetry(fn, policy, { sleep: time.sleep, random: () => 0.999, remainingTimeMs: time.remainingTimeMs })).rejects.toMatchObject({
+      name: "DatabaseResumingException",
+    });
     // 99 + 199 + 399 + 799 = 1496 ms slept; the next (999) would end past 2000 ms
     expect(time.sleeps).toEqual([99, 199, 399, 799]);
     expect(time.elapsed()).toBeLessThanOrEqual(5_000 - policy.safetyMarginMs);
@@ -168,7 +170,14 @@ describe("DataApi with a fake client", () => {
   it("sends named parameters with type hints, and maps records to rows by label", async () => {
     const { client, commands } = fakeClient([{ columnMetadata: [{ label: "a" }, { name: "b" }], records: [[{ longValue: 1 }, { isNull: true }]], numberOfRecordsUpdated: 0 }]);
     const db = new DataApi({ client, target });
-    const out = await db.execute("SELECT :id, :doc, :n, :x, :ok, :at", { id: param.uuid("u"), doc: param.json({ a: 1 }), n: 1.5, x: null, ok: true, at: param.timestamp("2024-05-01T12:00:00.123Z") });
+    const out = await db.execute("SELECT :id, :doc, :n, :x, :ok, :at", {
+      id: param.uuid("u"),
+      doc: param.json({ a: 1 }),
+      n: 1.5,
+      x: null,
+      ok: true,
+      at: param.timestamp("2024-05-01T12:00:00.123Z"),
+    });
     expect(out).toEqual({ rows: [{ a: 1, b: null }], numberOfRecordsUpdated: 0 });
     expect(commands[0].input).toMatchObject({ ...target, includeResultMetadata: true });
     expect(commands[0].input.parameters).toEqual([

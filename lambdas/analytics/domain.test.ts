@@ -157,7 +157,12 @@ describe("migrations", () => {
 
   it("refuses bad names, duplicates and wrong order", () => {
     expect(() => prepareMigrations([{ name: "init.sql", sql: "SELECT 1" }])).toThrow(/0001_name\.sql/);
-    expect(() => prepareMigrations([{ name: "0002_b.sql", sql: "SELECT 1" }, { name: "0001_a.sql", sql: "SELECT 1" }])).toThrow(/name order/);
+    expect(() =>
+      prepareMigrations([
+        { name: "0002_b.sql", sql: "SELECT 1" },
+        { name: "0001_a.sql", sql: "SELECT 1" },
+      ]),
+    ).toThrow(/name order/);
     expect(() => prepareMigrations([{ name: "0001_a.sql", sql: "-- nothing" }])).toThrow(/no SQL statement/);
   });
 

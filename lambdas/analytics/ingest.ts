@@ -72,11 +72,7 @@ async function writeEachAlone<T extends { readonly id: string }>(
 }
 
 /** SQS messages of profile events → one upsert into `users`. */
-export async function ingestProfileMessages(
-  db: DataApi,
-  messages: ReadonlyArray<{ readonly messageId: string; readonly body: string }>,
-  log: IngestLog,
-): Promise<IngestOutcome> {
+export async function ingestProfileMessages(db: DataApi, messages: ReadonlyArray<{ readonly messageId: string; readonly body: string }>, log: IngestLog): Promise<IngestOutcome> {
   const failures = new Map<string, string>();
   const valid: Array<{ messageId: string; row: UserRow }> = [];
   for (const message of messages) {

@@ -23,6 +23,11 @@ export function migrationFileNames(dir: string = MIGRATIONS_DIR): string[] {
 /** SHA-256 (hex) over every migration's name and content, in order: changes whenever a migration does. */
 export function migrationsHash(dir: string = MIGRATIONS_DIR): string {
   const hash = createHash("sha256");
-  for (const name of migrationFileNames(dir)) hash.update(name).update("\0").update(readFileSync(join(dir, name))).update("\0");
+  for (const name of migrationFileNames(dir))
+    hash
+      .update(name)
+      .update("\0")
+      .update(readFileSync(join(dir, name)))
+      .update("\0");
   return hash.digest("hex");
 }

@@ -84,7 +84,8 @@ export function splitStatements(sql: string): string[] {
       i += 1;
       while (i < n) {
         if (sql[i] === c) {
-          if (sql[i + 1] === c) i += 2; // doubled quote
+          if (sql[i + 1] === c)
+            i += 2; // doubled quote
           else break;
         } else i += 1;
       }

@@ -18,7 +18,7 @@ describe("textProblem / isStorableText", () => {
 
 describe("findUnstorableText", () => {
   it("finds nothing in storable JSON values", () => {
-    expect(findUnstorableText({ a: "x", b: [1, "y", { c: null, d: true }], "é": "😀" })).toBeUndefined();
+    expect(findUnstorableText({ a: "x", b: [1, "y", { c: null, d: true }], é: "😀" })).toBeUndefined();
     expect(findUnstorableText(42)).toBeUndefined();
   });
 
@@ -45,14 +45,14 @@ describe("isDataException (when analytics-ingest and activity-processor write ea
   it.each([
     ["DatabaseErrorException", 'ERROR: date/time field value out of range: "0000-01-01T00:00:00Z"; SQLState: 22008'],
     ["DatabaseErrorException", "ERROR: unsupported Unicode escape sequence\n  Detail: \\u0000 cannot be converted to text.; SQLState: 22P05"],
-    ["BadRequestException", 'ERROR: invalid input syntax for type json; SQLState: 22P02'],
+    ["BadRequestException", "ERROR: invalid input syntax for type json; SQLState: 22P02"],
   ])("a SQL data exception (%s, SQLSTATE class 22) is one item's data", (name, message) => {
     expect(isDataException(error(name, message, 400))).toBe(true);
   });
 
   it.each([
     ["DatabaseErrorException", "ERROR: boom; SQLState: XX000", 400],
-    ["DatabaseErrorException", "ERROR: relation \"users\" does not exist; SQLState: 42P01", 400],
+    ["DatabaseErrorException", 'ERROR: relation "users" does not exist; SQLState: 42P01', 400],
     ["DatabaseResumingException", "resuming; SQLState: 22008", 400],
     ["InternalServerErrorException", "SQLState: 22008", 500],
     ["ForbiddenException", "denied", 403],

@@ -71,7 +71,11 @@ export function groupsFromClaim(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.filter((g): g is string => typeof g === "string" && g !== "");
   if (typeof claim !== "string") return [];
   const text = claim.trim();
-  if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).split(/\s+/).filter((g) => g !== "");
+  if (text.startsWith("[") && text.endsWith("]"))
+    return text
+      .slice(1, -1)
+      .split(/\s+/)
+      .filter((g) => g !== "");
   return text.split(/[\s,]+/).filter((g) => g !== "");
 }
 

@@ -7,14 +7,7 @@
  * Errors: 400 UnknownReport (lists the known names), 404 ExecutionNotFound (Athena's InvalidRequestException for an
  * unknown id, an id that is not a UUID, or an execution of another workgroup). The caller checks the admin group.
  */
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  InvalidRequestException,
-  QueryExecution,
-  StartQueryExecutionCommand,
-} from "@aws-sdk/client-athena";
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, InvalidRequestException, QueryExecution, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { requireEnv } from "../shared/env";
 import { HttpError, HttpResponse, jsonResponse } from "../shared/http";
 import {

@@ -124,7 +124,7 @@ export interface ResultSetLike {
  */
 export function rowsFromResultSet(resultSet: ResultSetLike | undefined, firstPage = true): Array<Record<string, string | null>> {
   const rows = resultSet?.Rows ?? [];
-  const header = firstPage && rows.length > 0 ? rows[0].Data?.map((d) => d.VarCharValue ?? "") ?? [] : [];
+  const header = firstPage && rows.length > 0 ? (rows[0].Data?.map((d) => d.VarCharValue ?? "") ?? []) : [];
   const meta = resultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => c.Name ?? "") ?? [];
   const columns = header.length > 0 ? header : meta;
   return rows.slice(firstPage ? 1 : 0).map((row) => {

@@ -103,7 +103,14 @@ describe("file ids and keys", () => {
   it("parses exactly uploads/<owner>/<fileId>/<name>", () => {
     const id = newFileId();
     expect(parseObjectKey(objectKey("user-1", id, "a b.png"))).toEqual({ ownerId: "user-1", fileId: id, name: "a b.png" });
-    for (const key of ["uploads/a.png", `uploads/user-1/${id}/`, `uploads/user-1/not-an-id/a.png`, `uploads/user-1/${id}/x/a.png`, `other/user-1/${id}/a.png`, `uploads//${id}/a.png`]) {
+    for (const key of [
+      "uploads/a.png",
+      `uploads/user-1/${id}/`,
+      `uploads/user-1/not-an-id/a.png`,
+      `uploads/user-1/${id}/x/a.png`,
+      `other/user-1/${id}/a.png`,
+      `uploads//${id}/a.png`,
+    ]) {
       expect(parseObjectKey(key)).toBeUndefined();
     }
   });
@@ -119,7 +126,7 @@ describe("file ids and keys", () => {
   });
 
   it("Content-Disposition carries an ASCII fallback and the exact UTF-8 name", () => {
-    expect(attachmentDisposition("naïve \"plan\".pdf")).toBe(`attachment; filename="na_ve _plan_.pdf"; filename*=UTF-8''na%C3%AFve%20%22plan%22.pdf`);
+    expect(attachmentDisposition('naïve "plan".pdf')).toBe(`attachment; filename="na_ve _plan_.pdf"; filename*=UTF-8''na%C3%AFve%20%22plan%22.pdf`);
   });
 });
 
@@ -156,13 +163,24 @@ describe("parseS3Message", () => {
 
   it("reads created and removed records with their decoded key, version and normalised sequencer", () => {
     const body = JSON.stringify({
-      Records: [record("ObjectCreated:Post", "uploads/u/ID/a+b.txt", { versionId: "v1", sequencer: "0A" }), record("ObjectRemoved:DeleteMarkerCreated", "uploads%2Fu%2FID%2Fa+b.txt", { versionId: null })],
+      Records: [
+        record("ObjectCreated:Post", "uploads/u/ID/a+b.txt", { versionId: "v1", sequencer: "0A" }),
+        record("ObjectRemoved:DeleteMarkerCreated", "uploads%2Fu%2FID%2Fa+b.txt", { versionId: null }),
+      ],
     });
     const parsed = parseS3Message(body);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok || parsed.value.kind !== "events") throw new Error("expected events");
     expect(parsed.value.events).toEqual([
-      { kind: "created", eventName: "ObjectCreated:Post", eventTime: "2024-05-01T12:00:00.000Z", bucket: "b", key: "uploads/u/ID/a b.txt", versionId: "v1", sequencer: normaliseSequencer("0A") },
+      {
+        kind: "created",
+        eventName: "ObjectCreated:Post",
+        eventTime: "2024-05-01T12:00:00.000Z",
+        bucket: "b",
+        key: "uploads/u/ID/a b.txt",
+        versionId: "v1",
+        sequencer: normaliseSequencer("0A"),
+      },
       { kind: "removed", eventName: "ObjectRemoved:DeleteMarkerCreated", eventTime: "2024-05-01T12:00:00.000Z", bucket: "b", key: "uploads/u/ID/a b.txt" },
     ]);
   });
@@ -170,15 +188,30 @@ describe("parseS3Message", () => {
   it("refuses what it cannot apply, with the reason", () => {
     expect(parseS3Message("not json")).toEqual({ ok: false, error: "the body is not JSON" });
     expect(parseS3Message(JSON.stringify({ hello: 1 }))).toMatchObject({ ok: false, error: expect.stringMatching(/not an S3 event message/) });
-    expect(parseS3Message(JSON.stringify({ Records: [record("ObjectRestore:Completed", "k")] }))).toMatchObject({ ok: false, error: expect.stringMatching(/unexpected event ObjectRestore/) });
-    expect(parseS3Message(JSON.stringify({ Records: [record("ObjectCreated:Put", "bad%E0%A4%A")] }))).toMatchObject({ ok: false, error: expect.stringMatching(/not valid URL encoding/) });
+    expect(parseS3Message(JSON.stringify({ Records: [record("ObjectRestore:Completed", "k")] }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unexpected event ObjectRestore/),
+    });
+    expect(parseS3Message(JSON.stringify({ Records: [record("ObjectCreated:Put", "bad%E0%A4%A")] }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not valid URL encoding/),
+    });
   });
 });
 
 describe("judgeUpload", () => {
   const id = newFileId();
   const parts = { ownerId: "u1", fileId: id, name: "a.png" };
-  const item: FileItem = { ownerId: "u1", fileId: id, status: "pending", fileName: "a.png", key: objectKey("u1", id, "a.png"), contentType: "image/png", size: 10, requestedAt: "t" };
+  const item: FileItem = {
+    ownerId: "u1",
+    fileId: id,
+    status: "pending",
+    fileName: "a.png",
+    key: objectKey("u1", id, "a.png"),
+    contentType: "image/png",
+    size: 10,
+    requestedAt: "t",
+  };
   const head = { size: 10, contentType: "image/png", etag: "e", lastModified: "t", owner: "u1" };
 
   it("accepts the object that was signed", () => {

@@ -92,7 +92,11 @@ export function quote(value: string): string {
 export function validateUploadRequest(input: unknown, policy: UploadPolicy): Result<UploadRequest & { readonly safeName: string }, UploadProblem> {
   const parsed = uploadRequestSchema.safeParse(input);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => (i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.slice(0, 5).map(cut).join(", ")}${i.keys.length > 5 ? ", …" : ""}` : `${i.path.join(".") || "body"}: ${i.message}`));
+    const fields = parsed.error.issues.map((i) =>
+      i.code === "unrecognized_keys"
+        ? `unknown field(s) ${i.keys.slice(0, 5).map(cut).join(", ")}${i.keys.length > 5 ? ", …" : ""}`
+        : `${i.path.join(".") || "body"}: ${i.message}`,
+    );
     return fail({ code: "ValidationFailed", message: `${fields.join("; ")}. Expected {"fileName": string, "contentType": string, "size": number of bytes}.` });
   }
   const { fileName, contentType, size } = parsed.data;
@@ -353,7 +357,10 @@ export function encodeCursor(fileId: string): string {
 
 export function decodeCursor(cursor: string | undefined): Result<string | undefined, ListProblem> {
   if (cursor === undefined) return ok(undefined);
-  const invalid = fail({ code: "InvalidCursor" as const, message: "cursor is not one this API returned. Fix: pass the nextCursor of the previous page unchanged, or omit it for the first page." });
+  const invalid = fail({
+    code: "InvalidCursor" as const,
+    message: "cursor is not one this API returned. Fix: pass the nextCursor of the previous page unchanged, or omit it for the first page.",
+  });
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { after?: unknown };
     return typeof value.after === "string" && isFileId(value.after) ? ok(value.after) : invalid;

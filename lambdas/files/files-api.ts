@@ -119,19 +119,23 @@ async function createUpload(event: FilesApiEvent, owner: string): Promise<HttpRe
     { ownerId: owner, fileId, fileName: request.fileName, key, contentType: request.contentType, size: request.size, requestedAt: now.toISOString() },
     now,
   );
-  return jsonResponse(201, {
-    file: fileView(item),
-    upload: {
-      method: "POST",
-      url: upload.url,
-      fields: upload.fields,
-      fileField: "file",
-      expiresAt: new Date(now.getTime() + PRESIGNED_URL_SECONDS * 1000).toISOString(),
-      instructions:
-        "POST multipart/form-data to url: every entry of fields as a form field, then the file's bytes as the last field, named file. " +
-        `The file must be exactly ${request.size} bytes of ${request.contentType}; anything else is refused or deleted.`,
+  return jsonResponse(
+    201,
+    {
+      file: fileView(item),
+      upload: {
+        method: "POST",
+        url: upload.url,
+        fields: upload.fields,
+        fileField: "file",
+        expiresAt: new Date(now.getTime() + PRESIGNED_URL_SECONDS * 1000).toISOString(),
+        instructions:
+          "POST multipart/form-data to url: every entry of fields as a form field, then the file's bytes as the last field, named file. " +
+          `The file must be exactly ${request.size} bytes of ${request.contentType}; anything else is refused or deleted.`,
+      },
     },
-  }, { location: `/files/${fileId}` });
+    { location: `/files/${fileId}` },
+  );
 }
 
 async function listFiles(event: FilesApiEvent, owner: string): Promise<HttpResponse> {

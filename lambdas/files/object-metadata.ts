@@ -55,7 +55,12 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         counts[await applyEvent(e, new Date())] += 1;
       } catch (err) {
         // The message stays in the queue (retried, then dead-lettered); the log says why.
-        logger.error("Could not apply an S3 event", { messageId: record.messageId, key: e.key, eventName: e.eventName, error: err instanceof Error ? err : new Error(String(err)) });
+        logger.error("Could not apply an S3 event", {
+          messageId: record.messageId,
+          key: e.key,
+          eventName: e.eventName,
+          error: err instanceof Error ? err : new Error(String(err)),
+        });
         throw err;
       }
     }

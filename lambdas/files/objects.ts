@@ -3,14 +3,7 @@
  * files-api bundles). One client per container.
  * The endpoint follows the SDK's standard configuration (`AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`) for local runs.
  */
-import {
-  DeleteObjectsCommand,
-  HeadObjectCommand,
-  ListObjectVersionsCommand,
-  ListObjectVersionsCommandOutput,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectVersionsCommand, ListObjectVersionsCommandOutput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { ObjectHead } from "./domain";
 import { OWNER_METADATA } from "./schema";
 

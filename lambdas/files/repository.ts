@@ -30,9 +30,7 @@ function isConditionFailure(err: unknown): boolean {
 /** Records a signed upload (`pending`); its id is new, so an existing item means a bug, not a retry. */
 export async function putPending(store: FileStore, item: Omit<FileItem, "status" | "expiresAt">, now: Date): Promise<FileItem> {
   const pending: FileItem = { ...item, status: "pending", expiresAt: epochSeconds(now) + PENDING_TTL_SECONDS };
-  await store.client.send(
-    new PutCommand({ TableName: store.tableName, Item: { ...pending }, ConditionExpression: `attribute_not_exists(${FILES_SORT_KEY})` }),
-  );
+  await store.client.send(new PutCommand({ TableName: store.tableName, Item: { ...pending }, ConditionExpression: `attribute_not_exists(${FILES_SORT_KEY})` }));
   return pending;
 }
 
@@ -156,16 +154,18 @@ export async function markRejected(store: FileStore, parts: KeyParts, reason: Re
 
 /** DELETE /files/{id}: the owner deleted the file (after its objects are gone). Idempotent. */
 export async function markDeletedByOwner(store: FileStore, ownerId: string, fileId: string, now: Date): Promise<void> {
-  await store.client.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: key(ownerId, fileId),
-      UpdateExpression: "SET #status = :deleted, deletedAt = :now, #ttl = :ttl",
-      ConditionExpression: `attribute_exists(${FILES_SORT_KEY})`,
-      ExpressionAttributeNames: { "#status": "status", "#ttl": FILES_TTL_ATTRIBUTE },
-      ExpressionAttributeValues: { ":deleted": "deleted", ":now": now.toISOString(), ":ttl": epochSeconds(now) + TOMBSTONE_TTL_SECONDS },
-    }),
-  ).catch((err: unknown) => {
-    if (!isConditionFailure(err)) throw err;
-  });
+  await store.client
+    .send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: key(ownerId, fileId),
+        UpdateExpression: "SET #status = :deleted, deletedAt = :now, #ttl = :ttl",
+        ConditionExpression: `attribute_exists(${FILES_SORT_KEY})`,
+        ExpressionAttributeNames: { "#status": "status", "#ttl": FILES_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ":deleted": "deleted", ":now": now.toISOString(), ":ttl": epochSeconds(now) + TOMBSTONE_TTL_SECONDS },
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!isConditionFailure(err)) throw err;
+    });
 }

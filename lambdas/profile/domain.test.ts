@@ -342,13 +342,18 @@ describe("mapStreamRecord", () => {
   it.each(["INSERT", "MODIFY", "REMOVE"] as const)("skips the %s of the user's version floor item (it is not a profile)", (eventName) => {
     const floorKeys = { pk: S("USER#u-1"), sk: S(VERSION_FLOOR_SORT_KEY) };
     const images = { old: { ...floorKeys, version: N(2) }, new: { ...floorKeys, version: N(5) } };
-    const mapped = mapStreamRecord(record(eventName, images, { dynamodb: { Keys: floorKeys, OldImage: images.old, NewImage: images.new, SequenceNumber: "7", ApproximateCreationDateTime: 1 } }));
+    const mapped = mapStreamRecord(
+      record(eventName, images, { dynamodb: { Keys: floorKeys, OldImage: images.old, NewImage: images.new, SequenceNumber: "7", ApproximateCreationDateTime: 1 } }),
+    );
     expect(mapped).toEqual({ kind: "skip", reason: `item ${VERSION_FLOOR_SORT_KEY} is not a profile` });
   });
 
   it.each([
     ["no keys", record("INSERT", { new: v1Image }, { dynamodb: { SequenceNumber: "1", ApproximateCreationDateTime: 1 } })],
-    ["a partition key that is not a user", record("INSERT", { new: v1Image }, { dynamodb: { Keys: { pk: S("ORG#1"), sk: S("PROFILE") }, NewImage: v1Image, ApproximateCreationDateTime: 1 } })],
+    [
+      "a partition key that is not a user",
+      record("INSERT", { new: v1Image }, { dynamodb: { Keys: { pk: S("ORG#1"), sk: S("PROFILE") }, NewImage: v1Image, ApproximateCreationDateTime: 1 } }),
+    ],
     ["an unknown eventName", record("INSERT", { new: v1Image }, { eventName: "TRUNCATE" as "INSERT" })],
     ["no eventID", record("INSERT", { new: v1Image }, { eventID: undefined })],
     ["no new image on INSERT (KEYS_ONLY stream)", record("INSERT", {})],

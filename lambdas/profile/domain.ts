@@ -123,7 +123,7 @@ const localeSchema = z.pipe(
   z.string().check(
     storableText(),
     z.refine((s: string) => isLanguageTag(s), {
-      error: "must be a BCP 47 language tag such as \"en\", \"en-GB\" or \"pt-BR\"",
+      error: 'must be a BCP 47 language tag such as "en", "en-GB" or "pt-BR"',
     }),
   ),
   z.transform((s: string) => canonicalLocale(s) ?? s),
@@ -353,9 +353,7 @@ export interface ProfileEvent {
 }
 
 export type StreamRecordMapping =
-  | { readonly kind: "event"; readonly event: ProfileEvent }
-  | { readonly kind: "skip"; readonly reason: string }
-  | { readonly kind: "error"; readonly reason: string };
+  { readonly kind: "event"; readonly event: ProfileEvent } | { readonly kind: "skip"; readonly reason: string } | { readonly kind: "error"; readonly reason: string };
 
 const EVENT_TYPES: Readonly<Record<"INSERT" | "MODIFY" | "REMOVE", ProfileEventType>> = {
   INSERT: "profile.created",

@@ -37,12 +37,7 @@ export interface PublishFailure {
  * reports as Failed (or does not report at all), and every entry of a chunk whose call threw. Later chunks
  * are still attempted. Each failure is logged once, here.
  */
-export async function publishEvents(
-  sns: SNSClient,
-  topicArn: string,
-  pending: readonly PendingEvent[],
-  log: ErrorLogger,
-): Promise<PublishFailure[]> {
+export async function publishEvents(sns: SNSClient, topicArn: string, pending: readonly PendingEvent[], log: ErrorLogger): Promise<PublishFailure[]> {
   const fifoTopic = topicArn.endsWith(".fifo");
   const failed: PublishFailure[] = [];
   for (const batch of chunk(pending, PUBLISH_BATCH_SIZE)) {

@@ -170,9 +170,7 @@ function readProfile(userId: string, item: Record<string, unknown> | undefined):
 
 /** The user's profile, read with strong consistency (a client reads its own writes); undefined when absent. */
 export async function getProfile(store: ProfileStore, userId: string): Promise<Profile | undefined> {
-  const out = await store.client.send(
-    new GetCommand({ TableName: store.tableName, Key: profileKey(userId), ConsistentRead: true }),
-  );
+  const out = await store.client.send(new GetCommand({ TableName: store.tableName, Key: profileKey(userId), ConsistentRead: true }));
   return readProfile(userId, out.Item);
 }
 
@@ -220,13 +218,7 @@ export async function saveProfile(
 }
 
 /** Replaces an existing profile in one conditional update (`If-Match` *, or a version). */
-async function updateProfile(
-  store: ProfileStore,
-  userId: string,
-  input: ProfileInput,
-  ifMatch: Exclude<IfMatch, { kind: "none" }>,
-  now: string,
-): Promise<Profile> {
+async function updateProfile(store: ProfileStore, userId: string, input: ProfileInput, ifMatch: Exclude<IfMatch, { kind: "none" }>, now: string): Promise<Profile> {
   const names: Record<string, string> = {
     "#userId": "userId",
     "#displayName": "displayName",
@@ -486,13 +478,7 @@ export async function getDeletionAudit(store: ProfileStore, userId: string, exec
  * write sent after DELETE's 202 gets 409. "marked"; or what stopped it: the profile is gone, at another version, or
  * already marked (by this or another execution).
  */
-export async function markDeletionRequested(
-  store: ProfileStore,
-  userId: string,
-  version: number,
-  executionName: string,
-  now: string,
-): Promise<"marked" | "changed"> {
+export async function markDeletionRequested(store: ProfileStore, userId: string, version: number, executionName: string, now: string): Promise<"marked" | "changed"> {
   const applied = await updateProfileIf(store, userId, {
     UpdateExpression: "SET #deletion = :deletion",
     ConditionExpression: "attribute_exists(#pk) AND #version = :version AND attribute_not_exists(#deletion)",

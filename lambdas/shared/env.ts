@@ -7,8 +7,7 @@ export function requireEnv(name: string): string {
   const value = process.env[name];
   if (value === undefined || value.trim() === "") {
     throw new Error(
-      `Missing required environment variable ${name}. Fix: set ${name} in the function's environment ` +
-        `(the stack sets it when it connects the resource to the function).`,
+      `Missing required environment variable ${name}. Fix: set ${name} in the function's environment ` + `(the stack sets it when it connects the resource to the function).`,
     );
   }
   return value;

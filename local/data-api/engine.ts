@@ -232,11 +232,7 @@ export class DataApiEngine {
    * Runs `work` on the transaction's connection, or on a pooled connection in autocommit. A SQL error inside a
    * transaction aborts it, as the Data API does: later calls with its id get "Transaction ... is not found".
    */
-  private async withConnection<T>(
-    database: string | undefined,
-    transactionId: string | undefined,
-    work: (client: Queryable, database: string) => Promise<T>,
-  ): Promise<T> {
+  private async withConnection<T>(database: string | undefined, transactionId: string | undefined, work: (client: Queryable, database: string) => Promise<T>): Promise<T> {
     if (this.closed) throw new DataApiError("ServiceUnavailableError", "The local Data API endpoint is closed");
     if (transactionId !== undefined && transactionId !== null) {
       const tx = this.transactions.get(transactionId);

@@ -225,8 +225,7 @@ export function toJsonValue(text: string | null, type: TypeInfo, options: WireRe
   if (text === null) return null;
   if (type.isArray) {
     const kind = kindOf(type.elementOid);
-    const convert = (items: ArrayItem[]): unknown[] =>
-      items.map((item) => (Array.isArray(item) ? convert(item) : item === null ? null : scalarJson(item, kind, options)));
+    const convert = (items: ArrayItem[]): unknown[] => items.map((item) => (Array.isArray(item) ? convert(item) : item === null ? null : scalarJson(item, kind, options)));
     return convert(parseArrayText(text));
   }
   return scalarJson(text, kindOf(type.oid), options);
@@ -252,7 +251,24 @@ function scalarJson(text: string, kind: Kind, options: WireResultSetOptions): un
 }
 
 // java.sql.Types, as the PostgreSQL JDBC driver reports each type.
-const JDBC = { BIT: -7, BIGINT: -5, BINARY: -2, CHAR: 1, NUMERIC: 2, INTEGER: 4, SMALLINT: 5, REAL: 7, DOUBLE: 8, VARCHAR: 12, DATE: 91, TIME: 92, TIMESTAMP: 93, OTHER: 1111, ARRAY: 2003, SQLXML: 2009 } as const;
+const JDBC = {
+  BIT: -7,
+  BIGINT: -5,
+  BINARY: -2,
+  CHAR: 1,
+  NUMERIC: 2,
+  INTEGER: 4,
+  SMALLINT: 5,
+  REAL: 7,
+  DOUBLE: 8,
+  VARCHAR: 12,
+  DATE: 91,
+  TIME: 92,
+  TIMESTAMP: 93,
+  OTHER: 1111,
+  ARRAY: 2003,
+  SQLXML: 2009,
+} as const;
 const MAX_LENGTH = 2147483647;
 
 function jdbcType(oid: number): number {

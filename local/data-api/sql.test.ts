@@ -45,7 +45,20 @@ describe("prepareStatement", () => {
     expect(prepared.text).toBe(
       "INSERT INTO t VALUES ($1::varchar, $2::bigint, $3::double precision, $4::boolean, $5::bytea, $6, $7::timestamp, $8::numeric, $9::uuid, $10::json, $11::date, $12::time)",
     );
-    expect(prepared.values).toEqual(["x", "5", "0.5", "false", Buffer.from([1, 2]), null, "2024-01-01 00:00:00.123", "1.10", "0b9f6c4e-7f7a-4b55-9a43-3f5f0e2c1d11", "{}", "2024-01-01", "23:59:59.999"]);
+    expect(prepared.values).toEqual([
+      "x",
+      "5",
+      "0.5",
+      "false",
+      Buffer.from([1, 2]),
+      null,
+      "2024-01-01 00:00:00.123",
+      "1.10",
+      "0b9f6c4e-7f7a-4b55-9a43-3f5f0e2c1d11",
+      "{}",
+      "2024-01-01",
+      "23:59:59.999",
+    ]);
   });
 
   it("refuses what AWS refuses: array values, unknown type hints, a Field with no or two members, a missing name", () => {

@@ -164,7 +164,10 @@ export function bindParameter(parameter: WireSqlParameter, member: string): Boun
   }
   const members = setMembers(value);
   if (members.length !== 1) {
-    throw new DataApiError("BadRequestException", `Exactly one value must be set in the Field of parameter '${parameter.name ?? ""}' (got ${members.length === 0 ? "none" : members.join(", ")})`);
+    throw new DataApiError(
+      "BadRequestException",
+      `Exactly one value must be set in the Field of parameter '${parameter.name ?? ""}' (got ${members.length === 0 ? "none" : members.join(", ")})`,
+    );
   }
   if (value.isNull === true) return { value: null, sqlType: undefined };
   if (value.isNull === false) throw new DataApiError("BadRequestException", `isNull must be true when set (parameter '${parameter.name ?? ""}')`);

@@ -95,11 +95,7 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * Polls ListTables until the endpoint answers. Rejects after `timeoutMs`, or as soon as `exited()` reports
  * that the process serving it is gone.
  */
-export async function waitForDynamoDb(
-  endpoint: string,
-  timeoutMs: number,
-  exited: () => string | undefined = () => undefined,
-): Promise<void> {
+export async function waitForDynamoDb(endpoint: string, timeoutMs: number, exited: () => string | undefined = () => undefined): Promise<void> {
   const client = localDynamoDbClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

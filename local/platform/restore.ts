@@ -12,7 +12,9 @@ import { scopedAuthorization } from "../runtime/moto-client";
 
 /** Hash of the synthesized stack (asset paths name content hashes, so code changes change it too). */
 export function stackHash(stackDir: string): string {
-  return createHash("sha256").update(readFileSync(join(stackDir, "cdk.tf.json"))).digest("hex");
+  return createHash("sha256")
+    .update(readFileSync(join(stackDir, "cdk.tf.json")))
+    .digest("hex");
 }
 
 function request(service: string, method: string, url: string, target?: string, body?: unknown): GatewayRequest {

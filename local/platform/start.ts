@@ -115,7 +115,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     timings[phase] = Date.now() - since;
   };
   if (options.reset) {
-    for (const dir of [paths.statePath, paths.mappings, paths.motoJournal, paths.dynamodbMetadata, paths.checkpoints, paths.dynamodb, paths.postgres, paths.codeCache, paths.hotBundles]) {
+    for (const dir of [
+      paths.statePath,
+      paths.mappings,
+      paths.motoJournal,
+      paths.dynamodbMetadata,
+      paths.checkpoints,
+      paths.dynamodb,
+      paths.postgres,
+      paths.codeCache,
+      paths.hotBundles,
+    ]) {
       rmSync(dir, { recursive: true, force: true });
     }
   }

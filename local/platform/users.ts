@@ -35,7 +35,11 @@ export async function cognito<T = Record<string, unknown>>(endpoint: string, ope
   const text = await res.text();
   const parsed = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
   if (!res.ok) {
-    const type = String(res.headers.get("x-amzn-errortype") ?? parsed.__type ?? "Error").split(":")[0].split("#").pop() ?? "Error";
+    const type =
+      String(res.headers.get("x-amzn-errortype") ?? parsed.__type ?? "Error")
+        .split(":")[0]
+        .split("#")
+        .pop() ?? "Error";
     throw new CognitoCallError(type, String(parsed.message ?? parsed.Message ?? text));
   }
   return parsed as T;

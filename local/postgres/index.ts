@@ -95,7 +95,9 @@ export function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env, roots
     const postgres = join(dir, "postgres");
     if (executable(initdb) && executable(postgres)) return { initdb, postgres };
   }
-  throw new Error(`PostgreSQL server binaries (initdb and postgres) were not found (looked in PG_BINDIR, PATH, pg_config --bindir, /usr/lib/postgresql/*/bin). ${POSTGRES_INSTALL_HINT}`);
+  throw new Error(
+    `PostgreSQL server binaries (initdb and postgres) were not found (looked in PG_BINDIR, PATH, pg_config --bindir, /usr/lib/postgresql/*/bin). ${POSTGRES_INSTALL_HINT}`,
+  );
 }
 
 interface OsUser {
@@ -162,18 +164,14 @@ function serverEnv(): NodeJS.ProcessEnv {
 }
 
 function runInitdb(bin: BinDir, directory: string, user: OsUser | undefined): void {
-  const result = spawnSync(
-    bin.initdb,
-    ["-D", join(directory, "data"), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync", "--no-instructions"],
-    {
-      cwd: directory,
-      env: serverEnv(),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 120_000,
-      ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
-    },
-  );
+  const result = spawnSync(bin.initdb, ["-D", join(directory, "data"), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync", "--no-instructions"], {
+    cwd: directory,
+    env: serverEnv(),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+    ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
+  });
   if (result.error !== undefined || result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().slice(-2000);
     const reason = result.error !== undefined ? result.error.message : `exit code ${result.status ?? "none"}, signal ${result.signal ?? "none"}`;

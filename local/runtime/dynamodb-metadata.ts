@@ -92,7 +92,10 @@ export function dynamoDbMetadata(file: string): GatewayHandler {
           if (Object.keys(rest).length === 0) {
             // Only the encryption changed: DynamoDB Local would answer "Nothing to update".
             const described = await forward({ target: `${TARGET}DescribeTable`, body: Buffer.from(JSON.stringify({ TableName: body.TableName })) });
-            return withSse(described.status < 300 ? { ...described, body: Buffer.from(JSON.stringify({ TableDescription: JSON.parse(described.body.toString("utf8")).Table })) } : described, "TableDescription");
+            return withSse(
+              described.status < 300 ? { ...described, body: Buffer.from(JSON.stringify({ TableDescription: JSON.parse(described.body.toString("utf8")).Table })) } : described,
+              "TableDescription",
+            );
           }
           return withSse(await forward({ body: Buffer.from(JSON.stringify({ TableName: body.TableName, ...rest })) }), "TableDescription");
         }

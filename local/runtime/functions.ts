@@ -151,7 +151,10 @@ export class FunctionRegistry {
           "Fix: deploy again (npm start re-synthesizes and applies).",
       );
     }
-    const dir = join(this.o.codeCacheDir, sha.replace(/[/+=]/g, (c) => ({ "/": "_", "+": "-", "=": "" })[c] ?? ""));
+    const dir = join(
+      this.o.codeCacheDir,
+      sha.replace(/[/+=]/g, (c) => ({ "/": "_", "+": "-", "=": "" })[c] ?? ""),
+    );
     if (!existsSync(join(dir, ".unpacked"))) {
       unpackZip(zip, dir);
       writeFileSync(join(dir, ".unpacked"), sha);

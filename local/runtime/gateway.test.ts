@@ -113,7 +113,11 @@ describe("DynamoDB Local's missing table metadata, kept by the endpoint", () => 
     // A second handler over the same file (a restart) sees the same tags.
     const again = dynamoDbMetadata(join(dir, "meta.json"));
     expect(json(await again(req("ListTagsOfResource", { ResourceArn: arn }), notForwarded))).toEqual({ Tags: [{ Key: "Team", Value: "platform" }] });
-    const described = await again(req("DescribeTable", { TableName: "t" }), async () => ({ status: 200, headers: {}, body: Buffer.from(JSON.stringify({ Table: { TableArn: arn } })) }));
+    const described = await again(req("DescribeTable", { TableName: "t" }), async () => ({
+      status: 200,
+      headers: {},
+      body: Buffer.from(JSON.stringify({ Table: { TableArn: arn } })),
+    }));
     expect(json(described).Table.SSEDescription.Status).toBe("ENABLED");
   });
 

@@ -232,7 +232,11 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
   server.keepAliveTimeout = 65_000;
   return new Promise((resolveGateway, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "EADDRINUSE" ? new Error(`The local AWS endpoint cannot listen on port ${options.port}: it is in use (another npm start?). Stop that process or choose another port.`) : err),
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(`The local AWS endpoint cannot listen on port ${options.port}: it is in use (another npm start?). Stop that process or choose another port.`)
+          : err,
+      ),
     );
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
       const address = server.address();

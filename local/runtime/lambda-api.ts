@@ -97,7 +97,11 @@ export function lambdaApi(o: LambdaApiOptions): GatewayHandler {
         } catch (err) {
           if (err instanceof FunctionNotFoundError) return notFound(err.message);
           if (err instanceof MappingValidationError) {
-            return awsError(err.message.includes("already exists") ? 409 : 400, err.message.includes("already exists") ? "ResourceConflictException" : "InvalidParameterValueException", err.message);
+            return awsError(
+              err.message.includes("already exists") ? 409 : 400,
+              err.message.includes("already exists") ? "ResourceConflictException" : "InvalidParameterValueException",
+              err.message,
+            );
           }
           throw err;
         }
@@ -114,7 +118,9 @@ export function lambdaApi(o: LambdaApiOptions): GatewayHandler {
       const uuid = decodeURIComponent(m[1]);
       if (req.method === "GET") {
         const mapping = o.mappings.get(uuid);
-        return mapping === undefined ? notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, UUID: ${uuid})`) : jsonResponse(200, mappingView(mapping));
+        return mapping === undefined
+          ? notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, UUID: ${uuid})`)
+          : jsonResponse(200, mappingView(mapping));
       }
       if (req.method === "PUT") {
         const input = parseJson(req.body);

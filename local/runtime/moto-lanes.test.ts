@@ -29,7 +29,8 @@ describe("the gateway's lanes (a slow fake moto counts the requests in flight)",
       setTimeout(() => {
         inFlight -= 1;
         order.push(String(req.headers["x-n"]));
-        if (req.headers["x-n"] === "2") res.destroy(); // a failed request does not stop its lane
+        if (req.headers["x-n"] === "2")
+          res.destroy(); // a failed request does not stop its lane
         else {
           res.writeHead(200, { "content-type": "application/json" });
           res.end("{}");

@@ -30,9 +30,7 @@ function recorder(answer: (seen: Seen) => { status: number; headers?: Record<str
       res.end(a.body);
     });
   });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen })),
-  );
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen })));
 }
 
 const close = (s: Server): Promise<void> => new Promise((r) => s.close(() => r()));

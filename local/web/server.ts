@@ -145,10 +145,15 @@ export function startLocalWebServer(options: LocalWebServerOptions): Promise<Loc
     const operation = target.startsWith("AWSCognitoIdentityProviderService.") ? target.slice("AWSCognitoIdentityProviderService.".length) : "";
     if (req.method !== "POST" || !PUBLIC_COGNITO_OPERATIONS.has(operation)) {
       req.resume();
-      send(res, 403, { ...security, "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" }, JSON.stringify({
-        __type: "AccessDeniedException",
-        message: `${LOCAL_COGNITO_PATH} forwards only POSTs of the user pool's public operations (${[...PUBLIC_COGNITO_OPERATIONS].join(", ")}); received ${req.method} ${operation || "(no X-Amz-Target)"}`,
-      }));
+      send(
+        res,
+        403,
+        { ...security, "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "AccessDeniedException" },
+        JSON.stringify({
+          __type: "AccessDeniedException",
+          message: `${LOCAL_COGNITO_PATH} forwards only POSTs of the user pool's public operations (${[...PUBLIC_COGNITO_OPERATIONS].join(", ")}); received ${req.method} ${operation || "(no X-Amz-Target)"}`,
+        }),
+      );
       return;
     }
     const headers: Record<string, string> = { "content-type": String(req.headers["content-type"] ?? "application/x-amz-json-1.1"), "x-amz-target": target };
@@ -222,7 +227,9 @@ export function startLocalWebServer(options: LocalWebServerOptions): Promise<Loc
     server.once("error", (err: NodeJS.ErrnoException) =>
       reject(
         err.code === "EADDRINUSE"
-          ? new Error(`The local web server cannot listen on port ${options.port ?? DEFAULT_WEB_PORT}: it is in use (another npm start?). Stop that process or choose another port (--web-port).`)
+          ? new Error(
+              `The local web server cannot listen on port ${options.port ?? DEFAULT_WEB_PORT}: it is in use (another npm start?). Stop that process or choose another port (--web-port).`,
+            )
           : err,
       ),
     );

@@ -209,7 +209,12 @@ describe("AuroraServerless", () => {
 
   it("fromAttributes imports a cluster: grants and env vars on the given ARNs; bad ARNs and names are refused", () => {
     const out = synthStack((s) => {
-      const db = AuroraServerless.fromAttributes(s, "Shared", { clusterArn: CLUSTER_ARN, secretArn: SECRET_ARN, databaseName: "analytics", secretEncryptionKey: Key.fromArn(s, "K", KEY_ARN) });
+      const db = AuroraServerless.fromAttributes(s, "Shared", {
+        clusterArn: CLUSTER_ARN,
+        secretArn: SECRET_ARN,
+        databaseName: "analytics",
+        secretEncryptionKey: Key.fromArn(s, "K", KEY_ARN),
+      });
       db.connect(new LambdaFunction(s, "Fn", { name: "fn", entry: ENTRY }));
     });
     expect(out.resources("aws_rds_cluster")).toEqual({});
@@ -219,7 +224,8 @@ describe("AuroraServerless", () => {
       { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY_ARN },
     ]);
     expect(out.only("aws_lambda_function").environment.variables).toMatchObject({ SHARED_CLUSTER_ARN: CLUSTER_ARN, SHARED_SECRET_ARN: SECRET_ARN, SHARED_DATABASE: "analytics" });
-    const imp = (attrs: any) => () => synthStack((s) => AuroraServerless.fromAttributes(s, "Bad", { clusterArn: CLUSTER_ARN, secretArn: SECRET_ARN, databaseName: "analytics", ...attrs }));
+    const imp = (attrs: any) => () =>
+      synthStack((s) => AuroraServerless.fromAttributes(s, "Bad", { clusterArn: CLUSTER_ARN, secretArn: SECRET_ARN, databaseName: "analytics", ...attrs }));
     expect(imp({ clusterArn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:instance-1` })).toThrow(/is not a DB cluster ARN\. Fix:/);
     expect(imp({ secretArn: `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/x` })).toThrow(/is not an secretsmanager ARN/);
     expect(imp({ databaseName: "my-db" })).toThrow(/AuroraServerless.fromAttributes "test\/Bad"[\s\S]*databaseName: received "my-db"/);
@@ -242,7 +248,7 @@ describe("AuroraServerless", () => {
 
     it("capacity: min ≤ max, steps of 0.5, 0–256 (max ≥ 1)", () => {
       expect(build({ minCapacity: 8, maxCapacity: 4 })).toThrow(
-        /AuroraServerless "test\/Db": invalid props \(1 problem\):\n  - minCapacity: received 8; allowed: at most maxCapacity \(4\)\. Fix: lower minCapacity or raise maxCapacity\./,
+        /AuroraServerless "test\/Db": invalid props \(1 problem\):\n {2}- minCapacity: received 8; allowed: at most maxCapacity \(4\)\. Fix: lower minCapacity or raise maxCapacity\./,
       );
       expect(build({ minCapacity: 0.75, maxCapacity: 300 })).toThrow(
         /\(2 problems\)[\s\S]*- minCapacity: received 0\.75; allowed: 0 to 256 ACU in steps of 0\.5[\s\S]*- maxCapacity: received 300; allowed: 1 to 256 ACU in steps of 0\.5\. Fix:/,
@@ -252,16 +258,22 @@ describe("AuroraServerless", () => {
     });
 
     it("auto-pause: 300–86400 s, and only with min capacity 0", () => {
-      expect(build({ secondsUntilAutoPause: 600 })).toThrow(/- secondsUntilAutoPause: received 600; allowed: set only with minCapacity 0 \(automatic pause\)\. Fix: remove secondsUntilAutoPause, or set minCapacity: 0/);
+      expect(build({ secondsUntilAutoPause: 600 })).toThrow(
+        /- secondsUntilAutoPause: received 600; allowed: set only with minCapacity 0 \(automatic pause\)\. Fix: remove secondsUntilAutoPause, or set minCapacity: 0/,
+      );
       expect(build({ minCapacity: 0, secondsUntilAutoPause: 60 })).toThrow(/- secondsUntilAutoPause: received 60; allowed: an integer from 300 to 86400\. Fix:/);
       expect(build({ minCapacity: 0, secondsUntilAutoPause: 86401 })).toThrow(/secondsUntilAutoPause: received 86401/);
       expect(build({ minCapacity: 0, secondsUntilAutoPause: 86400 })).not.toThrow();
     });
 
     it("engine version: must support the Data API, and automatic pause when min capacity is 0", () => {
-      expect(build({ engineVersion: "16.0" })).toThrow(/- engineVersion: received "16\.0"; allowed: a version with the RDS Data API on Serverless v2: 13\.11\+, 14\.8\+, 15\.3\+, 16\.1\+, 17\.4\+\. Fix:/);
+      expect(build({ engineVersion: "16.0" })).toThrow(
+        /- engineVersion: received "16\.0"; allowed: a version with the RDS Data API on Serverless v2: 13\.11\+, 14\.8\+, 15\.3\+, 16\.1\+, 17\.4\+\. Fix:/,
+      );
       expect(build({ engineVersion: "12.20" })).toThrow(/engineVersion: received "12\.20"/);
-      expect(build({ engineVersion: "16.2", minCapacity: 0 })).toThrow(/- minCapacity: received 0; allowed: 0 only on a version with automatic pause[\s\S]*engineVersion is 16\.2\. Fix: set engineVersion to 16\.3 or later, or minCapacity to 0\.5 or more\./);
+      expect(build({ engineVersion: "16.2", minCapacity: 0 })).toThrow(
+        /- minCapacity: received 0; allowed: 0 only on a version with automatic pause[\s\S]*engineVersion is 16\.2\. Fix: set engineVersion to 16\.3 or later, or minCapacity to 0\.5 or more\./,
+      );
       expect(build({ engineVersion: "sixteen" })).toThrow(/engineVersion: received "sixteen"; allowed: an Aurora PostgreSQL version "<major>\.<minor>"/);
       for (const ok of ["13.15", "14.12", "15.7", "16.3", "17.4"]) expect(build({ engineVersion: ok, minCapacity: 0 })).not.toThrow();
       expect(build({ engineVersion: "16.1" })).not.toThrow();
@@ -271,7 +283,9 @@ describe("AuroraServerless", () => {
 
     it("identifier rules: lower-case, starts with a letter, no double hyphen, no trailing hyphen, ≤ 50 for the logical name", () => {
       for (const bad of ["Analytics", "1analytics", "ana--lytics", "analytics-", "ana_lytics", "a".repeat(51), ""]) {
-        expect(build({ name: bad })).toThrow(/AuroraServerless "test\/Db"[\s\S]*- name: received .*; allowed: 1–50 characters: a lower-case letter first, then lower-case letters, digits and hyphens, no two hyphens in a row, not ending with a hyphen\. Fix:/);
+        expect(build({ name: bad })).toThrow(
+          /AuroraServerless "test\/Db"[\s\S]*- name: received .*; allowed: 1–50 characters: a lower-case letter first, then lower-case letters, digits and hyphens, no two hyphens in a row, not ending with a hyphen\. Fix:/,
+        );
       }
       expect(build({ finalSnapshotIdentifier: "Final--Snap" })).toThrow(/- finalSnapshotIdentifier: received "Final--Snap"; allowed: 1–255 characters/);
     });
@@ -290,8 +304,12 @@ describe("AuroraServerless", () => {
       expect(build({ backupRetentionDays: 36 })).toThrow(/backupRetentionDays: received 36/);
       expect(build({ readers: 16 })).toThrow(/readers: received 16; allowed: an integer from 0 to 15/);
       expect(build({ port: 80 })).toThrow(/port: received 80/);
-      expect(build({ skipFinalSnapshot: true, finalSnapshotIdentifier: "snap" })).toThrow(/- finalSnapshotIdentifier: received "snap"; allowed: unset when skipFinalSnapshot is true\. Fix:/);
-      expect(build({ databaseName: "my-db" })).toThrow(/- databaseName: received "my-db"; allowed: 1–63 letters, digits or underscores, starting with a letter\. Fix: use a name such as "analytics" \(hyphens are not allowed\)\./);
+      expect(build({ skipFinalSnapshot: true, finalSnapshotIdentifier: "snap" })).toThrow(
+        /- finalSnapshotIdentifier: received "snap"; allowed: unset when skipFinalSnapshot is true\. Fix:/,
+      );
+      expect(build({ databaseName: "my-db" })).toThrow(
+        /- databaseName: received "my-db"; allowed: 1–63 letters, digits or underscores, starting with a letter\. Fix: use a name such as "analytics" \(hyphens are not allowed\)\./,
+      );
       expect(build({ masterUsername: "rdsadmin" })).toThrow(/- masterUsername: received "rdsadmin"; allowed: a name RDS does not reserve/);
       expect(build({ vpcSecurityGroupIds: ["default"] })).toThrow(/- vpcSecurityGroupIds\[0\]: received "default"; allowed: a security group id \(sg-...\)\. Fix:/);
       expect(build({ vpcSecurityGroupIds: [] })).toThrow(/vpcSecurityGroupIds: received \[\]/);
@@ -300,7 +318,9 @@ describe("AuroraServerless", () => {
 
     it("collects every problem into one error and skips unresolved tokens", () => {
       expect(build({ backupRetentionDays: 0, readers: -1, minCapacity: 3, maxCapacity: 2 })).toThrow(/invalid props \(3 problems\)/);
-      expect(build({ minCapacity: Token.asNumber({ Ref: "min" }), backupRetentionDays: Token.asNumber({ Ref: "b" }), vpcSecurityGroupIds: [Token.asString({ Ref: "sg" })] })).not.toThrow();
+      expect(
+        build({ minCapacity: Token.asNumber({ Ref: "min" }), backupRetentionDays: Token.asNumber({ Ref: "b" }), vpcSecurityGroupIds: [Token.asString({ Ref: "sg" })] }),
+      ).not.toThrow();
     });
   });
 
@@ -308,7 +328,15 @@ describe("AuroraServerless", () => {
     const app = Testing.app();
     const dev = new AwsStack(app, "aurora-tf", { app: "test", env: "dev", region: "eu-west-1", tags: {}, offline: true });
     const key = new Key(dev, "Key", { name: "analytics", accountId: ACCOUNT });
-    const devDb = new AuroraServerless(dev, "Analytics", { name: "analytics", minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 600, deletionProtection: false, skipFinalSnapshot: true, backupRetentionDays: 1 });
+    const devDb = new AuroraServerless(dev, "Analytics", {
+      name: "analytics",
+      minCapacity: 0,
+      maxCapacity: 4,
+      secondsUntilAutoPause: 600,
+      deletionProtection: false,
+      skipFinalSnapshot: true,
+      backupRetentionDays: 1,
+    });
     new AuroraServerless(dev, "Reporting", {
       name: "reporting",
       minCapacity: 0.5,

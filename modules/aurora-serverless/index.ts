@@ -148,11 +148,7 @@ export abstract class AuroraServerlessBase extends Construct implements IDataApi
    */
   public grantDataApi(grantee: IGrantable): Grant {
     return Grant.combine(
-      Grant.addToPrincipal(
-        grantee,
-        { actions: [...DATA_API_ACTIONS], resources: [this.clusterArn] },
-        { actions: [...DATA_API_SECRET_ACTIONS], resources: [this.secretArn] },
-      ),
+      Grant.addToPrincipal(grantee, { actions: [...DATA_API_ACTIONS], resources: [this.clusterArn] }, { actions: [...DATA_API_SECRET_ACTIONS], resources: [this.secretArn] }),
       this.secretEncryptionKey?.grantDecrypt(grantee),
     );
   }
@@ -241,9 +237,7 @@ export class AuroraServerless extends AuroraServerlessBase {
     const idOptions = { maxLength: 63, lowerCase: true, extraChars: "" };
     this.clusterIdentifier = physicalName(this, props.name, idOptions);
     const skipFinalSnapshot = props.skipFinalSnapshot ?? false;
-    const finalSnapshotIdentifier = skipFinalSnapshot
-      ? undefined
-      : props.finalSnapshotIdentifier ?? physicalName(this, `${props.name}-final`, { ...idOptions, maxLength: 255 });
+    const finalSnapshotIdentifier = skipFinalSnapshot ? undefined : (props.finalSnapshotIdentifier ?? physicalName(this, `${props.name}-final`, { ...idOptions, maxLength: 255 }));
     const writerIdentifier = physicalName(this, `${props.name}-writer`, idOptions);
     const readerIdentifiers = Array.from({ length: props.readers ?? 0 }, (_, i) => physicalName(this, `${props.name}-reader-${i + 1}`, idOptions));
 
@@ -265,7 +259,7 @@ export class AuroraServerless extends AuroraServerlessBase {
     this.databaseName = props.databaseName ?? props.name.replace(/-/g, "_");
     this.encryptionKey = props.encryptionKey;
     this.secretEncryptionKey = props.secretEncryptionKey;
-    this.secondsUntilAutoPause = this.minCapacity === 0 ? props.secondsUntilAutoPause ?? 300 : undefined;
+    this.secondsUntilAutoPause = this.minCapacity === 0 ? (props.secondsUntilAutoPause ?? 300) : undefined;
 
     this.resource = new RdsCluster(this, "Resource", {
       clusterIdentifier: this.clusterIdentifier,
@@ -293,7 +287,7 @@ export class AuroraServerless extends AuroraServerlessBase {
       copyTagsToSnapshot: true,
       skipFinalSnapshot,
       finalSnapshotIdentifier,
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
 
     const instance = (instanceId: string, identifier: string, promotionTier: number, dependsOn?: RdsClusterInstance[]) =>

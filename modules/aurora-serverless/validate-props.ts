@@ -44,7 +44,7 @@ export function parseEngineVersion(version: string): { major: number; minor: num
 
 export function validateAuroraProps(path: string, props: AuroraServerlessProps, resolved: { engineVersion: string; minCapacity: number; maxCapacity: number }): void {
   const v = new PropsValidator("AuroraServerless", path);
-  checkIdentifier(v, "name", props.name, 50, "use a short lower-case kebab-case name such as \"analytics\"");
+  checkIdentifier(v, "name", props.name, 50, 'use a short lower-case kebab-case name such as "analytics"');
 
   const { engineVersion, minCapacity, maxCapacity } = resolved;
   if (!PropsValidator.isUnresolved(engineVersion)) {
@@ -53,7 +53,7 @@ export function validateAuroraProps(path: string, props: AuroraServerlessProps, 
       v.add({
         prop: "engineVersion",
         received: engineVersion,
-        allowed: "an Aurora PostgreSQL version \"<major>.<minor>\", e.g. \"17.7\"",
+        allowed: 'an Aurora PostgreSQL version "<major>.<minor>", e.g. "17.7"',
         fix: "pass a version listed by `aws rds describe-db-engine-versions --engine aurora-postgresql`",
       });
     } else {
@@ -122,21 +122,21 @@ export function validateAuroraProps(path: string, props: AuroraServerlessProps, 
     max: 63,
     pattern: PG_NAME,
     describe: "1–63 letters, digits or underscores, starting with a letter",
-    fix: "use a name such as \"analytics\" (hyphens are not allowed)",
+    fix: 'use a name such as "analytics" (hyphens are not allowed)',
   });
   v.string("masterUsername", props.masterUsername, {
     min: 1,
     max: 63,
     pattern: PG_NAME,
     describe: "1–63 letters, digits or underscores, starting with a letter",
-    fix: "use a name such as \"postgres\"",
+    fix: 'use a name such as "postgres"',
   });
   if (props.masterUsername !== undefined && !PropsValidator.isUnresolved(props.masterUsername)) {
     v.check(!RESERVED_USERNAMES.includes(props.masterUsername.toLowerCase()), {
       prop: "masterUsername",
       received: props.masterUsername,
       allowed: `a name RDS does not reserve (not ${RESERVED_USERNAMES.join(", ")})`,
-      fix: "use a name such as \"postgres\"",
+      fix: 'use a name such as "postgres"',
     });
   }
 

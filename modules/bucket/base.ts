@@ -132,11 +132,17 @@ class ImportedBucket extends BucketBase {
   public readonly encryptionKey?: IKey;
   private readonly domainName?: string;
 
-  constructor(scope: Construct, id: string, private readonly importer: string, public readonly arn: string, public readonly name: string, options: BucketImportOptions, partition: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly importer: string,
+    public readonly arn: string,
+    public readonly name: string,
+    options: BucketImportOptions,
+    partition: string,
+  ) {
     super(scope, id);
-    new PropsValidator(importer, this.node.path)
-      .string("region", options.region, { pattern: REGION, describe: "an AWS region such as \"eu-west-1\"" })
-      .throwIfInvalid();
+    new PropsValidator(importer, this.node.path).string("region", options.region, { pattern: REGION, describe: 'an AWS region such as "eu-west-1"' }).throwIfInvalid();
     this.encryptionKey = options.encryptionKey;
     const suffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
     this.domainName = options.regionalDomainName ?? (options.region !== undefined ? `${name}.s3.${options.region}.${suffix}` : undefined);
@@ -173,7 +179,7 @@ export function importBucketFromAttributes(scope: Construct, id: string, attrs: 
   const partition = attrs.partition ?? "aws";
   new PropsValidator(importer, `${scope.node.path}/${id}`)
     .string("bucketName", attrs.bucketName, { pattern: BUCKET_NAME, describe: "3–63 characters of a-z, 0-9, '.' and '-'" })
-    .string("partition", partition, { pattern: /^aws(-[a-z]+)*$/, describe: "an AWS partition such as \"aws\" or \"aws-cn\"" })
+    .string("partition", partition, { pattern: /^aws(-[a-z]+)*$/, describe: 'an AWS partition such as "aws" or "aws-cn"' })
     .throwIfInvalid();
   return new ImportedBucket(scope, id, importer, `arn:${partition}:s3:::${attrs.bucketName}`, attrs.bucketName, attrs, partition);
 }

@@ -40,9 +40,16 @@ describe("Bucket defaults", () => {
     });
     expect(out.only("aws_s3_bucket")).toMatchObject({ bucket: "test-dev-uploads", force_destroy: false });
     expect(out.only("aws_s3_bucket").lifecycle).toBeUndefined();
-    expect(out.only("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(out.only("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(out.only("aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
-    expect(out.only("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, bucket_key_enabled: false }]);
+    expect(out.only("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, bucket_key_enabled: false },
+    ]);
     expect(out.only("aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
     const arn = out.ref("aws_s3_bucket", "arn");
     expect(bucketPolicy(out).Statement).toEqual([
@@ -126,16 +133,20 @@ describe("Bucket encryption", () => {
   });
 
   it("refuses encryptionKey and kmsKeyArn together, and a kmsKeyArn that is not a key ARN", () => {
-    expect(() =>
-      synthStack((s) => new Bucket(s, "B", { name: "b", encryptionKey: Key.fromArn(s, "K", KEY_ARN), kmsKeyArn: KEY_ARN })),
-    ).toThrow(/Bucket "test\/B": invalid props[\s\S]*kmsKeyArn: received .*allowed: unset when encryptionKey is set\. Fix: pass the key once, as encryptionKey/);
-    expect(() => synthStack((s) => new Bucket(s, "B", { name: "b", kmsKeyArn: "alias/files" }))).toThrow(/kmsKeyArn: received "alias\/files"[\s\S]*Fix: pass encryptionKey instead/);
+    expect(() => synthStack((s) => new Bucket(s, "B", { name: "b", encryptionKey: Key.fromArn(s, "K", KEY_ARN), kmsKeyArn: KEY_ARN }))).toThrow(
+      /Bucket "test\/B": invalid props[\s\S]*kmsKeyArn: received .*allowed: unset when encryptionKey is set\. Fix: pass the key once, as encryptionKey/,
+    );
+    expect(() => synthStack((s) => new Bucket(s, "B", { name: "b", kmsKeyArn: "alias/files" }))).toThrow(
+      /kmsKeyArn: received "alias\/files"[\s\S]*Fix: pass encryptionKey instead/,
+    );
   });
 });
 
 describe("Bucket validation", () => {
   it("needs exactly one of name and bucketName and a valid bucket name", () => {
-    expect(() => synthStack((s) => new Bucket(s, "B", { name: "a", bucketName: "b-bucket" }))).toThrow(/Bucket "test\/B"[\s\S]*name\/bucketName[\s\S]*exactly one of name or bucketName[\s\S]*Fix:/);
+    expect(() => synthStack((s) => new Bucket(s, "B", { name: "a", bucketName: "b-bucket" }))).toThrow(
+      /Bucket "test\/B"[\s\S]*name\/bucketName[\s\S]*exactly one of name or bucketName[\s\S]*Fix:/,
+    );
     expect(() => synthStack((s) => new Bucket(s, "B", { bucketName: "Bad_Bucket" }))).toThrow(/bucketName: received "Bad_Bucket"/);
   });
 
@@ -174,7 +185,13 @@ describe("Bucket CORS", () => {
         new Bucket(s, "Files", {
           name: "files",
           cors: [
-            { allowedOrigins: ["https://app.example.com", "https://*.example.com", "http://localhost:5173"], allowedMethods: ["GET", "POST"], allowedHeaders: ["content-type"], exposeHeaders: ["ETag"], maxAgeSeconds: 3000 },
+            {
+              allowedOrigins: ["https://app.example.com", "https://*.example.com", "http://localhost:5173"],
+              allowedMethods: ["GET", "POST"],
+              allowedHeaders: ["content-type"],
+              exposeHeaders: ["ETag"],
+              maxAgeSeconds: 3000,
+            },
             { allowedOrigins: ["https://admin.example.com"], allowedMethods: ["DELETE"] },
           ],
         }),
@@ -193,7 +210,7 @@ describe("Bucket CORS", () => {
     ]);
   });
 
-  it("refuses origin \"*\", plain-http origins other than localhost, no methods, an unknown method and a max age above a day", () => {
+  it('refuses origin "*", plain-http origins other than localhost, no methods, an unknown method and a max age above a day', () => {
     expect(() =>
       synthStack(
         (s) =>
@@ -276,7 +293,7 @@ describe("Bucket grants", () => {
     expect(BUCKET_DELETE_ACTIONS).toEqual(["s3:DeleteObject", "s3:DeleteObjectVersion"]);
   });
 
-  it("grantReadWrite is grantRead + grantPut on the same pattern; no grant uses a wildcard action or resource \"*\"", () => {
+  it('grantReadWrite is grantRead + grantPut on the same pattern; no grant uses a wildcard action or resource "*"', () => {
     const out = synthStack((s) => {
       const key = new Key(s, "Key", { name: "files", accountId: ACCOUNT });
       new Bucket(s, "Uploads", { name: "uploads", encryptionKey: key }).grantReadWrite(new LambdaFunction(s, "Fn", { name: "fn", entry: ENTRY }), "in/*");
@@ -291,10 +308,12 @@ describe("Bucket grants", () => {
     expect(actions).not.toContain("s3:DeleteObject");
   });
 
-  it("refuses a key pattern with a leading \"/\" or an empty one, naming the method, the value and the fix", () => {
+  it('refuses a key pattern with a leading "/" or an empty one, naming the method, the value and the fix', () => {
     const build = (grant: (b: Bucket, fn: LambdaFunction) => void) => () =>
       synthStack((s) => grant(new Bucket(s, "Uploads", { name: "uploads" }), new LambdaFunction(s, "Fn", { name: "fn", entry: ENTRY })));
-    expect(build((b, fn) => b.grantRead(fn, "/uploads/*"))).toThrow(/Bucket\.grantRead "test\/Uploads"[\s\S]*keyPattern: received "\/uploads\/\*"[\s\S]*Fix: drop the leading "\/": "uploads\/\*"/);
+    expect(build((b, fn) => b.grantRead(fn, "/uploads/*"))).toThrow(
+      /Bucket\.grantRead "test\/Uploads"[\s\S]*keyPattern: received "\/uploads\/\*"[\s\S]*Fix: drop the leading "\/": "uploads\/\*"/,
+    );
     expect(build((b, fn) => b.grantPut(fn, ""))).toThrow(/Bucket\.grantPut "test\/Uploads"[\s\S]*keyPattern: received ""[\s\S]*Fix: pass "\*" for every object/);
     expect(build((b, fn) => b.grantDelete(fn, "/x"))).toThrow(/Bucket\.grantDelete/);
   });
@@ -339,7 +358,9 @@ describe("Bucket importers", () => {
 
   it("fromArn: regionalDomainName as given, or an error naming the fix when neither region nor regionalDomainName was given", () => {
     synthStack((s) => {
-      expect(Bucket.fromArn(s, "A", "arn:aws:s3:::a-bucket", { regionalDomainName: "a-bucket.s3.us-east-1.amazonaws.com" }).regionalDomainName).toBe("a-bucket.s3.us-east-1.amazonaws.com");
+      expect(Bucket.fromArn(s, "A", "arn:aws:s3:::a-bucket", { regionalDomainName: "a-bucket.s3.us-east-1.amazonaws.com" }).regionalDomainName).toBe(
+        "a-bucket.s3.us-east-1.amazonaws.com",
+      );
       expect(Bucket.fromArn(s, "Cn", "arn:aws-cn:s3:::cn-bucket", { region: "cn-north-1" }).regionalDomainName).toBe("cn-bucket.s3.cn-north-1.amazonaws.com.cn");
       const b = Bucket.fromArn(s, "B", "arn:aws:s3:::b-bucket");
       expect(() => b.regionalDomainName).toThrow(/Bucket\.fromArn\("B"\): the bucket's regional domain name is unknown\. Fix: pass region \(or regionalDomainName\)/);
@@ -350,7 +371,9 @@ describe("Bucket importers", () => {
     expect(() => synthStack((s) => Bucket.fromArn(s, "T", Token.asString({ Ref: "arn" })))).toThrow(
       /Bucket\.fromArn\("T"\): the ARN is a token, so the bucket name cannot be derived from it\. Fix: use Bucket\.fromAttributes\(scope, id, \{ bucketName \}\)/,
     );
-    expect(() => synthStack((s) => Bucket.fromArn(s, "O", "arn:aws:s3:::bucket/key.txt"))).toThrow(/"arn:aws:s3:::bucket\/key\.txt" is not a bucket ARN\. Fix: pass arn:aws:s3:::<bucket name>/);
+    expect(() => synthStack((s) => Bucket.fromArn(s, "O", "arn:aws:s3:::bucket/key.txt"))).toThrow(
+      /"arn:aws:s3:::bucket\/key\.txt" is not a bucket ARN\. Fix: pass arn:aws:s3:::<bucket name>/,
+    );
     expect(() => synthStack((s) => Bucket.fromArn(s, "Q", "arn:aws:sqs:eu-west-1:123456789012:q"))).toThrow(/is not an s3 ARN/);
     expect(() => synthStack((s) => Bucket.fromArn(s, "R", "arn:aws:s3:::r-bucket", { region: "Europe" }))).toThrow(/region: received "Europe"/);
   });
@@ -365,14 +388,16 @@ describe("Bucket importers", () => {
       expect(Bucket.fromAttributes(s, "Cn", { bucketName: "cn-bucket", partition: "aws-cn" }).arn).toBe("arn:aws-cn:s3:::cn-bucket");
     });
     expect(roleStatements(out, "Fn")).toEqual([{ Effect: "Allow", Action: [...BUCKET_PUT_ACTIONS], Resource: "arn:aws:s3:::${var.bucket_name}/dt=*/*" }]);
-    expect(() => synthStack((s) => Bucket.fromAttributes(s, "Bad", { bucketName: "Bad_Name" }))).toThrow(/Bucket\.fromAttributes\("Bad"\) "test\/Bad"[\s\S]*bucketName: received "Bad_Name"/);
+    expect(() => synthStack((s) => Bucket.fromAttributes(s, "Bad", { bucketName: "Bad_Name" }))).toThrow(
+      /Bucket\.fromAttributes\("Bad"\) "test\/Bad"[\s\S]*bucketName: received "Bad_Name"/,
+    );
   });
 });
 
 describe("Bucket policy statements", () => {
   const ROLE = `arn:aws:iam::${ACCOUNT}:role/reader`;
 
-  it("renders typed statements on the bucket and objects by default, or on \"bucket\", \"objects\" and key patterns; duplicates once", () => {
+  it('renders typed statements on the bucket and objects by default, or on "bucket", "objects" and key patterns; duplicates once', () => {
     const out = synthStack((s) => {
       const b = new Bucket(s, "Uploads", {
         name: "uploads",
@@ -390,7 +415,7 @@ describe("Bucket policy statements", () => {
     ]);
   });
 
-  it("allows principal \"*\" only with a condition and a Deny with a wildcard action; refuses wildcard Allow actions, no resources and bad key patterns", () => {
+  it('allows principal "*" only with a condition and a Deny with a wildcard action; refuses wildcard Allow actions, no resources and bad key patterns', () => {
     const out = synthStack((s) => {
       const b = new Bucket(s, "Uploads", { name: "uploads" });
       b.addToResourcePolicy({ sid: "Org", principals: "*", actions: ["s3:GetObject"], resources: ["objects"], conditions: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } });
@@ -403,10 +428,12 @@ describe("Bucket policy statements", () => {
     expect(add({ principals: { AWS: "*" }, actions: ["s3:GetObject"], conditions: {} })).toThrow(/principal "\*" without conditions/);
     expect(add({ principals: { AWS: ROLE }, actions: ["s3:*"] })).toThrow(/IAM action "s3:\*" is a wildcard/);
     expect(add({ principals: { AWS: ROLE }, actions: ["s3:GetObject"], resources: [] })).toThrow(/has no resources\. Fix: pass "bucket", "objects" or \{ keyPattern \}/);
-    expect(add({ principals: { AWS: ROLE }, actions: ["s3:GetObject"], resources: [{ keyPattern: "/x/*" }] })).toThrow(/Bucket\.addToResourcePolicy "test\/B"[\s\S]*keyPattern: received "\/x\/\*"/);
-    expect(() =>
-      synthStack((s) => new Bucket(s, "P", { name: "p", policyStatements: [{ principals: "*", actions: ["s3:GetObject"] }] })),
-    ).toThrow(/principal "\*" without conditions/);
+    expect(add({ principals: { AWS: ROLE }, actions: ["s3:GetObject"], resources: [{ keyPattern: "/x/*" }] })).toThrow(
+      /Bucket\.addToResourcePolicy "test\/B"[\s\S]*keyPattern: received "\/x\/\*"/,
+    );
+    expect(() => synthStack((s) => new Bucket(s, "P", { name: "p", policyStatements: [{ principals: "*", actions: ["s3:GetObject"] }] }))).toThrow(
+      /principal "\*" without conditions/,
+    );
   });
 });
 
@@ -461,9 +488,9 @@ describe("Bucket.notify", () => {
   });
 
   it("throws without an account, naming sourceAccount as the fix", () => {
-    expect(() =>
-      synthStack((s) => new Bucket(s, "Uploads", { name: "uploads" }).notify(new Queue(s, "Q", { name: "q" }), { events: ["s3:ObjectCreated:*"] })),
-    ).toThrow(/Bucket "test\/Uploads": notify\(queue "test\/Q"\) needs the bucket's account[\s\S]*Fix: pass sourceAccount/);
+    expect(() => synthStack((s) => new Bucket(s, "Uploads", { name: "uploads" }).notify(new Queue(s, "Q", { name: "q" }), { events: ["s3:ObjectCreated:*"] }))).toThrow(
+      /Bucket "test\/Uploads": notify\(queue "test\/Q"\) needs the bucket's account[\s\S]*Fix: pass sourceAccount/,
+    );
   });
 
   it("warns that an imported queue's owner must allow s3.amazonaws.com for this bucket, and adds no depends_on", () => {
@@ -490,7 +517,9 @@ describe("Bucket.notify", () => {
       /Bucket\.notify "test\/B": invalid props \(2 problems\)[\s\S]*events\[1\]: received "s3:ObjectCreated:\*"; allowed: an event not listed before[\s\S]*events\[2\]: received "s3:Bogus"/,
     );
     expect(build((b, s) => b.notify(new Queue(s, "Q", { name: "q" }), { events: [] }))).toThrow(/events: received \[\]; allowed: at least one S3 event type/);
-    expect(build((b, s) => b.notify(new Queue(s, "F", { name: "f", fifo: true }), { events: ["s3:ObjectCreated:*"] }))).toThrow(/queue: received "test\/F"; allowed: a standard queue/);
+    expect(build((b, s) => b.notify(new Queue(s, "F", { name: "f", fifo: true }), { events: ["s3:ObjectCreated:*"] }))).toThrow(
+      /queue: received "test\/F"; allowed: a standard queue/,
+    );
     expect(build((b, s) => b.notify(Queue.fromArn(s, "M", `arn:aws:sqs:eu-west-1:${ACCOUNT}:m`, { kmsMasterKeyId: "alias/aws/sqs" }), { events: ["s3:ObjectCreated:*"] }))).toThrow(
       /S3 cannot deliver to a queue encrypted with the AWS-managed alias\/aws\/sqs key/,
     );
@@ -525,7 +554,9 @@ describe("Bucket in Terraform", () => {
     const stack = new AwsStack(app, "bucket-tf", { app: "test", env: "dev", region: "eu-west-1", allowedAccountIds: [ACCOUNT], tags: {}, offline: true });
     // AwsStack puts its only allowed account into the naming context: notify below needs no sourceAccount.
     expect(Naming.accountOf(stack)).toBe(ACCOUNT);
-    expect(Naming.accountOf(new AwsStack(app, "two", { app: "test", env: "qa", region: "eu-west-1", allowedAccountIds: [ACCOUNT, "210987654321"], tags: {}, offline: true }))).toBeUndefined();
+    expect(
+      Naming.accountOf(new AwsStack(app, "two", { app: "test", env: "qa", region: "eu-west-1", allowedAccountIds: [ACCOUNT, "210987654321"], tags: {}, offline: true })),
+    ).toBeUndefined();
     const key = new Key(stack, "Key", { name: "files", accountId: ACCOUNT });
     const bucket = new Bucket(stack, "Files", {
       name: "files",

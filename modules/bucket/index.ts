@@ -193,7 +193,7 @@ export class Bucket extends BucketBase {
     this.resource = new S3Bucket(this, "Resource", {
       bucket: bucketName,
       forceDestroy: props.forceDestroy ?? false,
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
     this.name = this.resource.bucket;
     this.arn = this.resource.arn;
@@ -253,7 +253,8 @@ export class Bucket extends BucketBase {
   public override addToResourcePolicy(statement: BucketPolicyStatement): boolean {
     const owner = `Bucket "${this.node.path}"`;
     const targets = statement.resources ?? ["bucket", "objects"];
-    if (targets.length === 0) throw new Error(`${owner}: bucket-policy statement has no resources. Fix: pass "bucket", "objects" or { keyPattern }, or leave resources unset for both.`);
+    if (targets.length === 0)
+      throw new Error(`${owner}: bucket-policy statement has no resources. Fix: pass "bucket", "objects" or { keyPattern }, or leave resources unset for both.`);
     const resources = targets.map((t) => {
       if (t === "bucket") return this.arn;
       if (t === "objects") return `${this.arn}/*`;
@@ -329,7 +330,12 @@ function lifecycleRules(props: BucketProps, versioned: boolean): S3BucketLifecyc
     });
   }
   for (const e of props.expirations ?? []) {
-    rules.push({ id: e.prefix === "" ? "expire-current-objects" : `expire-current-objects:${e.prefix}`.slice(0, 255), status: "Enabled", filter: [{ prefix: e.prefix }], expiration: [{ days: e.days }] });
+    rules.push({
+      id: e.prefix === "" ? "expire-current-objects" : `expire-current-objects:${e.prefix}`.slice(0, 255),
+      status: "Enabled",
+      filter: [{ prefix: e.prefix }],
+      expiration: [{ days: e.days }],
+    });
   }
   return rules;
 }

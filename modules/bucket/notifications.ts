@@ -70,13 +70,19 @@ export interface QueueNotification {
  */
 export function validateNotify(path: string, queue: IQueue, options: BucketNotifyOptions, existing: readonly QueueNotification[]): void {
   const v = new PropsValidator("Bucket.notify", path);
-  v.check(options.events.length > 0, { prop: "events", received: options.events, allowed: "at least one S3 event type", fix: "pass e.g. [\"s3:ObjectCreated:*\"]" });
+  v.check(options.events.length > 0, { prop: "events", received: options.events, allowed: "at least one S3 event type", fix: 'pass e.g. ["s3:ObjectCreated:*"]' });
   options.events.forEach((event, i) => {
-    v.oneOf(`events[${i}]`, event, S3_EVENT_TYPES, "pass an S3 event type such as \"s3:ObjectCreated:*\" or \"s3:ObjectRemoved:*\"");
+    v.oneOf(`events[${i}]`, event, S3_EVENT_TYPES, 'pass an S3 event type such as "s3:ObjectCreated:*" or "s3:ObjectRemoved:*"');
     v.check(options.events.indexOf(event) === i, { prop: `events[${i}]`, received: event, allowed: "an event not listed before", fix: "list each event once" });
   });
-  v.string("prefix", options.prefix, { min: 1, max: 1024, pattern: /^(?!\/)/, describe: "1–1024 characters without a leading '/'", fix: "pass the prefix as it starts the keys, e.g. \"uploads/\", or leave it unset" });
-  v.string("suffix", options.suffix, { min: 1, max: 1024, describe: "1–1024 characters", fix: "pass the suffix as it ends the keys, e.g. \".jpg\", or leave it unset" });
+  v.string("prefix", options.prefix, {
+    min: 1,
+    max: 1024,
+    pattern: /^(?!\/)/,
+    describe: "1–1024 characters without a leading '/'",
+    fix: 'pass the prefix as it starts the keys, e.g. "uploads/", or leave it unset',
+  });
+  v.string("suffix", options.suffix, { min: 1, max: 1024, describe: "1–1024 characters", fix: 'pass the suffix as it ends the keys, e.g. ".jpg", or leave it unset' });
   v.string("sourceAccount", options.sourceAccount, { pattern: ACCOUNT_ID, describe: "a 12-digit AWS account id", fix: "pass the id of the account that owns the bucket" });
   if (queue.fifo === true) {
     v.add({ prop: "queue", received: queue.node.path, allowed: "a standard queue (S3 event notifications cannot target FIFO queues)", fix: "notify a standard queue" });

@@ -34,7 +34,7 @@ export function validateBucketProps(path: string, props: BucketProps): void {
       max: 1024,
       pattern: /^(?!\/)/,
       describe: "a key prefix of at most 1024 characters without a leading '/' (\"\" for the whole bucket)",
-      fix: "pass the prefix as it starts the object keys, e.g. \"tmp/\"",
+      fix: 'pass the prefix as it starts the object keys, e.g. "tmp/"',
     });
     v.integer(`expirations[${i}].days`, e.days, 1, 36500, `set expirations[${i}].days between 1 and 36500`);
     v.check(!prefixes.has(e.prefix), {
@@ -58,7 +58,7 @@ function validateCors(v: PropsValidator, cors: NonNullable<BucketProps["cors"]>)
       prop: `${p}.allowedOrigins`,
       received: rule.allowedOrigins,
       allowed: "at least one origin",
-      fix: "list the origins of the web app, e.g. \"https://app.example.com\"",
+      fix: 'list the origins of the web app, e.g. "https://app.example.com"',
     });
     rule.allowedOrigins.forEach((origin, j) => {
       if (PropsValidator.isUnresolved(origin)) return;
@@ -68,7 +68,7 @@ function validateCors(v: PropsValidator, cors: NonNullable<BucketProps["cors"]>)
         allowed: "an https:// origin without a path (one leading wildcard allowed: https://*.example.com), or http://localhost[:port]",
         fix:
           origin === "*"
-            ? "name the origins of the web app (e.g. \"https://app.example.com\"): \"*\" lets every web site read the bucket's responses from its visitors' browsers"
+            ? 'name the origins of the web app (e.g. "https://app.example.com"): "*" lets every web site read the bucket\'s responses from its visitors\' browsers'
             : "use https://<host>[:port] (http:// only for localhost)",
       });
     });
@@ -90,8 +90,8 @@ export function validateKeyPattern(method: string, path: string, keyPattern: str
       min: 1,
       max: 1024,
       pattern: /^[^/]/,
-      describe: "a non-empty object key pattern without a leading '/', e.g. \"uploads/*\" (\"*\" for every object)",
-      fix: keyPattern.startsWith("/") ? `drop the leading "/": "${keyPattern.replace(/^\/+/, "")}"` : "pass \"*\" for every object, or a pattern such as \"uploads/*\"",
+      describe: 'a non-empty object key pattern without a leading \'/\', e.g. "uploads/*" ("*" for every object)',
+      fix: keyPattern.startsWith("/") ? `drop the leading "/": "${keyPattern.replace(/^\/+/, "")}"` : 'pass "*" for every object, or a pattern such as "uploads/*"',
     })
     .throwIfInvalid();
 }

@@ -63,13 +63,32 @@ describe("Cdn defaults", () => {
     const policy = out.policies().find((p) => p.address.startsWith("aws_s3_bucket_policy"))!.document;
     const cf = policy.Statement.filter((s: any) => s.Principal?.Service === "cloudfront.amazonaws.com");
     expect(cf).toEqual([
-      { Sid: "CloudFrontReadObjects", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${arn}/*`, Condition: { StringEquals: { "AWS:SourceArn": distArn } } },
-      { Sid: "CloudFrontListBucket", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: arn, Condition: { StringEquals: { "AWS:SourceArn": distArn } } },
+      {
+        Sid: "CloudFrontReadObjects",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: `${arn}/*`,
+        Condition: { StringEquals: { "AWS:SourceArn": distArn } },
+      },
+      {
+        Sid: "CloudFrontListBucket",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:ListBucket",
+        Resource: arn,
+        Condition: { StringEquals: { "AWS:SourceArn": distArn } },
+      },
     ]);
     // no other Allow, and nothing for principal "*"
     expect(policy.Statement.filter((s: any) => s.Effect === "Allow")).toHaveLength(2);
     expect(policy.Statement.filter((s: any) => s.Principal === "*").map((s: any) => s.Effect)).toEqual(["Deny"]);
-    expect(out.only("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(out.only("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     // one policy per bucket (S3 allows one)
     expect(Object.keys(out.resources("aws_s3_bucket_policy"))).toHaveLength(1);
   });
@@ -77,7 +96,13 @@ describe("Cdn defaults", () => {
   it("caches the site with CachingOptimized, compressed, GET/HEAD only, with the SPA fallback function on viewer-request", () => {
     const { out, dist } = synthCdn();
     const d = dist.default_cache_behavior;
-    expect(d).toMatchObject({ target_origin_id: "site", allowed_methods: ["GET", "HEAD"], cached_methods: ["GET", "HEAD"], compress: true, cache_policy_id: MANAGED_CACHE_POLICY.CachingOptimized });
+    expect(d).toMatchObject({
+      target_origin_id: "site",
+      allowed_methods: ["GET", "HEAD"],
+      cached_methods: ["GET", "HEAD"],
+      compress: true,
+      cache_policy_id: MANAGED_CACHE_POLICY.CachingOptimized,
+    });
     expect(d.origin_request_policy_id).toBeUndefined();
     const fns = out.resources("aws_cloudfront_function");
     const spaKey = Object.keys(fns).find((k) => fns[k].name === "test-dev-web-spa-fallback")!;
@@ -117,7 +142,9 @@ describe("Cdn defaults", () => {
   });
 
   it("attaches security headers (HSTS ≥ 1 year with subdomains and preload, CSP, nosniff, DENY, referrer policy) to every behaviour, overriding the origin", () => {
-    const { out, dist } = synthCdn({ contentSecurityPolicy: { connectSrc: ["https://login.example.com"], imgSrc: ["https://files.example.com"], formAction: ["https://login.example.com"] } });
+    const { out, dist } = synthCdn({
+      contentSecurityPolicy: { connectSrc: ["https://login.example.com"], imgSrc: ["https://files.example.com"], formAction: ["https://login.example.com"] },
+    });
     const policy = out.only("aws_cloudfront_response_headers_policy");
     const h = policy.security_headers_config;
     expect(h.strict_transport_security).toEqual({ access_control_max_age_sec: HSTS_MAX_AGE_SECONDS, include_subdomains: true, preload: true, override: true });
@@ -194,12 +221,24 @@ describe("Cdn options", () => {
 
   it("imports a distribution by attributes, with the ARN from the stack's account", () => {
     synthStack((s) => {
-      const imported = Cdn.fromAttributes(s, "Existing", { distributionId: "E2QWRUHAPOMQZL", domainName: "d111111abcdef8.cloudfront.net", arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL` });
-      expect(imported).toMatchObject({ distributionId: "E2QWRUHAPOMQZL", url: "https://d111111abcdef8.cloudfront.net", arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL` });
+      const imported = Cdn.fromAttributes(s, "Existing", {
+        distributionId: "E2QWRUHAPOMQZL",
+        domainName: "d111111abcdef8.cloudfront.net",
+        arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`,
+      });
+      expect(imported).toMatchObject({
+        distributionId: "E2QWRUHAPOMQZL",
+        url: "https://d111111abcdef8.cloudfront.net",
+        arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`,
+      });
       new TerraformOutput(s, "u", { value: imported.url });
     });
-    expect(() => synthStack((s) => Cdn.fromAttributes(s, "Existing", { distributionId: "E2QWRUHAPOMQZL", domainName: "d1.cloudfront.net" }))).toThrow(/ARN cannot be derived.*Fix: pass arn/);
-    expect(() => synthStack((s) => Cdn.fromAttributes(s, "Bad", { distributionId: "nope", domainName: "https://x", arn: "arn:aws:cloudfront::1:distribution/x" }))).toThrow(/distributionId[\s\S]*domainName/);
+    expect(() => synthStack((s) => Cdn.fromAttributes(s, "Existing", { distributionId: "E2QWRUHAPOMQZL", domainName: "d1.cloudfront.net" }))).toThrow(
+      /ARN cannot be derived.*Fix: pass arn/,
+    );
+    expect(() => synthStack((s) => Cdn.fromAttributes(s, "Bad", { distributionId: "nope", domainName: "https://x", arn: "arn:aws:cloudfront::1:distribution/x" }))).toThrow(
+      /distributionId[\s\S]*domainName/,
+    );
   });
 });
 
@@ -211,12 +250,20 @@ describe("Cdn validation", () => {
     ["priceClass", { priceClass: "PriceClass_300" as never }, /priceClass: received "PriceClass_300".*Fix: pick PriceClass_100/],
     ["logging", { logging: "access-logs" as never }, /logging: received "access-logs".*Fix: pick "metrics"/],
     ["webAclArn", { webAclArn: `arn:aws:wafv2:eu-west-1:${ACCOUNT}:regional/webacl/site/0123` }, /webAclArn: received .*Fix: create the web ACL with scope CLOUDFRONT/],
-    ["domain.certificateArn in another region", { domain: { names: ["app.example.com"], certificateArn: CERT.replace("us-east-1", "eu-west-1") } }, /domain\.certificateArn: .*Fix: CloudFront reads certificates from us-east-1 only/],
+    [
+      "domain.certificateArn in another region",
+      { domain: { names: ["app.example.com"], certificateArn: CERT.replace("us-east-1", "eu-west-1") } },
+      /domain\.certificateArn: .*Fix: CloudFront reads certificates from us-east-1 only/,
+    ],
     ["domain.certificateArn missing", { domain: { names: ["app.example.com"], certificateArn: "" } }, /domain\.certificateArn: .*Fix: a custom domain needs a certificate/],
     ["domain.names empty", { domain: { names: [], certificateArn: CERT } }, /domain\.names: received \[\].*1–100 host names/],
     ["domain.names with a scheme", { domain: { names: ["https://app.example.com"], certificateArn: CERT } }, /domain\.names\[0\]: .*Fix: write the bare host/],
     ["domain.names duplicated", { domain: { names: ["a.example.com", "a.example.com"], certificateArn: CERT } }, /domain\.names: .*no duplicates/],
-    ["CSP source with a path", { contentSecurityPolicy: { connectSrc: ["https://login.example.com/oauth2"], imgSrc: [] } }, /contentSecurityPolicy\.connectSrc\[0\]: .*Fix: pass the origin only/],
+    [
+      "CSP source with a path",
+      { contentSecurityPolicy: { connectSrc: ["https://login.example.com/oauth2"], imgSrc: [] } },
+      /contentSecurityPolicy\.connectSrc\[0\]: .*Fix: pass the origin only/,
+    ],
     ["comment", { comment: "x".repeat(129) }, /comment: received .*Fix: shorten the comment/],
     ["CSP source over http", { contentSecurityPolicy: { connectSrc: [], imgSrc: ["http://files.example.com"] } }, /contentSecurityPolicy\.imgSrc\[0\]/],
   ])("refuses %s, naming the module, prop and fix", (_what, props, message) => {

@@ -17,10 +17,10 @@ const CSP_SOURCE = /^(https:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})
 
 export function validateCdnProps(path: string, props: CdnProps): void {
   const v = new PropsValidator("Cdn", path);
-  v.string("name", props.name, { min: 1, max: 40, pattern: NAME, describe: "1–40 characters of [a-zA-Z0-9-]", fix: "use a short kebab-case name such as \"web\"" });
+  v.string("name", props.name, { min: 1, max: 40, pattern: NAME, describe: "1–40 characters of [a-zA-Z0-9-]", fix: 'use a short kebab-case name such as "web"' });
   v.string("comment", props.comment, { max: 128, describe: "at most 128 characters", fix: "shorten the comment" });
   v.oneOf("priceClass", props.priceClass, PRICE_CLASSES, "pick PriceClass_100 (North America, Europe), PriceClass_200 or PriceClass_All");
-  v.oneOf("logging", props.logging, CDN_LOGGING, "pick \"metrics\" (CloudFront's additional real-time metrics) or \"none\"");
+  v.oneOf("logging", props.logging, CDN_LOGGING, 'pick "metrics" (CloudFront\'s additional real-time metrics) or "none"');
   v.string("webAclArn", props.webAclArn, {
     pattern: WEB_ACL,
     describe: "a WAFv2 web ACL ARN of scope CLOUDFRONT: arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>",
@@ -34,16 +34,26 @@ export function validateCdnProps(path: string, props: CdnProps): void {
         prop: "domain.names",
         received: names,
         allowed: "1–100 host names",
-        fix: "list the site's host names, e.g. [\"app.example.com\"], or leave domain unset for the *.cloudfront.net name",
+        fix: 'list the site\'s host names, e.g. ["app.example.com"], or leave domain unset for the *.cloudfront.net name',
       });
       names.forEach((n, i) =>
-        v.string(`domain.names[${i}]`, n, { pattern: HOST, max: 253, describe: "a lower-case host name (a leading *. wildcard allowed), no scheme or path", fix: "write the bare host, e.g. \"app.example.com\"" }),
+        v.string(`domain.names[${i}]`, n, {
+          pattern: HOST,
+          max: 253,
+          describe: "a lower-case host name (a leading *. wildcard allowed), no scheme or path",
+          fix: 'write the bare host, e.g. "app.example.com"',
+        }),
       );
       v.check(new Set(names).size === names.length, { prop: "domain.names", received: names, allowed: "no duplicates", fix: "list each host name once" });
     }
     const cert = domain.certificateArn;
     if (cert === undefined || cert === "") {
-      v.add({ prop: "domain.certificateArn", received: cert, allowed: "an ACM certificate ARN in us-east-1", fix: "a custom domain needs a certificate: pass its ARN (us-east-1)" });
+      v.add({
+        prop: "domain.certificateArn",
+        received: cert,
+        allowed: "an ACM certificate ARN in us-east-1",
+        fix: "a custom domain needs a certificate: pass its ARN (us-east-1)",
+      });
     } else if (!PropsValidator.isUnresolved(cert)) {
       const otherRegion = CERT_ANY_REGION.test(cert) && !CERT_US_EAST_1.test(cert);
       v.check(CERT_US_EAST_1.test(cert), {

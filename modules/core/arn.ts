@@ -45,12 +45,16 @@ export function nameFromArn(importer: string, arn: string, service: string, name
   const derived = parsed ? resourceName(parsed.resource) : undefined;
   if (name !== undefined) {
     if (derived !== undefined && !Token.isUnresolved(name) && name !== derived) {
-      throw new Error(`${importer}: ${option} "${name}" does not match the ARN's ${option} "${derived}". Fix: drop ${option} (it is read from the ARN), or pass the ARN of "${name}".`);
+      throw new Error(
+        `${importer}: ${option} "${name}" does not match the ARN's ${option} "${derived}". Fix: drop ${option} (it is read from the ARN), or pass the ARN of "${name}".`,
+      );
     }
     return name;
   }
   if (derived === undefined) {
-    throw new Error(`${importer}: the ARN is a token, so the ${option} cannot be read from it. Fix: pass it in the import options, e.g. ${importer.replace(/\)$/, "")}, <arn>, { ${option}: "<${option}>" }).`);
+    throw new Error(
+      `${importer}: the ARN is a token, so the ${option} cannot be read from it. Fix: pass it in the import options, e.g. ${importer.replace(/\)$/, "")}, <arn>, { ${option}: "<${option}>" }).`,
+    );
   }
   return derived;
 }

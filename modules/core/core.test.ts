@@ -34,7 +34,11 @@ describe("physicalName", () => {
     expect(physicalName(stack, "t")).toBe("orders-dev-t");
     expect(physicalName(stack, "u")).toBe("orders-dev-u");
     const warnings = stack.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/^Naming: stack "Orders-Dev" has no naming context, so physical names start with its id \("orders-dev-…"\)\. Fix: call Naming\.configure\(stack, \{ app, env \}\)/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Naming: stack "Orders-Dev" has no naming context, so physical names start with its id \("orders-dev-…"\)\. Fix: call Naming\.configure\(stack, \{ app, env \}\)/,
+      ),
+    ]);
     expect(() => Naming.configure(stack, { app: "Shop", env: "dev" })).toThrow(/Naming: app "Shop" must start with a lower-case letter/);
   });
 
@@ -51,7 +55,9 @@ describe("PropsValidator", () => {
     const token = Token.asNumber({ Ref: "x" });
     const v = new PropsValidator("Mod", "s/M").integer("a", token, 1, 2).integer("b", 5, 1, 2).oneOf("c", "z", ["x", "y"]);
     expect(v.hasProblems).toBe(true);
-    expect(() => v.throwIfInvalid()).toThrow(/Mod "s\/M": invalid props \(2 problems\):\n  - b: received 5; allowed: an integer from 1 to 2\. Fix: set b to a value between 1 and 2\.\n  - c: received "z"/);
+    expect(() => v.throwIfInvalid()).toThrow(
+      /Mod "s\/M": invalid props \(2 problems\):\n {2}- b: received 5; allowed: an integer from 1 to 2\. Fix: set b to a value between 1 and 2\.\n {2}- c: received "z"/,
+    );
   });
 });
 

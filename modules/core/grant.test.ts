@@ -6,7 +6,10 @@ import { uniqueChildId } from "./ids";
 
 class FakeGrantee implements IGrantable {
   public readonly added: PolicyStatement[] = [];
-  constructor(public readonly grantPrincipalPath = "test/Fake", public readonly policyDependable?: IamRolePolicy) {}
+  constructor(
+    public readonly grantPrincipalPath = "test/Fake",
+    public readonly policyDependable?: IamRolePolicy,
+  ) {}
   public addToPrincipalPolicy(statement: PolicyStatement): void {
     this.added.push(statement);
   }

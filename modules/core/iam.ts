@@ -60,9 +60,7 @@ export interface IEnvironmentConsumer extends IGrantable {
 export function assertLeastPrivilege(owner: string, statement: PolicyStatement): void {
   for (const action of statement.actions) {
     if (action === "*" || /^[a-z0-9-]+:\*$/i.test(action)) {
-      throw new Error(
-        `${owner}: IAM action "${action}" is a wildcard. Fix: list the exact actions the function needs (see the module's perms.ts).`,
-      );
+      throw new Error(`${owner}: IAM action "${action}" is a wildcard. Fix: list the exact actions the function needs (see the module's perms.ts).`);
     }
   }
   if (statement.resources.length === 0) {
@@ -71,9 +69,7 @@ export function assertLeastPrivilege(owner: string, statement: PolicyStatement):
   if (statement.resources.includes("*")) {
     const scoped = statement.actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.has(a));
     if (scoped.length > 0) {
-      throw new Error(
-        `${owner}: IAM actions ${scoped.join(", ")} on resource "*". Fix: grant them on the resource's ARN (use the resource module's grant method).`,
-      );
+      throw new Error(`${owner}: IAM actions ${scoped.join(", ")} on resource "*". Fix: grant them on the resource's ARN (use the resource module's grant method).`);
     }
   }
 }

@@ -40,9 +40,7 @@ export class Naming {
   public static configure(stack: TerraformStack, context: NamingContext): void {
     for (const [field, value] of Object.entries({ app: context.app, env: context.env })) {
       if (!SEGMENT.test(value)) {
-        throw new Error(
-          `Naming: ${field} "${value}" must start with a lower-case letter and contain only a-z, 0-9 and '-'`,
-        );
+        throw new Error(`Naming: ${field} "${value}" must start with a lower-case letter and contain only a-z, 0-9 and '-'`);
       }
     }
     if (context.account !== undefined && !ACCOUNT.test(context.account)) {

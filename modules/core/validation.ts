@@ -82,9 +82,7 @@ export class PropsValidator {
   /** Throws a single error listing every problem; does nothing when there is none. */
   public throwIfInvalid(): void {
     if (this.problems.length === 0) return;
-    const lines = this.problems.map(
-      (p) => `  - ${p.prop}: received ${formatValue(p.received)}; allowed: ${p.allowed}. Fix: ${p.fix}.`,
-    );
+    const lines = this.problems.map((p) => `  - ${p.prop}: received ${formatValue(p.received)}; allowed: ${p.allowed}. Fix: ${p.fix}.`);
     throw new ValidationError(
       `${this.moduleName} "${this.path}": invalid props (${this.problems.length} problem${this.problems.length > 1 ? "s" : ""}):\n${lines.join("\n")}`,
       this.problems,

@@ -178,7 +178,15 @@ describe("DataLake", () => {
   it("props: buffering, results expiry, scan cutoff, engine version; a key encrypts delivered objects (SSE-KMS) and results (SSE_KMS), and the role may use it", () => {
     const out = synthStack((stack) => {
       const key = new Key(stack, "LakeKey", { name: "lake", accountId: ACCOUNT });
-      lake(stack, { encryptionKey: key, bufferingIntervalSeconds: 60, bufferingSizeMb: 64, resultsExpirationDays: 7, bytesScannedCutoffPerQuery: 10_485_760, engineVersion: "AUTO", forceDestroy: true });
+      lake(stack, {
+        encryptionKey: key,
+        bufferingIntervalSeconds: 60,
+        bufferingSizeMb: 64,
+        resultsExpirationDays: 7,
+        bytesScannedCutoffPerQuery: 10_485_760,
+        engineVersion: "AUTO",
+        forceDestroy: true,
+      });
     });
     const key = ref(out, "aws_kms_key", "arn");
     expect(out.only("aws_kinesis_firehose_delivery_stream").extended_s3_configuration).toMatchObject({ buffering_interval: 60, buffering_size: 64, kms_key_arn: key });
@@ -240,18 +248,19 @@ describe("DataLake", () => {
     expect(st).toContainEqual({ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: "arn:aws:s3:::team-lake/clicks/*" });
     expect(st).toContainEqual({ Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: "arn:aws:s3:::team-results/out/*" });
     expect(() =>
-      synthStack((stack) =>
-        void DataLake.fromAttributes(stack, "Bad", {
-          workgroupName: "w",
-          databaseName: "Bad-Name",
-          tableName: "t",
-          bucket: Bucket.fromArn(stack, "B", "arn:aws:s3:::b-b-b"),
-          prefix: "p/",
-          resultsBucket: Bucket.fromArn(stack, "R", "arn:aws:s3:::r-r-r"),
-          resultsPrefix: "o/",
-          region: "eu-west-1",
-          accountId: ACCOUNT,
-        }),
+      synthStack(
+        (stack) =>
+          void DataLake.fromAttributes(stack, "Bad", {
+            workgroupName: "w",
+            databaseName: "Bad-Name",
+            tableName: "t",
+            bucket: Bucket.fromArn(stack, "B", "arn:aws:s3:::b-b-b"),
+            prefix: "p/",
+            resultsBucket: Bucket.fromArn(stack, "R", "arn:aws:s3:::r-r-r"),
+            resultsPrefix: "o/",
+            region: "eu-west-1",
+            accountId: ACCOUNT,
+          }),
       ),
     ).toThrow(/DataLake.fromAttributes\("Bad"\).*databaseName/s);
   });
@@ -261,13 +270,21 @@ describe("DataLake", () => {
     it.each<[string, Partial<DataLakeProps>, RegExp]>([
       ["buffering interval above 900", { bufferingIntervalSeconds: 901 }, /bufferingIntervalSeconds: received 901.*Fix: set bufferingIntervalSeconds between 0 and 900/],
       ["buffering size 0", { bufferingSizeMb: 0 }, /bufferingSizeMb: received 0/],
-      ["scan cutoff below 10 MiB (the provider refuses 10,000,000)", { bytesScannedCutoffPerQuery: 10_000_000 }, /bytesScannedCutoffPerQuery: received 10000000; allowed: an integer ≥ 10485760/],
+      [
+        "scan cutoff below 10 MiB (the provider refuses 10,000,000)",
+        { bytesScannedCutoffPerQuery: 10_000_000 },
+        /bytesScannedCutoffPerQuery: received 10000000; allowed: an integer ≥ 10485760/,
+      ],
       ["results expiry 0", { resultsExpirationDays: 0 }, /resultsExpirationDays: received 0/],
       ["prefix under errors/", { prefix: "errors/x/" }, /prefix: received "errors\/x\/".*outside "errors\/"/],
       ["prefix without trailing slash", { prefix: "activity" }, /prefix: received "activity"/],
       ["start date that is no calendar day", { partitionStartDate: "2026-02-30" }, /partitionStartDate: received "2026-02-30"/],
       ["a column named dt", { columns: [{ name: "dt", field: "dt", type: "string", comment: "" }] }, /columns\[0\].name: received "dt"; allowed: not "dt"/],
-      ["two columns that collide in lower case", { columns: [...COLUMNS, { name: "userid", field: "userID", type: "string", comment: "" }] }, /columns\[5\].name: received "userid"; allowed: a name not used by another column/],
+      [
+        "two columns that collide in lower case",
+        { columns: [...COLUMNS, { name: "userid", field: "userID", type: "string", comment: "" }] },
+        /columns\[5\].name: received "userid"; allowed: a name not used by another column/,
+      ],
       ["no columns", { columns: [] }, /columns: received 0; allowed: at least one column/],
     ])("%s", (_what, props, message) => {
       expect(build(props)).toThrow(/^DataLake "test\/Lake": invalid props/);

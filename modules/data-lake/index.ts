@@ -239,7 +239,7 @@ class ImportedDataLake extends DataLakeBase {
       .string("tableName", attrs.tableName, { pattern: /^[a-z0-9_]{1,255}$/, describe: "1–255 characters of [a-z0-9_]" })
       .string("prefix", attrs.prefix, { pattern: /^[^/].*\/$/, describe: "a key prefix ending in '/' without a leading '/'" })
       .string("resultsPrefix", attrs.resultsPrefix, { pattern: /^[^/].*\/$/, describe: "a key prefix ending in '/' without a leading '/'" })
-      .string("region", attrs.region, { pattern: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, describe: "an AWS region such as \"eu-west-1\"" })
+      .string("region", attrs.region, { pattern: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, describe: 'an AWS region such as "eu-west-1"' })
       .string("accountId", attrs.accountId, { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" })
       .throwIfInvalid();
     this.workgroupName = attrs.workgroupName;
@@ -331,7 +331,7 @@ export class DataLake extends DataLakeBase {
     if (region === undefined || account === undefined) {
       throw new Error(
         `DataLake "${this.node.path}": the ${region === undefined ? "region" : "account"} of the workgroup and Glue ARNs is unknown ` +
-          `(grants name them). Fix: pass ${region === undefined ? "region (e.g. \"eu-west-1\")" : "accountId (12 digits)"} in the props, ` +
+          `(grants name them). Fix: pass ${region === undefined ? 'region (e.g. "eu-west-1")' : "accountId (12 digits)"} in the props, ` +
           `or configure the stack's ${region === undefined ? "AWS provider with a literal region" : "naming context with one account (AwsStack allowedAccountIds)"}.`,
       );
     }
@@ -355,7 +355,11 @@ export class DataLake extends DataLakeBase {
 
     // --- Firehose: Kinesis → S3
     const streamName = physicalName(this, `${props.name}-lake`, { maxLength: 64 });
-    this.deliveryLogGroup = new LogGroup(this, "DeliveryLogs", { logGroupName: `/aws/kinesisfirehose/${streamName}`, retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, preventDestroy });
+    this.deliveryLogGroup = new LogGroup(this, "DeliveryLogs", {
+      logGroupName: `/aws/kinesisfirehose/${streamName}`,
+      retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      preventDestroy,
+    });
     const logStream = new CloudwatchLogStream(this, "DeliveryLogStream", { name: DELIVERY_LOG_STREAM, logGroupName: this.deliveryLogGroup.name });
     const role = new DeliveryRole(this, "DeliveryRole", physicalName(this, `${props.name}-lake-firehose`, { maxLength: 64 }), account);
     this.deliveryRole = role.role;

@@ -38,24 +38,34 @@ export function validateDataLakeProps(path: string, props: DataLakeProps): void 
       prop: "prefix",
       received: props.prefix,
       allowed: `a prefix outside "${ERROR_PREFIX_ROOT}" (Firehose's error output)`,
-      fix: "pick another prefix, e.g. \"activity/\"",
+      fix: 'pick another prefix, e.g. "activity/"',
     });
   }
   v.string("tableName", props.tableName, { pattern: GLUE_NAME, describe: "1–128 characters of [a-z0-9_], not starting with a digit" });
-  v.check(props.columns.length > 0, { prop: "columns", received: props.columns.length, allowed: "at least one column", fix: "derive the columns from the record schema (lakeColumnsFromZod)" });
+  v.check(props.columns.length > 0, {
+    prop: "columns",
+    received: props.columns.length,
+    allowed: "at least one column",
+    fix: "derive the columns from the record schema (lakeColumnsFromZod)",
+  });
   const seen = new Set<string>();
   props.columns.forEach((c, i) => {
     v.string(`columns[${i}].name`, c.name, { pattern: GLUE_NAME, describe: "1–128 characters of [a-z0-9_] (Glue stores lower case)" });
     v.oneOf(`columns[${i}].type`, c.type, LAKE_COLUMN_TYPES);
-    v.check(c.name !== "dt", { prop: `columns[${i}].name`, received: c.name, allowed: "not \"dt\" (the partition key)", fix: "rename the field" });
-    v.check(!seen.has(c.name), { prop: `columns[${i}].name`, received: c.name, allowed: "a name not used by another column", fix: "fields that differ only in case collide in Glue: rename one" });
+    v.check(c.name !== "dt", { prop: `columns[${i}].name`, received: c.name, allowed: 'not "dt" (the partition key)', fix: "rename the field" });
+    v.check(!seen.has(c.name), {
+      prop: `columns[${i}].name`,
+      received: c.name,
+      allowed: "a name not used by another column",
+      fix: "fields that differ only in case collide in Glue: rename one",
+    });
     seen.add(c.name);
   });
   v.check(isCalendarDate(props.partitionStartDate), {
     prop: "partitionStartDate",
     received: props.partitionStartDate,
     allowed: "a calendar date YYYY-MM-DD (the first day partition projection enumerates)",
-    fix: "pass the day the lake started receiving data, e.g. \"2024-01-01\"",
+    fix: 'pass the day the lake started receiving data, e.g. "2024-01-01"',
   });
   v.integer("bufferingIntervalSeconds", props.bufferingIntervalSeconds, 0, 900, "set bufferingIntervalSeconds between 0 and 900 (Firehose's limits)");
   v.integer("bufferingSizeMb", props.bufferingSizeMb, 1, 128, "set bufferingSizeMb between 1 and 128 (Firehose's limits)");
@@ -70,7 +80,7 @@ export function validateDataLakeProps(path: string, props: DataLakeProps): void 
     });
   }
   v.oneOf("engineVersion", props.engineVersion, ATHENA_ENGINE_VERSIONS);
-  v.string("region", props.region, { pattern: REGION, describe: "an AWS region such as \"eu-west-1\"" });
+  v.string("region", props.region, { pattern: REGION, describe: 'an AWS region such as "eu-west-1"' });
   v.string("accountId", props.accountId, { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" });
   for (const [name, q] of Object.entries(props.namedQueries ?? {})) {
     v.string(`namedQueries.${name}`, name, { pattern: /^[a-z][a-z0-9-]{0,127}$/, describe: "a name of 1–128 characters of [a-z0-9-]" });

@@ -15,7 +15,11 @@ describe("HttpApi.fromAttributes", () => {
 
   it("takes tokens (another stack's outputs) for every attribute", () => {
     const out = synthStack((stack) => {
-      const api = HttpApi.fromAttributes(stack, "Api", { apiId: new TerraformVariable(stack, "api_id", {}).stringValue, region: "eu-west-1", accountId: new TerraformVariable(stack, "account", {}).stringValue });
+      const api = HttpApi.fromAttributes(stack, "Api", {
+        apiId: new TerraformVariable(stack, "api_id", {}).stringValue,
+        region: "eu-west-1",
+        accountId: new TerraformVariable(stack, "account", {}).stringValue,
+      });
       new TerraformOutput(stack, "execution_arn", { value: api.executionArn });
     });
     expect(out.json.output.execution_arn.value).toBe("arn:aws:execute-api:eu-west-1:${var.account}:${var.api_id}");

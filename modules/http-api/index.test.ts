@@ -59,7 +59,8 @@ describe("HttpApi", () => {
 
   it("applies throttling, log retention, detailed metrics and disableExecuteApiEndpoint from props", () => {
     const out = synthStack(
-      (s) => new HttpApi(s, "Api", { name: "api", throttlingBurstLimit: 20, throttlingRateLimit: 10.5, logRetentionDays: 90, detailedMetrics: true, disableExecuteApiEndpoint: true }),
+      (s) =>
+        new HttpApi(s, "Api", { name: "api", throttlingBurstLimit: 20, throttlingRateLimit: 10.5, logRetentionDays: 90, detailedMetrics: true, disableExecuteApiEndpoint: true }),
     );
     expect(out.only("aws_apigatewayv2_stage").default_route_settings).toEqual({ throttling_burst_limit: 20, throttling_rate_limit: 10.5, detailed_metrics_enabled: true });
     expect(out.only("aws_cloudwatch_log_group").retention_in_days).toBe(90);
@@ -100,7 +101,14 @@ describe("HttpApi", () => {
         (s) =>
           new HttpApi(s, "Api", {
             name: "api",
-            cors: { allowOrigins: ["https://a.example.com", "http://localhost:5173"], allowMethods: ["GET"], allowHeaders: ["x-trace"], exposeHeaders: [], maxAgeSeconds: 60, allowCredentials: true },
+            cors: {
+              allowOrigins: ["https://a.example.com", "http://localhost:5173"],
+              allowMethods: ["GET"],
+              allowHeaders: ["x-trace"],
+              exposeHeaders: [],
+              maxAgeSeconds: 60,
+              allowCredentials: true,
+            },
           }),
       );
       expect(out.only("aws_apigatewayv2_api").cors_configuration).toMatchObject({ allow_methods: ["GET"], allow_headers: ["x-trace"], max_age: 60, allow_credentials: true });
@@ -166,7 +174,9 @@ describe("HttpApi", () => {
     });
 
     it("rejects a non-https issuer, an empty audience and a bad identity source in one error", () => {
-      expect(() => synthStack((s) => new HttpApi(s, "Api", { name: "api" }).addJwtAuthorizer("A", { issuer: "http://issuer", audience: [], identitySource: "Authorization" }))).toThrow(
+      expect(() =>
+        synthStack((s) => new HttpApi(s, "Api", { name: "api" }).addJwtAuthorizer("A", { issuer: "http://issuer", audience: [], identitySource: "Authorization" })),
+      ).toThrow(
         /HttpApi\.addJwtAuthorizer\("A"\) "test\/Api": invalid props \(3 problems\)[\s\S]*issuer: received "http:\/\/issuer"[\s\S]*audience: received \[\][\s\S]*identitySource/,
       );
     });
@@ -207,7 +217,9 @@ describe("HttpApi", () => {
           const api = new HttpApi(s, "Api", { name: "api" });
           api.addRoute("POST /events", new LambdaFunction(s, "F", { name: "f", entry: ENTRY }));
         }),
-      ).toThrow(/HttpApi\.addRoute\("POST \/events"\)[\s\S]*authorizer: received undefined[\s\S]*Fix: pass \{ authorizer: api\.addJwtAuthorizer\(\.\.\.\) \}.*defaultAuthorizer.*authorization: "NONE" \}/);
+      ).toThrow(
+        /HttpApi\.addRoute\("POST \/events"\)[\s\S]*authorizer: received undefined[\s\S]*Fix: pass \{ authorizer: api\.addJwtAuthorizer\(\.\.\.\) \}.*defaultAuthorizer.*authorization: "NONE" \}/,
+      );
     });
 
     it("makes a route public only with authorization NONE, even when a defaultAuthorizer exists", () => {
@@ -277,9 +289,7 @@ describe("HttpApi", () => {
       });
       const exec = out.ref("aws_apigatewayv2_api", "execution_arn");
       const perms = permissionsBySource(out);
-      expect(Object.keys(perms).sort()).toEqual(
-        [`${exec}/*/GET/profiles/me`, `${exec}/*/PUT/profiles/*`, `${exec}/*/*/analytics/*`, `${exec}/*/$default`].sort(),
-      );
+      expect(Object.keys(perms).sort()).toEqual([`${exec}/*/GET/profiles/me`, `${exec}/*/PUT/profiles/*`, `${exec}/*/*/analytics/*`, `${exec}/*/$default`].sort());
       for (const p of Object.values(perms)) {
         expect(p.principal).toBe("apigateway.amazonaws.com");
         expect(p.action).toBe("lambda:InvokeFunction");

@@ -152,9 +152,9 @@ class ImportedHttpApi extends Construct implements IHttpApi {
     const partition = attrs.partition ?? "aws";
     new PropsValidator(`HttpApi.fromAttributes(scope, "${id}")`, this.node.path)
       .string("apiId", attrs.apiId, { pattern: /^[a-z0-9]{10}$/, describe: "an API id: 10 characters of [a-z0-9]" })
-      .string("region", attrs.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, describe: "an AWS region such as \"eu-west-1\"" })
+      .string("region", attrs.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, describe: 'an AWS region such as "eu-west-1"' })
       .string("accountId", attrs.accountId, { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" })
-      .string("partition", partition, { pattern: /^aws(-[a-z]+)*$/, describe: "an AWS partition such as \"aws\" or \"aws-cn\"" })
+      .string("partition", partition, { pattern: /^aws(-[a-z]+)*$/, describe: 'an AWS partition such as "aws" or "aws-cn"' })
       .throwIfInvalid();
     this.apiId = attrs.apiId;
     this.stageName = attrs.stageName ?? STAGE_NAME;
@@ -307,7 +307,7 @@ export class HttpApi extends Construct implements IHttpApi {
       );
     }
     const isPublic = options.authorization === "NONE";
-    const authorizer = isPublic ? undefined : options.authorizer ?? this.defaultAuthorizer;
+    const authorizer = isPublic ? undefined : (options.authorizer ?? this.defaultAuthorizer);
     const [method, path] = routeKey === "$default" ? ["ANY", undefined] : (routeKey.split(" ") as [string, string]);
 
     if (fn.timeoutSeconds !== undefined && fn.timeoutSeconds > 30) {

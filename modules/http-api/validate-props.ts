@@ -29,7 +29,7 @@ export function isValidRouteKey(routeKey: string): boolean {
 
 export function validateHttpApiProps(path: string, props: HttpApiProps): void {
   const v = new PropsValidator("HttpApi", path);
-  v.string("name", props.name, { min: 1, max: 100, pattern: NAME, describe: "1–100 characters of [a-zA-Z0-9_.-]", fix: "use a short kebab-case name such as \"api\"" });
+  v.string("name", props.name, { min: 1, max: 100, pattern: NAME, describe: "1–100 characters of [a-zA-Z0-9_.-]", fix: 'use a short kebab-case name such as "api"' });
   v.string("description", props.description, { max: 1024, describe: "at most 1024 characters" });
   v.oneOf("logRetentionDays", props.logRetentionDays, LOG_RETENTION_DAYS as readonly number[], "pick a retention CloudWatch Logs supports, e.g. 30");
   v.integer("throttlingBurstLimit", props.throttlingBurstLimit, 1, 5000, "set throttlingBurstLimit between 1 and 5000 (the account-level default burst quota)");
@@ -49,26 +49,26 @@ export function validateHttpApiProps(path: string, props: HttpApiProps): void {
       prop: "cors.allowOrigins",
       received: cors.allowOrigins,
       allowed: "a non-empty list of origins",
-      fix: "list the SPA's origins, e.g. [\"https://app.example.com\"], or leave cors unset",
+      fix: 'list the SPA\'s origins, e.g. ["https://app.example.com"], or leave cors unset',
     });
     origins.forEach((o, i) => {
       v.check(o === "*" || ORIGIN.test(o), {
         prop: `cors.allowOrigins[${i}]`,
         received: o,
-        allowed: "\"*\" or an origin scheme://host[:port] without path or trailing slash",
-        fix: "remove the path and trailing slash, e.g. \"https://app.example.com\"",
+        allowed: '"*" or an origin scheme://host[:port] without path or trailing slash',
+        fix: 'remove the path and trailing slash, e.g. "https://app.example.com"',
       });
     });
     v.check(!(origins.includes("*") && (cors.allowCredentials ?? false)), {
       prop: "cors.allowCredentials",
       received: true,
-      allowed: "false when allowOrigins contains \"*\" (browsers reject credentials with a wildcard origin)",
-      fix: "list the exact origins instead of \"*\", or set allowCredentials to false",
+      allowed: 'false when allowOrigins contains "*" (browsers reject credentials with a wildcard origin)',
+      fix: 'list the exact origins instead of "*", or set allowCredentials to false',
     });
     (cors.allowMethods ?? []).forEach((m, i) => v.oneOf(`cors.allowMethods[${i}]`, m, CORS_METHODS));
     for (const field of ["allowHeaders", "exposeHeaders"] as const) {
       (cors[field] ?? []).forEach((h, i) => {
-        v.check(h === "*" || HEADER.test(h), { prop: `cors.${field}[${i}]`, received: h, allowed: "\"*\" or an HTTP header name", fix: "use a header name such as \"content-type\"" });
+        v.check(h === "*" || HEADER.test(h), { prop: `cors.${field}[${i}]`, received: h, allowed: '"*" or an HTTP header name', fix: 'use a header name such as "content-type"' });
       });
     }
     v.integer("cors.maxAgeSeconds", cors.maxAgeSeconds, 0, 86400, "set maxAgeSeconds between 0 and 86400 (one day)");
@@ -101,7 +101,7 @@ function collectJwtAuthorizerProblems(v: PropsValidator, prefix: string, o: JwtA
   v.string(`${prefix}identitySource`, o.identitySource, {
     pattern: /^\$request\.(header|querystring)\.[A-Za-z0-9_.-]+$/,
     describe: "a selection expression such as $request.header.Authorization",
-    fix: "use \"$request.header.Authorization\" (the default)",
+    fix: 'use "$request.header.Authorization" (the default)',
   });
   v.string(`${prefix}name`, o.name, { min: 1, max: 100, pattern: NAME, describe: "1–100 characters of [a-zA-Z0-9_.-]" });
 }
@@ -112,16 +112,21 @@ export function validateRoute(path: string, routeKey: string, o: HttpRouteOption
     prop: "routeKey",
     received: routeKey,
     allowed: `"$default" or "METHOD /path" with METHOD one of ${ROUTE_METHODS.join(", ")} and path segments that are literals, {param} or a final {proxy+}, no trailing slash`,
-    fix: "write it like \"GET /profiles/me\", \"PUT /profiles/{id}\" or \"ANY /{proxy+}\"",
+    fix: 'write it like "GET /profiles/me", "PUT /profiles/{id}" or "ANY /{proxy+}"',
   });
-  v.check(!ctx.duplicate, { prop: "routeKey", received: routeKey, allowed: "a route key not yet added to this API", fix: "add each route once; one function may serve several routes" });
-  v.oneOf("authorization", o.authorization, ["NONE"] as const, "pass authorization: \"NONE\" for a public route, or omit it");
+  v.check(!ctx.duplicate, {
+    prop: "routeKey",
+    received: routeKey,
+    allowed: "a route key not yet added to this API",
+    fix: "add each route once; one function may serve several routes",
+  });
+  v.oneOf("authorization", o.authorization, ["NONE"] as const, 'pass authorization: "NONE" for a public route, or omit it');
   const isPublic = o.authorization === "NONE";
   v.check(!(isPublic && o.authorizer !== undefined), {
     prop: "authorization",
     received: o.authorization,
     allowed: "omitted when an authorizer is passed",
-    fix: "drop authorization: \"NONE\" or drop the authorizer",
+    fix: 'drop authorization: "NONE" or drop the authorizer',
   });
   v.check(!(isPublic && (o.authorizationScopes ?? []).length > 0), {
     prop: "authorizationScopes",
@@ -132,11 +137,11 @@ export function validateRoute(path: string, routeKey: string, o: HttpRouteOption
   v.check(isPublic || o.authorizer !== undefined || ctx.hasDefaultAuthorizer, {
     prop: "authorizer",
     received: undefined,
-    allowed: "an authorizer (route option or the HttpApi's defaultAuthorizer), or authorization: \"NONE\" for a deliberately public route",
+    allowed: 'an authorizer (route option or the HttpApi\'s defaultAuthorizer), or authorization: "NONE" for a deliberately public route',
     fix: `pass { authorizer: api.addJwtAuthorizer(...) } to addRoute("${routeKey}"), set defaultAuthorizer on the HttpApi, or pass { authorization: "NONE" } to make "${routeKey}" public on purpose`,
   });
   (o.authorizationScopes ?? []).forEach((s, i) => {
-    v.string(`authorizationScopes[${i}]`, s, { min: 1, max: 256, pattern: /^\S+$/, describe: "a scope name without whitespace, e.g. \"profile/read\"" });
+    v.string(`authorizationScopes[${i}]`, s, { min: 1, max: 256, pattern: /^\S+$/, describe: 'a scope name without whitespace, e.g. "profile/read"' });
   });
   v.throwIfInvalid();
 }

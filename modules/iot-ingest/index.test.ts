@@ -235,7 +235,15 @@ describe("IotIngest", () => {
 
   it("in a local environment the three IoT resources are emulator gaps (count 0, annotated); role, policy and error queue stay", () => {
     const app = Testing.app();
-    const stack = new AwsStack(app, "iot-local", { app: "test", env: "local", region: "eu-west-1", allowedAccountIds: [ACCOUNT], tags: {}, offline: false, local: { endpoint: "http://127.0.0.1:1" } });
+    const stack = new AwsStack(app, "iot-local", {
+      app: "test",
+      env: "local",
+      region: "eu-west-1",
+      allowedAccountIds: [ACCOUNT],
+      tags: {},
+      offline: false,
+      local: { endpoint: "http://127.0.0.1:1" },
+    });
     const ingest = new IotIngest(stack, "Devices", { name: "devices", stream: new Stream(stack, "Activity", { name: "activity" }) });
     const json = JSON.parse(Testing.synth(stack));
     for (const type of ["aws_iot_thing_type", "aws_iot_policy", "aws_iot_topic_rule"]) {

@@ -21,14 +21,7 @@ import {
   IOT_RULE_STREAM_KEY_ACTIONS,
   IOT_SERVICE_PRINCIPAL,
 } from "./perms";
-import {
-  DEVICE_ACTIVITY_SQL,
-  DEVICE_ACTIVITY_SQL_VERSION,
-  DEVICE_ACTIVITY_TOPIC_FILTER,
-  DEVICE_PARTITION_KEY,
-  deviceActivityTopic,
-  THING_NAME_POLICY_VARIABLE,
-} from "./sql";
+import { DEVICE_ACTIVITY_SQL, DEVICE_ACTIVITY_SQL_VERSION, DEVICE_ACTIVITY_TOPIC_FILTER, DEVICE_PARTITION_KEY, deviceActivityTopic, THING_NAME_POLICY_VARIABLE } from "./sql";
 import { validateIotIngestProps } from "./validate-props";
 import { DEAD_LETTER_RETENTION_SECONDS } from "../queue/defaults";
 
@@ -122,7 +115,12 @@ class ImportedIotIngest extends Construct implements IIotIngest {
   public readonly actionTypes: readonly string[];
   public readonly errorQueue?: IQueue;
 
-  constructor(scope: Construct, id: string, public readonly ruleArn: string, attrs: IotIngestAttributes) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly ruleArn: string,
+    attrs: IotIngestAttributes,
+  ) {
     super(scope, id);
     const importer = `IotIngest.fromAttributes("${id}")`;
     const parsed = parseArn(importer, ruleArn, "iot");
@@ -208,8 +206,7 @@ export class IotIngest extends Construct implements IIotIngest {
     this.policyArn = this.policy.arn;
 
     this.errorQueue =
-      props.errorQueue ??
-      new Queue(this, "Errors", { name: `${props.name}-rule-errors`, deadLetterQueue: false, retentionSeconds: IOT_ERROR_QUEUE_RETENTION_SECONDS });
+      props.errorQueue ?? new Queue(this, "Errors", { name: `${props.name}-rule-errors`, deadLetterQueue: false, retentionSeconds: IOT_ERROR_QUEUE_RETENTION_SECONDS });
 
     this.ruleName = physicalName(this, props.name, { maxLength: 128 }).replace(/-/g, "_");
     this.ruleArn = iotArn(`rule/${this.ruleName}`);

@@ -19,7 +19,7 @@ export function validateIotIngestProps(path: string, props: IotIngestProps, reso
     max: 64,
     pattern: /^[a-z][a-z0-9-]*$/,
     describe: "1–64 characters of [a-z0-9-], starting with a letter",
-    fix: "use a short kebab-case name such as \"devices\"",
+    fix: 'use a short kebab-case name such as "devices"',
   });
   v.string("accountId", props.accountId, { pattern: ACCOUNT_ID, describe: "a 12-digit AWS account id" });
   if (props.accountId === undefined) {
@@ -30,7 +30,7 @@ export function validateIotIngestProps(path: string, props: IotIngestProps, reso
       fix: "pass accountId, or configure the stack's naming context with one account (AwsStack does it when allowedAccountIds has exactly one)",
     });
   }
-  v.string("region", props.region, { pattern: REGION, describe: "an AWS region such as \"eu-west-1\"" });
+  v.string("region", props.region, { pattern: REGION, describe: 'an AWS region such as "eu-west-1"' });
   if (props.region === undefined) {
     v.check(resolved.region !== undefined, {
       prop: "region",

@@ -73,9 +73,7 @@ describe("Key", () => {
       const out = synthStack((s) => new Key(s, "Key", { name: "k", accountId: ACCOUNT }));
       const policy = keyPolicy(out);
       expect(policy.Version).toBe("2012-10-17");
-      expect(policy.Statement).toEqual([
-        { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
-      ]);
+      expect(policy.Statement).toEqual([{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]);
     });
 
     it("lets listed service principals decrypt and generate data keys for this account only", () => {
@@ -134,7 +132,7 @@ describe("Key", () => {
 
     it("refuses a service principal that is not one (an ARN, a bare service name)", () => {
       const key = new Key(scope(), "Key", { name: "k", accountId: ACCOUNT });
-      expect(() => key.allowServiceUse("sns")).toThrow(/Key\.allowServiceUse "test\/Key": invalid props \(1 problem\):\n  - servicePrincipal: received "sns"/);
+      expect(() => key.allowServiceUse("sns")).toThrow(/Key\.allowServiceUse "test\/Key": invalid props \(1 problem\):\n {2}- servicePrincipal: received "sns"/);
       expect(() => key.allowServiceUse("arn:aws:iam::123456789012:root")).toThrow(/servicePrincipal/);
     });
   });
@@ -186,7 +184,7 @@ describe("Key", () => {
         allowServices: ["arn:aws:iam::123456789012:role/x"],
       };
       expect(() => new Key(scope(), "Bad", props)).toThrow(
-        /Key "test\/Bad": invalid props \(5 problems\):\n  - name: received "bad name"[\s\S]*accountId: received "1234"; allowed: a 12-digit AWS account id[\s\S]*deletionWindowDays: received 3[\s\S]*rotationPeriodDays: received 30[\s\S]*allowServices\[0\]: received "arn:aws:iam::123456789012:role\/x"/,
+        /Key "test\/Bad": invalid props \(5 problems\):\n {2}- name: received "bad name"[\s\S]*accountId: received "1234"; allowed: a 12-digit AWS account id[\s\S]*deletionWindowDays: received 3[\s\S]*rotationPeriodDays: received 30[\s\S]*allowServices\[0\]: received "arn:aws:iam::123456789012:role\/x"/,
       );
     });
 

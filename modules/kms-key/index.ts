@@ -61,12 +61,18 @@ abstract class KeyBase extends Construct implements IKey {
 
 class ImportedKey extends KeyBase {
   public readonly keyId: string;
-  constructor(scope: Construct, id: string, public readonly arn: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+  ) {
     super(scope, id);
     const importer = `Key.fromArn("${id}")`;
     const parsed = parseArn(importer, arn, "kms");
     if (parsed && !parsed.resource.startsWith("key/")) {
-      throw new Error(`${importer}: "${arn}" is not a key ARN (${parsed.resource}). Fix: pass the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>); IAM grants cannot name an alias.`);
+      throw new Error(
+        `${importer}: "${arn}" is not a key ARN (${parsed.resource}). Fix: pass the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>); IAM grants cannot name an alias.`,
+      );
     }
     // A token ARN (another stack's output): the id is its last `/` segment, read by Terraform at apply.
     this.keyId = parsed ? parsed.resource.slice("key/".length) : Token.asString(Fn.element(Fn.split("/", arn), 1));
@@ -119,7 +125,7 @@ export class Key extends KeyBase {
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       enableKeyRotation: rotation,
-      rotationPeriodInDays: rotation ? props.rotationPeriodDays ?? 365 : undefined,
+      rotationPeriodInDays: rotation ? (props.rotationPeriodDays ?? 365) : undefined,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
       policy: Lazy.stringValue({ produce: () => this.renderPolicy() }),
     });
@@ -135,7 +141,7 @@ export class Key extends KeyBase {
    */
   public allowServiceUse(servicePrincipal: string, options: ServiceUseOptions = {}): boolean {
     new PropsValidator("Key.allowServiceUse", this.node.path)
-      .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: "an AWS service principal such as \"sns.amazonaws.com\"" })
+      .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: 'an AWS service principal such as "sns.amazonaws.com"' })
       .throwIfInvalid();
     const access = this.services.get(servicePrincipal) ?? { anySource: false, sourceArns: [] };
     if (options.sourceArn === undefined) access.anySource = true;

@@ -144,7 +144,13 @@ interface Pending {
 }
 
 function optionsKey(options: BundlingOptions): string {
-  return JSON.stringify([options.minify ?? true, options.sourceMap ?? false, options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS, options.define ?? {}, sortedEntries(options.loader ?? {})]);
+  return JSON.stringify([
+    options.minify ?? true,
+    options.sourceMap ?? false,
+    options.externalModules ?? LAZY_CREDENTIAL_PROVIDERS,
+    options.define ?? {},
+    sortedEntries(options.loader ?? {}),
+  ]);
 }
 
 /** Resolves a request from this process's memo or the on-disk cache; otherwise says what must be built. */
@@ -239,7 +245,7 @@ function build(pending: readonly Pending[], options: BundlingOptions): void {
     });
   } catch (err) {
     const entries = pending.map((p) => relative(process.cwd(), p.absEntry)).join(", ");
-    throw new Error(`LambdaFunction: bundling ${entries} failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`LambdaFunction: bundling ${entries} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const outdir = resolve("out");
   pending.forEach((p, i) => {

@@ -53,7 +53,12 @@ const CASES: GrantCase[] = [
   [
     "AuroraServerless.grantDataApi",
     (s, fn) =>
-      AuroraServerless.fromAttributes(s, "Db", { clusterArn: ARN("rds", "cluster:analytics"), secretArn: ARN("secretsmanager", "secret:db-AbCdEf"), databaseName: "analytics", secretEncryptionKey: key(s) }).grantDataApi(fn),
+      AuroraServerless.fromAttributes(s, "Db", {
+        clusterArn: ARN("rds", "cluster:analytics"),
+        secretArn: ARN("secretsmanager", "secret:db-AbCdEf"),
+        databaseName: "analytics",
+        secretEncryptionKey: key(s),
+      }).grantDataApi(fn),
   ],
   ...(["grantRead", "grantPut", "grantReadWrite", "grantDelete"] as const).map((m): GrantCase => [
     `Bucket.${m}`,

@@ -70,7 +70,11 @@ describe("LambdaFunction", () => {
 
   it("sets reserved concurrency, memory, timeout, log level and an async failure destination with bounded retries", () => {
     const out = synthStack((s) => {
-      const dest = { arn: "arn:aws:sqs:eu-west-1:123456789012:failures", node: { id: "F", path: "F" }, grantSendFailure: (g: any) => g.addToPrincipalPolicy({ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:123456789012:failures"] }) } as any;
+      const dest = {
+        arn: "arn:aws:sqs:eu-west-1:123456789012:failures",
+        node: { id: "F", path: "F" },
+        grantSendFailure: (g: any) => g.addToPrincipalPolicy({ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:123456789012:failures"] }),
+      } as any;
       new LambdaFunction(s, "Worker", {
         name: "worker",
         entry: ENTRY,
@@ -87,25 +91,39 @@ describe("LambdaFunction", () => {
     expect(fn.timeout).toBe(30);
     expect(fn.logging_config.application_log_level).toBe("DEBUG");
     const cfg = out.only("aws_lambda_function_event_invoke_config");
-    expect(cfg).toMatchObject({ maximum_retry_attempts: 1, maximum_event_age_in_seconds: 600, destination_config: { on_failure: { destination: "arn:aws:sqs:eu-west-1:123456789012:failures" } } });
+    expect(cfg).toMatchObject({
+      maximum_retry_attempts: 1,
+      maximum_event_age_in_seconds: 600,
+      destination_config: { on_failure: { destination: "arn:aws:sqs:eu-west-1:123456789012:failures" } },
+    });
     expect(JSON.stringify(rolePolicyDocument(out, "Worker"))).toContain("sqs:SendMessage");
   });
 
   it("reports every invalid prop at once with the fix", () => {
     expect(() =>
-      synthStack((s) => new LambdaFunction(s, "Bad", { name: "Bad_Name", entry: ENTRY, memorySize: 64, timeoutSeconds: 901, logRetentionDays: 42, environment: { AWS_REGION: "x" } })),
+      synthStack(
+        (s) => new LambdaFunction(s, "Bad", { name: "Bad_Name", entry: ENTRY, memorySize: 64, timeoutSeconds: 901, logRetentionDays: 42, environment: { AWS_REGION: "x" } }),
+      ),
     ).toThrow(
       /LambdaFunction "test\/Bad": invalid props \(5 problems\):[\s\S]*name: received "Bad_Name"[\s\S]*memorySize: received 64; allowed: an integer from 128 to 10240[\s\S]*timeoutSeconds: received 901[\s\S]*logRetentionDays: received 42[\s\S]*environment.AWS_REGION/,
     );
   });
 
   it("fails with the entry path and a fix when the entry does not exist", () => {
-    expect(() => synthStack((s) => new LambdaFunction(s, "Missing", { name: "missing", entry: "nope/handler.ts" }))).toThrow(/entry "nope\/handler.ts" does not exist[\s\S]*Fix: pass the path/);
+    expect(() => synthStack((s) => new LambdaFunction(s, "Missing", { name: "missing", entry: "nope/handler.ts" }))).toThrow(
+      /entry "nope\/handler.ts" does not exist[\s\S]*Fix: pass the path/,
+    );
   });
 
   it("refuses wildcard actions and scoped actions on *", () => {
-    expect(() => synthStack((s) => new LambdaFunction(s, "F", { name: "f", entry: ENTRY }).addToPrincipalPolicy({ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:eu-west-1:1:table/t"] }))).toThrow(/"dynamodb:\*" is a wildcard/);
-    expect(() => synthStack((s) => new LambdaFunction(s, "F", { name: "f", entry: ENTRY }).addToPrincipalPolicy({ actions: ["dynamodb:GetItem"], resources: ["*"] }))).toThrow(/dynamodb:GetItem on resource "\*"/);
+    expect(() =>
+      synthStack((s) =>
+        new LambdaFunction(s, "F", { name: "f", entry: ENTRY }).addToPrincipalPolicy({ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:eu-west-1:1:table/t"] }),
+      ),
+    ).toThrow(/"dynamodb:\*" is a wildcard/);
+    expect(() => synthStack((s) => new LambdaFunction(s, "F", { name: "f", entry: ENTRY }).addToPrincipalPolicy({ actions: ["dynamodb:GetItem"], resources: ["*"] }))).toThrow(
+      /dynamodb:GetItem on resource "\*"/,
+    );
   });
 
   it("wires a DynamoDB stream with bisect, bounded retries and age, partial batch responses, after its permissions exist", () => {

@@ -113,7 +113,12 @@ class ImportedFunction extends Construct implements IFunction {
   public readonly name: string;
   public readonly invokeArn: string;
   public readonly timeoutSeconds?: number;
-  constructor(scope: Construct, id: string, public readonly arn: string, options: FunctionImportOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+    options: FunctionImportOptions,
+  ) {
     super(scope, id);
     const importer = `LambdaFunction.fromArn(scope, "${id}")`;
     const parsed = parseArn(importer, arn, "lambda");
@@ -316,7 +321,7 @@ export class LambdaFunction extends Construct implements IFunction {
       eventSourceArn: queue.arn,
       batchSize: options.batchSize ?? 10,
       maximumBatchingWindowInSeconds: options.maxBatchingWindowSeconds ?? 0,
-      functionResponseTypes: options.reportBatchItemFailures ?? true ? ["ReportBatchItemFailures"] : undefined,
+      functionResponseTypes: (options.reportBatchItemFailures ?? true) ? ["ReportBatchItemFailures"] : undefined,
       scalingConfig: options.maxConcurrency !== undefined ? { maximumConcurrency: options.maxConcurrency } : undefined,
       dependsOn: [this.rolePolicy],
     });
@@ -333,9 +338,7 @@ export class LambdaFunction extends Construct implements IFunction {
   public addDynamoDbStreamEventSource(table: ITable, options: StreamEventSourceOptions = {}): LambdaEventSourceMapping {
     validateStreamSource(this.node.path, "DynamoDbStream", options);
     if (table.streamArn === undefined) {
-      throw new Error(
-        `LambdaFunction "${this.node.path}": table "${table.node.path}" has no stream. Fix: set stream: "NEW_AND_OLD_IMAGES" (or another view type) on the Table.`,
-      );
+      throw new Error(`LambdaFunction "${this.node.path}": table "${table.node.path}" has no stream. Fix: set stream: "NEW_AND_OLD_IMAGES" (or another view type) on the Table.`);
     }
     table.grantStreamRead(this);
     return this.streamMapping("DynamoDb", table.node.id, table.streamArn, options);
@@ -360,7 +363,7 @@ export class LambdaFunction extends Construct implements IFunction {
       maximumRetryAttempts: o.maxRetryAttempts ?? 3,
       maximumRecordAgeInSeconds: o.maxRecordAgeSeconds ?? 3600,
       parallelizationFactor: o.parallelizationFactor ?? 1,
-      functionResponseTypes: o.reportBatchItemFailures ?? true ? ["ReportBatchItemFailures"] : undefined,
+      functionResponseTypes: (o.reportBatchItemFailures ?? true) ? ["ReportBatchItemFailures"] : undefined,
       destinationConfig: o.onFailure ? { onFailure: { destinationArn: o.onFailure.arn } } : undefined,
       dependsOn: [this.rolePolicy],
     });

@@ -61,7 +61,7 @@ describe("LogGroup", () => {
 
   it("refuses an unsupported retention and a bad name in one error", () => {
     expect(() => new LogGroup(scope(), "Bad", { logGroupName: "has spaces", retentionDays: 10 })).toThrow(
-      /LogGroup "test\/Bad": invalid props \(2 problems\):\n  - retentionDays: received 10; allowed: one of 1, 3, 5, [\s\S]*pick a retention CloudWatch Logs supports[\s\S]*\n  - logGroupName: received "has spaces"/,
+      /LogGroup "test\/Bad": invalid props \(2 problems\):\n {2}- retentionDays: received 10; allowed: one of 1, 3, 5, [\s\S]*pick a retention CloudWatch Logs supports[\s\S]*\n {2}- logGroupName: received "has spaces"/,
     );
     expect(() => new LogGroup(scope(), "Empty", { logGroupName: "" })).toThrow(/logGroupName: received ""/);
     expect(() => new LogGroup(scope(), "Long", { logGroupName: `/${"a".repeat(512)}` })).toThrow(/logGroupName/);

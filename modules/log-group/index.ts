@@ -107,7 +107,7 @@ export class LogGroup extends LogGroupBase {
       name: props.logGroupName,
       retentionInDays: retention,
       kmsKeyId: this.encryptionKey?.arn,
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
     this.name = this.resource.name;
     this.arn = this.resource.arn;

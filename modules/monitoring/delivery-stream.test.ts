@@ -13,7 +13,13 @@ function build(freshnessThresholdSeconds?: number) {
   const out = synthStack((stack) => {
     monitoring = new Monitoring(stack, "Monitoring", { accountId: ACCOUNT });
     const stream = new Stream(stack, "Activity", { name: "activity" });
-    lake = new DataLake(stack, "Lake", { name: "activity", source: stream, columns: lakeColumnsFromZod(activityEventSchema), partitionStartDate: "2026-01-01", accountId: ACCOUNT });
+    lake = new DataLake(stack, "Lake", {
+      name: "activity",
+      source: stream,
+      columns: lakeColumnsFromZod(activityEventSchema),
+      partitionStartDate: "2026-01-01",
+      accountId: ACCOUNT,
+    });
     monitoring.monitorDeliveryStream(lake.deliveryStream, freshnessThresholdSeconds === undefined ? {} : { freshnessThresholdSeconds });
   });
   return { out, monitoring, lake };
@@ -24,7 +30,9 @@ describe("Monitoring.monitorDeliveryStream", () => {
     const { out } = build();
     const alarms = Object.values(out.resources("aws_cloudwatch_metric_alarm")) as any[];
     const byMetric = Object.fromEntries(alarms.map((a) => [a.metric_name, a]));
-    const dims = { DeliveryStreamName: `\${${Object.keys(out.resources("aws_kinesis_firehose_delivery_stream")).map((k) => `aws_kinesis_firehose_delivery_stream.${k}`)[0]}.name}` };
+    const dims = {
+      DeliveryStreamName: `\${${Object.keys(out.resources("aws_kinesis_firehose_delivery_stream")).map((k) => `aws_kinesis_firehose_delivery_stream.${k}`)[0]}.name}`,
+    };
     expect(byMetric["DeliveryToS3.Success"]).toMatchObject({
       namespace: "AWS/Firehose",
       statistic: "Minimum",

@@ -26,7 +26,12 @@ function alarms(out: Out): any[] {
 
 function alarmNamed(out: Out, name: string): any {
   const found = alarms(out).find((a) => a.alarm_name === name);
-  if (!found) throw new Error(`no alarm ${name}; have ${alarms(out).map((a) => a.alarm_name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no alarm ${name}; have ${alarms(out)
+        .map((a) => a.alarm_name)
+        .join(", ")}`,
+    );
   return found;
 }
 
@@ -166,7 +171,9 @@ describe("Monitoring", () => {
           m.monitorFunction(f);
           m.monitorFunction(f, { errorsThreshold: 3 });
         }),
-      ).toThrow(/Monitoring "test\/Monitoring": monitorFunction\(test\/Api\) was already called with \{"errorsThreshold":0,"throttlesThreshold":0\}; called again with \{"errorsThreshold":3,"throttlesThreshold":0\}\..*Fix: call monitorFunction once/);
+      ).toThrow(
+        /Monitoring "test\/Monitoring": monitorFunction\(test\/Api\) was already called with \{"errorsThreshold":0,"throttlesThreshold":0\}; called again with \{"errorsThreshold":3,"throttlesThreshold":0\}\..*Fix: call monitorFunction once/,
+      );
     });
 
     it("gives nested functions path-based names that never collide", () => {
@@ -176,7 +183,9 @@ describe("Monitoring", () => {
         m.monitorFunction(fn(svc, "Handler", "orders-handler"));
         m.monitorFunction(fn(s, "OrdersHandler", "orders-handler-2"));
       });
-      const names = alarms(out).map((a) => a.alarm_name).sort();
+      const names = alarms(out)
+        .map((a) => a.alarm_name)
+        .sort();
       expect(new Set(names).size).toBe(4);
       expect(names).toContain("test-dev-orders-handler-errors");
       expect(names.filter((n) => /^test-dev-orders-handler-[0-9a-f]{8}-errors$/.test(n))).toHaveLength(1);
@@ -370,7 +379,10 @@ describe("Monitoring", () => {
       const task = Tasks.invoke(f);
       return new StateMachine(s, id, {
         name: id.toLowerCase(),
-        definition: { startAt: "Work", states: { Work: States.task(task, { retry: [Retry.transient(task)], catch: [{ errors: ["States.ALL"], next: "Failed" }] }), Failed: States.fail() } },
+        definition: {
+          startAt: "Work",
+          states: { Work: States.task(task, { retry: [Retry.transient(task)], catch: [{ errors: ["States.ALL"], next: "Failed" }] }), Failed: States.fail() },
+        },
       });
     };
 
@@ -419,7 +431,12 @@ describe("Monitoring", () => {
       const [w] = metricWidgets(out);
       expect(w.properties.title).toBe("Step Functions delete-user");
       expect(w.properties.metrics.map((mm: any[]) => [mm[0], mm[1], mm[2], mm[3]])).toEqual(
-        ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionTime"].map((metric) => ["AWS/States", metric, "StateMachineArn", out.ref("aws_sfn_state_machine", "arn")]),
+        ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionTime"].map((metric) => [
+          "AWS/States",
+          metric,
+          "StateMachineArn",
+          out.ref("aws_sfn_state_machine", "arn"),
+        ]),
       );
     });
   });
@@ -440,11 +457,25 @@ describe("Monitoring", () => {
         expect(m.monitorIotRule(rule)).toBe(a);
       });
       const topic = out.ref("aws_sns_topic", "arn");
-      const common = { namespace: "AWS/IoT", statistic: "Sum", threshold: 0, period: 300, comparison_operator: "GreaterThanThreshold", alarm_actions: [topic], ok_actions: [topic] };
-      expect(alarmNamed(out, "test-dev-devices-kinesis-failures")).toMatchObject({ ...common, metric_name: "Failure", dimensions: { RuleName: "test_dev_devices", ActionType: "Kinesis" } });
+      const common = {
+        namespace: "AWS/IoT",
+        statistic: "Sum",
+        threshold: 0,
+        period: 300,
+        comparison_operator: "GreaterThanThreshold",
+        alarm_actions: [topic],
+        ok_actions: [topic],
+      };
+      expect(alarmNamed(out, "test-dev-devices-kinesis-failures")).toMatchObject({
+        ...common,
+        metric_name: "Failure",
+        dimensions: { RuleName: "test_dev_devices", ActionType: "Kinesis" },
+      });
       expect(alarmNamed(out, "test-dev-devices-parse-errors")).toMatchObject({ ...common, metric_name: "ParseError", dimensions: { RuleName: "test_dev_devices" } });
       expect(alarmNamed(out, "test-dev-devices-throttled")).toMatchObject({ ...common, metric_name: "RuleMessageThrottled", dimensions: { RuleName: "test_dev_devices" } });
-      expect(alarmNamed(out, "test-dev-devices-kinesis-failures").alarm_description).toMatch(/IoT rule test_dev_devices \(test\/Devices\): its Kinesis action failed more than 0 time\(s\) in 5 minutes/);
+      expect(alarmNamed(out, "test-dev-devices-kinesis-failures").alarm_description).toMatch(
+        /IoT rule test_dev_devices \(test\/Devices\): its Kinesis action failed more than 0 time\(s\) in 5 minutes/,
+      );
       const widget = metricWidgets(out).find((w) => w.properties.title === "IoT rule test_dev_devices");
       expect(widget.properties.metrics.map((m: any[]) => m[1])).toEqual(["TopicMatch", "Success", "Failure", "ParseError", "RuleMessageThrottled"]);
       expect(widget.properties.metrics[2].slice(0, 6)).toEqual(["AWS/IoT", "Failure", "RuleName", "test_dev_devices", "ActionType", "Kinesis"]);
@@ -453,14 +484,23 @@ describe("Monitoring", () => {
     it("takes thresholds, one failures alarm per action type of an imported rule, and refuses a rule without action types", () => {
       const out = synthStack((s) => {
         const m = new Monitoring(s, "Monitoring", PROPS);
-        const rule = IotIngest.fromAttributes(s, "Other", { ruleArn: `arn:aws:iot:eu-west-1:${ACCOUNT}:rule/other`, thingTypeName: "t", policyName: "p", actionTypes: ["Kinesis", "Lambda"] });
+        const rule = IotIngest.fromAttributes(s, "Other", {
+          ruleArn: `arn:aws:iot:eu-west-1:${ACCOUNT}:rule/other`,
+          thingTypeName: "t",
+          policyName: "p",
+          actionTypes: ["Kinesis", "Lambda"],
+        });
         m.monitorIotRule(rule, { failuresThreshold: 5, parseErrorsThreshold: 1, throttledThreshold: 2 });
         expect(() => m.monitorIotRule(rule, { failuresThreshold: 6 })).toThrow(/monitorIotRule\(test\/Other\) was already called/);
         const none = IotIngest.fromAttributes(s, "None", { ruleArn: `arn:aws:iot:eu-west-1:${ACCOUNT}:rule/none`, thingTypeName: "t", policyName: "p", actionTypes: [] });
         expect(() => m.monitorIotRule(none)).toThrow(/got a rule with no action types[\s\S]*Fix: pass a rule whose actionTypes name its actions/);
         expect(() => m.monitorIotRule(rule, { throttledThreshold: -1 })).toThrow(/throttledThreshold: received -1/);
       });
-      expect(alarms(out).map((a) => [a.metric_name, a.dimensions.ActionType ?? null, a.threshold]).sort()).toEqual([
+      expect(
+        alarms(out)
+          .map((a) => [a.metric_name, a.dimensions.ActionType ?? null, a.threshold])
+          .sort(),
+      ).toEqual([
         ["Failure", "Kinesis", 5],
         ["Failure", "Lambda", 5],
         ["ParseError", null, 1],
@@ -472,7 +512,7 @@ describe("Monitoring", () => {
   describe("validation", () => {
     it("collects every invalid prop into one error", () => {
       expect(() => synthStack((s) => new Monitoring(s, "Bad", { accountId: "12345", alarmEmail: "not an email", region: "Europe", name: "Ops!" }))).toThrow(
-        /Monitoring "test\/Bad": invalid props \(4 problems\):\n  - accountId: received "12345"; allowed: a 12-digit AWS account id[\s\S]*\n  - alarmEmail: received "not an email"[\s\S]*\n  - region: received "Europe"[\s\S]*\n  - name: received "Ops!"/,
+        /Monitoring "test\/Bad": invalid props \(4 problems\):\n {2}- accountId: received "12345"; allowed: a 12-digit AWS account id[\s\S]*\n {2}- alarmEmail: received "not an email"[\s\S]*\n {2}- region: received "Europe"[\s\S]*\n {2}- name: received "Ops!"/,
       );
     });
 
@@ -482,7 +522,7 @@ describe("Monitoring", () => {
           build(new Monitoring(s, "Monitoring", PROPS), s);
         });
       expect(out((m, s) => m.monitorFunction(fn(s, "F", "f"), { errorsThreshold: -1, throttlesThreshold: Number.NaN }))).toThrow(
-        /Monitoring\.monitorFunction "test\/Monitoring": invalid props \(2 problems\):\n  - errorsThreshold: received -1; allowed: a number ≥ 0[\s\S]*throttlesThreshold/,
+        /Monitoring\.monitorFunction "test\/Monitoring": invalid props \(2 problems\):\n {2}- errorsThreshold: received -1; allowed: a number ≥ 0[\s\S]*throttlesThreshold/,
       );
       expect(out((m, s) => m.monitorQueue(new Queue(s, "Q", { name: "q" }), { messagesThreshold: -5 }))).toThrow(/messagesThreshold: received -5/);
       expect(out((m, s) => m.monitorHttpApi(new HttpApi(s, "Api", { name: "api" }), { serverErrorsThreshold: -0.5 }))).toThrow(/serverErrorsThreshold: received -0\.5/);

@@ -13,8 +13,8 @@ export function validateMonitoringProps(path: string, props: MonitoringProps): v
     describe: "a 12-digit AWS account id",
     fix: "pass the id of the account the alarms live in (environment config allowedAccountIds[0])",
   });
-  v.string("alarmEmail", props.alarmEmail, { pattern: EMAIL, max: 254, describe: "an e-mail address such as \"alerts@example.com\"" });
-  v.string("region", props.region, { pattern: REGION, describe: "an AWS region such as \"eu-west-1\"" });
+  v.string("alarmEmail", props.alarmEmail, { pattern: EMAIL, max: 254, describe: 'an e-mail address such as "alerts@example.com"' });
+  v.string("region", props.region, { pattern: REGION, describe: 'an AWS region such as "eu-west-1"' });
   v.string("name", props.name, { min: 1, max: 100, pattern: /^[a-z][a-z0-9-]*$/, describe: "1–100 characters of [a-z0-9-], starting with a letter" });
   v.throwIfInvalid();
 }

@@ -39,7 +39,11 @@ describe("docs/policy-rules.md", () => {
       .filter((r) => r.cells[0].includes("(production only)"))
       .map((r) => r.id)
       .sort();
-    expect(marked).toEqual(POLICY_RULES.filter((r) => r.productionOnly).map((r) => r.id).sort());
+    expect(marked).toEqual(
+      POLICY_RULES.filter((r) => r.productionOnly)
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 });
 

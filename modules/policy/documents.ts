@@ -22,9 +22,7 @@ export interface Statement {
   readonly condition: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-export type DocumentResult =
-  | { readonly ok: true; readonly statements: readonly Statement[] }
-  | { readonly ok: false; readonly reason: string };
+export type DocumentResult = { readonly ok: true; readonly statements: readonly Statement[] } | { readonly ok: false; readonly reason: string };
 
 /** Looks up the resolved config of a data source of the stack (`aws_iam_policy_document`, name). */
 export type DataSourceLookup = (type: string, name: string) => Record<string, unknown> | undefined;
@@ -139,7 +137,13 @@ export function parseDocument(raw: unknown, lookup: DataSourceLookup, depth = 0)
 
 /** Case-insensitive IAM glob match (`*` and `?`) of an action pattern against an action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return re.test(action);
 }
 

@@ -64,7 +64,13 @@ function violations(stack: TerraformStack): void {
   new S3Bucket(stack, "Open", { bucket: "open-bucket" });
   new CloudwatchLogGroup(stack, "Forever", { name: "/test/forever" });
   new CloudwatchLogGroup(stack, "FnLogs", { name: "/aws/lambda/test-fn", retentionInDays: 7 });
-  new LambdaFunctionResource(stack, "Untraced", { functionName: "test-fn", role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "f.zip" });
+  new LambdaFunctionResource(stack, "Untraced", {
+    functionName: "test-fn",
+    role: "arn:aws:iam::123456789012:role/r",
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    filename: "f.zip",
+  });
 }
 
 function synthError(b: Built): PolicyViolationError {
@@ -77,7 +83,7 @@ function synthError(b: Built): PolicyViolationError {
   throw new Error("synth did not fail");
 }
 
-describe("enforcement \"error\"", () => {
+describe('enforcement "error"', () => {
   it("fails synth with one error listing every error violation: rule id, address, message and fix", () => {
     const b = build(violations);
     const err = synthError(b);
@@ -111,7 +117,13 @@ describe("enforcement \"error\"", () => {
   it("never fails on warning-severity findings: they become Annotations warnings and synth goes on", () => {
     const b = build((s) => {
       new CloudwatchLogGroup(s, "FnLogs", { name: "/aws/lambda/test-fn", retentionInDays: 7 });
-      new LambdaFunctionResource(s, "Untraced", { functionName: "test-fn", role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "f.zip" });
+      new LambdaFunctionResource(s, "Untraced", {
+        functionName: "test-fn",
+        role: "arn:aws:iam::123456789012:role/r",
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        filename: "f.zip",
+      });
     });
     expect(() => b.app.synth()).not.toThrow();
     expect(b.stackFileWritten()).toBe(true);
@@ -122,7 +134,7 @@ describe("enforcement \"error\"", () => {
   });
 });
 
-describe("enforcement \"warn\"", () => {
+describe('enforcement "warn"', () => {
   it("reports every finding as an Annotations warning on its resource and synth goes on", () => {
     const b = build(violations, { enforcement: "warn", environment: "dev" });
     expect(() => b.app.synth()).not.toThrow();
@@ -151,12 +163,16 @@ describe("suppressPolicy", () => {
     expect(err.errors.map((f) => f.address)).toEqual(["aws_cloudwatch_log_group.Other"]);
     const report = b.report();
     expect(report.suppressions).toEqual([
-      { ruleId: "PLT-LOG-001", address: expect.stringMatching(/^aws_cloudwatch_log_group\.Legacy_Forever_/), reason: "Legacy audit log: retention is managed by the compliance team's own process" },
+      {
+        ruleId: "PLT-LOG-001",
+        address: expect.stringMatching(/^aws_cloudwatch_log_group\.Legacy_Forever_/),
+        reason: "Legacy audit log: retention is managed by the compliance team's own process",
+      },
     ]);
     expect(report.findings.map((f) => f.address)).toEqual(["aws_cloudwatch_log_group.Other"]);
   });
 
-  it("lets a stack whose every error is suppressed synthesize under enforcement \"error\"", () => {
+  it('lets a stack whose every error is suppressed synthesize under enforcement "error"', () => {
     const b = build((s) => {
       const group = new CloudwatchLogGroup(s, "Forever", { name: "/test/forever" });
       suppressPolicy(group, "PLT-LOG-001", "Kept forever by regulation (record-keeping rule 17a-4)");
@@ -192,7 +208,9 @@ describe("suppressPolicy", () => {
 
   it("refuses an unknown rule id, naming the known ones", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    expect(() => suppressPolicy(stack, "PLT-S3-999", "This reason is long enough")).toThrow(/- ruleId: received "PLT-S3-999"; allowed: a rule id of docs\/policy-rules.md: PLT-S3-001, PLT-S3-002, /);
+    expect(() => suppressPolicy(stack, "PLT-S3-999", "This reason is long enough")).toThrow(
+      /- ruleId: received "PLT-S3-999"; allowed: a rule id of docs\/policy-rules.md: PLT-S3-001, PLT-S3-002, /,
+    );
   });
 
   it("notes a suppression that matches no finding (info annotation), without failing", () => {
@@ -261,12 +279,18 @@ describe("where it runs in synth", () => {
 
   it("sees grants added after applyPolicy (lazy policy documents are rendered as synth renders them)", () => {
     let fn!: LambdaFunction;
-    const b = build((s) => {
-      fn = new LambdaFunction(s, "Api", { name: "api", entry: ENTRY });
-    }, { enforcement: "warn" });
+    const b = build(
+      (s) => {
+        fn = new LambdaFunction(s, "Api", { name: "api", entry: ENTRY });
+      },
+      { enforcement: "warn" },
+    );
     fn.addToPrincipalPolicy({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/*"] });
     // A raw policy that bypasses the module's own least-privilege check.
-    new IamRolePolicy(b.stack, "Raw", { role: fn.roleName, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }) });
+    new IamRolePolicy(b.stack, "Raw", {
+      role: fn.roleName,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }),
+    });
     b.app.synth();
     expect(b.report().findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual(["PLT-IAM-002 aws_iam_role_policy.Raw"]);
     const synthesized = JSON.parse(readFileSync(join(b.outdir, "stacks", "svc-test", "cdk.tf.json"), "utf8"));
@@ -282,7 +306,9 @@ describe("applyPolicy", () => {
 
   it("refuses an unknown enforcement, and leaves the stack without a policy", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    expect(() => applyPolicy(stack, { environment: "dev", production: false, enforcement: "off" as "warn" })).toThrow(/applyPolicy "s": invalid props \(1 problem\):\n  - enforcement: received "off"; allowed: one of "error", "warn"/);
+    expect(() => applyPolicy(stack, { environment: "dev", production: false, enforcement: "off" as "warn" })).toThrow(
+      /applyPolicy "s": invalid props \(1 problem\):\n {2}- enforcement: received "off"; allowed: one of "error", "warn"/,
+    );
     expect(PolicyAsCode.of(stack)).toBeUndefined();
   });
 

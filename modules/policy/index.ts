@@ -123,7 +123,12 @@ function suppressionsOn(c: IConstruct): Suppression[] {
  * Throws on an unknown rule id or a missing/short reason.
  */
 export function suppressPolicy(scope: IConstruct, ruleId: string, reason: string): void {
-  validateSuppression(scope.node.path || "<app>", ruleId, reason, POLICY_RULES.map((r) => r.id));
+  validateSuppression(
+    scope.node.path || "<app>",
+    ruleId,
+    reason,
+    POLICY_RULES.map((r) => r.id),
+  );
   const text = reason.trim();
   suppressionsOn(scope).push({ ruleId, reason: text });
 }
@@ -160,7 +165,10 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 /** The element's config as cdk.tf.json holds it (resolved, snake_case, without `//` metadata). */
 function view(stack: TerraformStack, el: Element): { view: ResourceView; construct: Element; data: boolean } | undefined {
   const data = TerraformDataSource.isTerraformDataSource(el);
-  const resolved = Tokenization.resolve(el.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER }) as Record<string, Record<string, Record<string, Record<string, unknown>>> | undefined>;
+  const resolved = Tokenization.resolve(el.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER }) as Record<
+    string,
+    Record<string, Record<string, Record<string, unknown>>> | undefined
+  >;
   const byType = (data ? resolved.data : resolved.resource)?.[el.terraformResourceType];
   const id = (el as TerraformElement).friendlyUniqueId;
   const raw = byType?.[id];
@@ -270,7 +278,9 @@ export class PolicyAsCode extends Construct implements IAspect {
   constructor(stack: TerraformStack, options: PolicyOptions) {
     validatePolicyOptions(stack.node.path, options);
     if (typeof addCustomSynthesis !== "function") {
-      throw new Error(`applyPolicy(${stack.node.path}): this cdktf version has no synthesis hook (cdktf/lib/synthesize/synthesizer addCustomSynthesis); the policy module is written for cdktf 0.21.`);
+      throw new Error(
+        `applyPolicy(${stack.node.path}): this cdktf version has no synthesis hook (cdktf/lib/synthesize/synthesizer addCustomSynthesis); the policy module is written for cdktf 0.21.`,
+      );
     }
     super(stack, POLICY_CONSTRUCT_ID);
     this.stack = stack;
@@ -308,8 +318,7 @@ export class PolicyAsCode extends Construct implements IAspect {
     const errors = result.located.filter(({ finding }) => enforced && finding.severity === "error");
     for (const { finding, construct } of result.located) {
       if (enforced && finding.severity === "error") continue;
-      const label =
-        finding.severity === "error" ? `policy error, not enforced (enforcement "warn" in ${this.options.environment})` : "policy warning";
+      const label = finding.severity === "error" ? `policy error, not enforced (enforcement "warn" in ${this.options.environment})` : "policy warning";
       Annotations.of(construct).addWarning(`[${finding.ruleId}] ${label}: ${finding.address}: ${finding.message} Fix: ${finding.fix}`);
     }
     for (const { construct, suppression } of result.unusedSuppressions) {
@@ -317,7 +326,12 @@ export class PolicyAsCode extends Construct implements IAspect {
         `[${suppression.ruleId}] suppression matched no finding in ${this.stack.node.id} (reason: ${suppression.reason}); remove it if the rule holds now.`,
       );
     }
-    if (errors.length > 0) throw new PolicyViolationError(report, errors.map((e) => e.finding), reportPath);
+    if (errors.length > 0)
+      throw new PolicyViolationError(
+        report,
+        errors.map((e) => e.finding),
+        reportPath,
+      );
   }
 }
 

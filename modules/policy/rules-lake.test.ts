@@ -56,10 +56,18 @@ describe("PLT-FH-001 Firehose S3 destinations encrypt delivered objects", () => 
   });
 
   it("passes on the DataLake module (bucket default encryption, or a key)", () => {
-    const build = (withKey: boolean): Build => (s) => {
-      const stream = new Stream(s, "Activity", { name: "activity" });
-      new DataLake(s, "Lake", { name: "activity", source: stream, columns, partitionStartDate: "2026-01-01", encryptionKey: withKey ? new Key(s, "K", { name: "lake", accountId: "123456789012" }) : undefined });
-    };
+    const build =
+      (withKey: boolean): Build =>
+      (s) => {
+        const stream = new Stream(s, "Activity", { name: "activity" });
+        new DataLake(s, "Lake", {
+          name: "activity",
+          source: stream,
+          columns,
+          partitionStartDate: "2026-01-01",
+          encryptionKey: withKey ? new Key(s, "K", { name: "lake", accountId: "123456789012" }) : undefined,
+        });
+      };
     expect(findingsOf(build(false), "PLT-FH-001")).toEqual([]);
     expect(findingsOf(build(true), "PLT-FH-001")).toEqual([]);
     expect(findingsOf(build(false), "PLT-ATH-001")).toEqual([]);
@@ -75,13 +83,21 @@ describe("PLT-ATH-001 Athena workgroups enforce their configuration and encrypt 
   });
 
   it("flags a workgroup without result encryption (no configuration at all, or no encryption option)", () => {
-    expect(findingsOf((s) => workgroup(s, undefined), "PLT-ATH-001").map((x) => x.message)).toEqual([expect.stringMatching(/does not encrypt query results \(encryption_option unset\)/)]);
+    expect(findingsOf((s) => workgroup(s, undefined), "PLT-ATH-001").map((x) => x.message)).toEqual([
+      expect.stringMatching(/does not encrypt query results \(encryption_option unset\)/),
+    ]);
     expect(findingsOf((s) => workgroup(s, { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: "s3://r/" } }), "PLT-ATH-001")).toHaveLength(1);
   });
 
   it("passes an enforced workgroup with SSE_S3, SSE_KMS or CSE_KMS results", () => {
     for (const option of ["SSE_S3", "SSE_KMS", "CSE_KMS"]) {
-      const cfg = { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: option, kmsKeyArn: option === "SSE_S3" ? undefined : "arn:aws:kms:eu-west-1:123456789012:key/k" } } };
+      const cfg = {
+        enforceWorkgroupConfiguration: true,
+        resultConfiguration: {
+          outputLocation: "s3://r/",
+          encryptionConfiguration: { encryptionOption: option, kmsKeyArn: option === "SSE_S3" ? undefined : "arn:aws:kms:eu-west-1:123456789012:key/k" },
+        },
+      };
       expect(findingsOf((s) => workgroup(s, cfg), "PLT-ATH-001")).toEqual([]);
     }
   });

@@ -121,7 +121,7 @@ function queue(stack: TerraformStack, id: string, o: { sse?: boolean; policy?: b
 
 function fn(stack: TerraformStack, id: string, o: { tracing?: string; logGroup?: boolean } = {}): LambdaFunctionResource {
   const name = `test-${id.toLowerCase()}`;
-  const group = o.logGroup ?? true ? new CloudwatchLogGroup(stack, `${id}Logs`, { name: `/aws/lambda/${name}`, retentionInDays: 30 }) : undefined;
+  const group = (o.logGroup ?? true) ? new CloudwatchLogGroup(stack, `${id}Logs`, { name: `/aws/lambda/${name}`, retentionInDays: 30 }) : undefined;
   return new LambdaFunctionResource(stack, id, {
     functionName: name,
     role: "arn:aws:iam::123456789012:role/test",
@@ -225,15 +225,24 @@ const CASES: readonly RuleCase[] = [
   {
     rule: "PLT-S3-003",
     pass: (s) => bucket(s),
-    fail: (s) => bucket(s, { policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::test-bucket/*" }] } }),
+    fail: (s) =>
+      bucket(s, {
+        policy: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::test-bucket/*" }],
+        },
+      }),
     address: "aws_s3_bucket.B",
-    says: "no Deny for principal \"*\" on s3:*",
+    says: 'no Deny for principal "*" on s3:*',
   },
   {
     rule: "PLT-S3-004",
     pass: (s) => {
       const b = bucket(s);
-      new S3BucketCorsConfiguration(s, "Cors", { bucket: b.id, corsRule: [{ allowedMethods: ["GET", "POST"], allowedOrigins: ["https://app.example.com", "http://localhost:5173"] }] });
+      new S3BucketCorsConfiguration(s, "Cors", {
+        bucket: b.id,
+        corsRule: [{ allowedMethods: ["GET", "POST"], allowedOrigins: ["https://app.example.com", "http://localhost:5173"] }],
+      });
     },
     fail: (s) => {
       const b = bucket(s);
@@ -282,7 +291,7 @@ const CASES: readonly RuleCase[] = [
       new SnsTopicPolicy(s, "TopicPolicy", { arn: t.arn, policy: json({ Version: "2012-10-17", Statement: [tlsDeny("sns:Subscribe", t.arn)] }) });
     },
     address: "aws_sns_topic.Topic",
-    says: "no Deny for principal \"*\" on sns:Publish",
+    says: 'no Deny for principal "*" on sns:Publish',
   },
   {
     rule: "PLT-DDB-001",
@@ -386,7 +395,11 @@ const CASES: readonly RuleCase[] = [
     fail: (s) =>
       distribution(s, {
         origin: [
-          { domainName: "api.example.com", originId: "api", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } },
+          {
+            domainName: "api.example.com",
+            originId: "api",
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+          },
           { domainName: "test-bucket.s3.eu-west-1.amazonaws.com", originId: "spa" },
         ],
       }),
@@ -397,12 +410,26 @@ const CASES: readonly RuleCase[] = [
     rule: "PLT-CF-004",
     pass: (s) =>
       distribution(s, {
-        defaultCacheBehavior: { allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03" },
+        defaultCacheBehavior: {
+          allowedMethods: ["GET", "HEAD"],
+          cachedMethods: ["GET", "HEAD"],
+          targetOriginId: "spa",
+          viewerProtocolPolicy: "redirect-to-https",
+          responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03",
+        },
       }),
     fail: (s) =>
       distribution(s, {
-        defaultCacheBehavior: { allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03" },
-        orderedCacheBehavior: [{ pathPattern: "/api/*", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "https-only" }],
+        defaultCacheBehavior: {
+          allowedMethods: ["GET", "HEAD"],
+          cachedMethods: ["GET", "HEAD"],
+          targetOriginId: "spa",
+          viewerProtocolPolicy: "redirect-to-https",
+          responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03",
+        },
+        orderedCacheBehavior: [
+          { pathPattern: "/api/*", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "spa", viewerProtocolPolicy: "https-only" },
+        ],
       }),
     address: "aws_cloudfront_distribution.Cdn",
     says: 'ordered_cache_behavior "/api/*" has no response headers policy',
@@ -412,11 +439,17 @@ const CASES: readonly RuleCase[] = [
     production: true,
     pass: (s) => {
       const d = distribution(s);
-      new CloudfrontMonitoringSubscription(s, "Metrics", { distributionId: d.id, monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Enabled" } } });
+      new CloudfrontMonitoringSubscription(s, "Metrics", {
+        distributionId: d.id,
+        monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Enabled" } },
+      });
     },
     fail: (s) => {
       const d = distribution(s);
-      new CloudfrontMonitoringSubscription(s, "Metrics", { distributionId: d.id, monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Disabled" } } });
+      new CloudfrontMonitoringSubscription(s, "Metrics", {
+        distributionId: d.id,
+        monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Disabled" } },
+      });
     },
     address: "aws_cloudfront_distribution.Cdn",
     says: "has neither access logs nor additional real-time metrics in production",
@@ -480,8 +513,16 @@ const CASES: readonly RuleCase[] = [
   },
   {
     rule: "PLT-ATH-001",
-    pass: (s) => new AthenaWorkgroup(s, "Wg", { name: "test-wg", configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: "SSE_S3" } } } }),
-    fail: (s) => new AthenaWorkgroup(s, "Wg", { name: "test-wg", configuration: { enforceWorkgroupConfiguration: false, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: "SSE_S3" } } } }),
+    pass: (s) =>
+      new AthenaWorkgroup(s, "Wg", {
+        name: "test-wg",
+        configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: "SSE_S3" } } },
+      }),
+    fail: (s) =>
+      new AthenaWorkgroup(s, "Wg", {
+        name: "test-wg",
+        configuration: { enforceWorkgroupConfiguration: false, resultConfiguration: { outputLocation: "s3://r/", encryptionConfiguration: { encryptionOption: "SSE_S3" } } },
+      }),
     address: "aws_athena_workgroup.Wg",
     says: 'Workgroup "test-wg" lets clients override its configuration',
   },
@@ -550,7 +591,11 @@ describe("production-only rules", () => {
   });
 
   it("are exactly the deletion guards and the CDN observability rule", () => {
-    expect(POLICY_RULES.filter((r) => r.productionOnly).map((r) => r.id).sort()).toEqual(["PLT-CF-005", "PLT-COG-001", "PLT-DDB-003", "PLT-LOG-002", "PLT-RDS-002"]);
+    expect(
+      POLICY_RULES.filter((r) => r.productionOnly)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["PLT-CF-005", "PLT-COG-001", "PLT-DDB-003", "PLT-LOG-002", "PLT-RDS-002"]);
   });
 });
 
@@ -586,19 +631,25 @@ describe("Step Functions rules", () => {
     });
   };
 
-  it("the StateMachine module complies by default (logging ERROR to its log group, tracing on, log delivery on \"*\" without a finding or a suppression)", () => {
+  it('the StateMachine module complies by default (logging ERROR to its log group, tracing on, log delivery on "*" without a finding or a suppression)', () => {
     const report = evaluate((s) => machine(s));
     expect(report.findings).toEqual([]);
     expect(report.suppressions).toEqual([]);
   });
 
   it("flags a StateMachine with logging OFF (PLT-SFN-001) and one with tracing off (PLT-SFN-002)", () => {
-    expect(findingsOf((s) => machine(s, { logging: { level: "OFF" } }), "PLT-SFN-001")).toEqual([expect.objectContaining({ severity: "error", message: expect.stringContaining('"test-dev-flow" has logging level OFF') })]);
-    expect(findingsOf((s) => machine(s, { tracing: false }), "PLT-SFN-002")).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringContaining("tracing off") })]);
+    expect(findingsOf((s) => machine(s, { logging: { level: "OFF" } }), "PLT-SFN-001")).toEqual([
+      expect.objectContaining({ severity: "error", message: expect.stringContaining('"test-dev-flow" has logging level OFF') }),
+    ]);
+    expect(findingsOf((s) => machine(s, { tracing: false }), "PLT-SFN-002")).toEqual([
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("tracing off") }),
+    ]);
   });
 
   it("PLT-SFN-001 flags a level without a log_destination", () => {
-    expect(findingsOf((s) => sfn(s, { logging: { level: "ALL" } }), "PLT-SFN-001")).toEqual([expect.objectContaining({ message: expect.stringContaining("logs at level ALL but has no log_destination") })]);
+    expect(findingsOf((s) => sfn(s, { logging: { level: "ALL" } }), "PLT-SFN-001")).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("logs at level ALL but has no log_destination") }),
+    ]);
   });
 });
 
@@ -657,7 +708,12 @@ describe("PLT-SQS-003 recognises dead-letter queues and failure destinations", (
       findingsOf((s) => {
         const dlq = queue(s, "SubscriptionDlq");
         const work = queue(s, "Work", { redriveTo: dlq });
-        new SnsTopicSubscription(s, "Sub", { topicArn: "arn:aws:sns:eu-west-1:123456789012:t", protocol: "sqs", endpoint: work.arn, redrivePolicy: json({ deadLetterTargetArn: dlq.arn }) });
+        new SnsTopicSubscription(s, "Sub", {
+          topicArn: "arn:aws:sns:eu-west-1:123456789012:t",
+          protocol: "sqs",
+          endpoint: work.arn,
+          redrivePolicy: json({ deadLetterTargetArn: dlq.arn }),
+        });
       }, "PLT-SQS-003"),
     ).toEqual([]);
   });
@@ -686,12 +742,18 @@ describe("IAM rules", () => {
     expect(found[0].message).toContain('statement "Root": wildcard action "kms:*"');
   });
 
-  it("refuse \"*\" in a managed policy and Allow with NotAction", () => {
+  it('refuse "*" in a managed policy and Allow with NotAction', () => {
     const found = findingsOf(
       (s) =>
         new IamPolicy(s, "Admin", {
           name: "admin",
-          policy: json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }),
+          policy: json({
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Action: "*", Resource: "*" },
+              { Effect: "Allow", NotAction: "iam:*", Resource: "*" },
+            ],
+          }),
         }),
       "PLT-IAM-001",
     );
@@ -755,18 +817,20 @@ describe("CloudFront rules", () => {
   });
 
   it("PLT-CF-003 recognises an S3 origin by a reference to a bucket's regional domain name, and refuses a legacy origin access identity", () => {
-    const found = findingsOf(
-      (s) => {
-        const b = new S3Bucket(s, "Site", { bucket: "test-site" });
-        distribution(s, {
-          origin: [
-            { domainName: b.bucketRegionalDomainName, originId: "ref" },
-            { domainName: "test-bucket.s3.eu-west-1.amazonaws.com", originId: "oai", originAccessControlId: "E2OAC", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } },
-          ],
-        });
-      },
-      "PLT-CF-003",
-    );
+    const found = findingsOf((s) => {
+      const b = new S3Bucket(s, "Site", { bucket: "test-site" });
+      distribution(s, {
+        origin: [
+          { domainName: b.bucketRegionalDomainName, originId: "ref" },
+          {
+            domainName: "test-bucket.s3.eu-west-1.amazonaws.com",
+            originId: "oai",
+            originAccessControlId: "E2OAC",
+            s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" },
+          },
+        ],
+      });
+    }, "PLT-CF-003");
     expect(found.map((f) => f.message)).toEqual([
       'Distribution aws_cloudfront_distribution.Cdn: S3 origin "ref" is read without Origin Access Control.',
       'Distribution aws_cloudfront_distribution.Cdn: S3 origin "oai" is read without Origin Access Control (legacy origin access identity).',
@@ -803,7 +867,7 @@ describe("values known only at apply", () => {
 describe("PLT-IOT-001 (IoT policies)", () => {
   const messages = (statements: unknown[]) => findingsOf((s) => iotPolicy(s, statements), "PLT-IOT-001").map((f) => f.message);
 
-  it("refuses iot:*, a bare \"*\" resource and Allow with NotAction, each named", () => {
+  it('refuses iot:*, a bare "*" resource and Allow with NotAction, each named', () => {
     expect(messages([{ Sid: "All", Effect: "Allow", Action: "iot:*", Resource: "*" }])).toEqual([
       'IoT policy "device" statement "All": wildcard action "iot:*".',
       'IoT policy "device" statement "All": wildcard resource "*" is not scoped by ${iot:Connection.Thing.ThingName}.',

@@ -35,6 +35,8 @@ describe("Queue.fromArn", () => {
       'Queue.fromArn(scope, "Shared"): the ARN is a token, so the name cannot be read from it. Fix: pass it in the import options, e.g. Queue.fromArn(scope, "Shared", <arn>, { name: "<name>" }).',
     );
     expect(() => synthStack((stack) => Queue.fromArn(stack, "Shared", tokenArn(), { name: "jobs" }))).not.toThrow();
-    expect(() => synthStack((stack) => Queue.fromArn(stack, "Bad", "arn:aws:sqs:eu-west-1:123456789012:bad/name"))).toThrow(/Queue\.fromArn\(scope, "Bad"\): .* is not a queue ARN\. Fix:/);
+    expect(() => synthStack((stack) => Queue.fromArn(stack, "Bad", "arn:aws:sqs:eu-west-1:123456789012:bad/name"))).toThrow(
+      /Queue\.fromArn\(scope, "Bad"\): .* is not a queue ARN\. Fix:/,
+    );
   });
 });

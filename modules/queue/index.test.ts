@@ -322,7 +322,12 @@ describe("Queue", () => {
         Principal: { Service: "s3.amazonaws.com" },
         Condition: { ArnEquals: { "aws:SourceArn": ["arn:aws:s3:::a-bucket", "arn:aws:s3:::b-bucket"] }, StringEquals: { "aws:SourceAccount": ACCOUNT } },
       },
-      { Sid: "AllowS3SendMessage2", ...send, Principal: { Service: "s3.amazonaws.com" }, Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::c-bucket" }, StringEquals: { "aws:SourceAccount": other } } },
+      {
+        Sid: "AllowS3SendMessage2",
+        ...send,
+        Principal: { Service: "s3.amazonaws.com" },
+        Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::c-bucket" }, StringEquals: { "aws:SourceAccount": other } },
+      },
       { Sid: "AllowSnsSendMessage", ...send, Principal: { Service: "sns.amazonaws.com" }, Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:sns:eu-west-1:${ACCOUNT}:t` } } },
     ]);
     expect(() => synthStack((s) => new Queue(s, "Q", { name: "q" }).allowServiceSend("s3.amazonaws.com", "arn:aws:s3:::b", { sourceAccount: "12345" }))).toThrow(

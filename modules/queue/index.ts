@@ -99,7 +99,7 @@ export interface QueueImportOptions {
 }
 
 /** A statement of the queue's (or topic's) resource policy; its Resource is always the queue (topic) itself. */
-export interface ResourcePolicyStatement extends ResourcePolicyStatementBase {}
+export type ResourcePolicyStatement = ResourcePolicyStatementBase;
 
 /** What every queue (created or imported) offers: least-privilege grants and wiring to a function. */
 export abstract class QueueBase extends Construct implements IQueue {
@@ -124,10 +124,7 @@ export abstract class QueueBase extends Construct implements IQueue {
    * the queue ARN; with a customer-managed key also kms:Decrypt on that key.
    */
   public grantConsumeMessages(grantee: IGrantable): Grant {
-    return Grant.combine(
-      Grant.addToPrincipal(grantee, { actions: [...QUEUE_CONSUME_ACTIONS], resources: [this.arn] }),
-      this.encryptionKey?.grantDecrypt(grantee),
-    );
+    return Grant.combine(Grant.addToPrincipal(grantee, { actions: [...QUEUE_CONSUME_ACTIONS], resources: [this.arn] }), this.encryptionKey?.grantDecrypt(grantee));
   }
 
   /**
@@ -135,10 +132,7 @@ export abstract class QueueBase extends Construct implements IQueue {
    * customer-managed key also kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on that key.
    */
   public grantSendMessages(grantee: IGrantable): Grant {
-    return Grant.combine(
-      Grant.addToPrincipal(grantee, { actions: [...QUEUE_SEND_ACTIONS], resources: [this.arn] }),
-      this.encryptionKey?.grantEncryptDecrypt(grantee),
-    );
+    return Grant.combine(Grant.addToPrincipal(grantee, { actions: [...QUEUE_SEND_ACTIONS], resources: [this.arn] }), this.encryptionKey?.grantEncryptDecrypt(grantee));
   }
 
   /** What a function (or its event source mapping) needs to send failure records here: `grantSendMessages`. */
@@ -178,7 +172,12 @@ class ImportedQueue extends QueueBase {
   public readonly policyResource = undefined;
   public readonly deadLetterQueue = undefined;
 
-  constructor(scope: Construct, id: string, public readonly arn: string, options: QueueImportOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+    options: QueueImportOptions,
+  ) {
     super(scope, id);
     const importer = `Queue.fromArn(scope, "${id}")`;
     const parsed = parseArn(importer, arn, "sqs");
@@ -294,11 +293,9 @@ export class Queue extends QueueBase {
       delaySeconds: props.deliveryDelaySeconds ?? 0,
       sqsManagedSseEnabled: kmsKeyId === undefined ? true : undefined,
       kmsMasterKeyId: kmsKeyId,
-      kmsDataKeyReusePeriodSeconds: kmsKeyId !== undefined ? props.kmsDataKeyReusePeriodSeconds ?? 300 : undefined,
-      redrivePolicy: this.deadLetterQueue
-        ? JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: this.maxReceiveCount })
-        : undefined,
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      kmsDataKeyReusePeriodSeconds: kmsKeyId !== undefined ? (props.kmsDataKeyReusePeriodSeconds ?? 300) : undefined,
+      redrivePolicy: this.deadLetterQueue ? JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: this.maxReceiveCount }) : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
     this.arn = this.resource.arn;
     this.name = this.resource.name;
@@ -335,8 +332,12 @@ export class Queue extends QueueBase {
    */
   public allowServiceSend(servicePrincipal: string, sourceArn: string, options: ServiceSendOptions = {}): boolean {
     new PropsValidator("Queue.allowServiceSend", this.node.path)
-      .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: "an AWS service principal such as \"sns.amazonaws.com\"" })
-      .string("sourceArn", sourceArn, { pattern: /^arn:aws[a-z-]*:[a-z0-9-]+:/, describe: "the ARN of the resource that sends (a topic, a rule, a bucket)", fix: "pass the sender's ARN so only it can send" })
+      .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: 'an AWS service principal such as "sns.amazonaws.com"' })
+      .string("sourceArn", sourceArn, {
+        pattern: /^arn:aws[a-z-]*:[a-z0-9-]+:/,
+        describe: "the ARN of the resource that sends (a topic, a rule, a bucket)",
+        fix: "pass the sender's ARN so only it can send",
+      })
       .string("sourceAccount", options.sourceAccount, { pattern: ACCOUNT_ID, describe: "a 12-digit AWS account id", fix: "pass the id of the account that owns the sender" })
       .throwIfInvalid();
     this.resourcePolicy.allowService(servicePrincipal, sourceArn, options.sourceAccount);

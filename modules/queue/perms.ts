@@ -1,11 +1,5 @@
 /** What a consumer (a Lambda SQS event source, a poller) needs, granted on the queue ARN only. */
-export const QUEUE_CONSUME_ACTIONS = [
-  "sqs:ChangeMessageVisibility",
-  "sqs:DeleteMessage",
-  "sqs:GetQueueAttributes",
-  "sqs:GetQueueUrl",
-  "sqs:ReceiveMessage",
-] as const;
+export const QUEUE_CONSUME_ACTIONS = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"] as const;
 
 /** What a producer (or a failure destination's sender) needs, granted on the queue ARN only. */
 export const QUEUE_SEND_ACTIONS = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"] as const;

@@ -11,7 +11,13 @@ const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 export function validateQueueProps(path: string, props: QueueProps): void {
   const v = new PropsValidator("Queue", path);
-  v.string("name", props.name, { min: 1, max: 80, pattern: /^[A-Za-z0-9_-]+$/, describe: "1–80 characters of [A-Za-z0-9_-] (without .fifo)", fix: "use a short kebab-case name; set fifo: true instead of a .fifo suffix" });
+  v.string("name", props.name, {
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    describe: "1–80 characters of [A-Za-z0-9_-] (without .fifo)",
+    fix: "use a short kebab-case name; set fifo: true instead of a .fifo suffix",
+  });
   v.integer("visibilityTimeoutSeconds", props.visibilityTimeoutSeconds, 0, 43200, "set visibilityTimeoutSeconds between 0 and 43200 (12 hours)");
   v.integer("retentionSeconds", props.retentionSeconds, 60, MAX_RETENTION_SECONDS, `set retentionSeconds between 60 (1 minute) and ${MAX_RETENTION_SECONDS} (14 days)`);
   v.integer("receiveWaitTimeSeconds", props.receiveWaitTimeSeconds, 0, 20, "set receiveWaitTimeSeconds between 0 and 20 (20 = long polling)");
@@ -28,7 +34,12 @@ export function validateQueueProps(path: string, props: QueueProps): void {
     });
   }
   if (props.encryptionKey !== undefined && props.kmsMasterKeyId !== undefined) {
-    v.add({ prop: "kmsMasterKeyId", received: props.kmsMasterKeyId, allowed: "unset when encryptionKey is set", fix: "pass the key once: encryptionKey (a Key) or kmsMasterKeyId (a key ARN)" });
+    v.add({
+      prop: "kmsMasterKeyId",
+      received: props.kmsMasterKeyId,
+      allowed: "unset when encryptionKey is set",
+      fix: "pass the key once: encryptionKey (a Key) or kmsMasterKeyId (a key ARN)",
+    });
   }
   const keyId = props.kmsMasterKeyId;
   if (keyId !== undefined && !PropsValidator.isUnresolved(keyId)) {
@@ -63,7 +74,7 @@ export function validateQueueProps(path: string, props: QueueProps): void {
     v.check(dlq.fifo === (props.fifo ?? false), {
       prop: "deadLetterQueue",
       received: dlq.node.path,
-      allowed: `a ${props.fifo ?? false ? "FIFO" : "standard"} queue (the dead-letter queue must be of the same type as its source)`,
+      allowed: `a ${(props.fifo ?? false) ? "FIFO" : "standard"} queue (the dead-letter queue must be of the same type as its source)`,
       fix: "pass a dead-letter queue of the same type, or let the Queue create its own",
     });
   }

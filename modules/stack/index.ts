@@ -43,15 +43,15 @@ export class AwsStack extends TerraformStack {
       ...(o.local !== undefined && !o.offline
         ? localProviderSettings(o.local.endpoint)
         : o.offline
-        ? {
-            accessKey: OFFLINE_CREDENTIALS.accessKey,
-            secretKey: OFFLINE_CREDENTIALS.secretKey,
-            skipCredentialsValidation: true,
-            skipRequestingAccountId: true,
-            skipMetadataApiCheck: "true",
-            skipRegionValidation: true,
-          }
-        : {}),
+          ? {
+              accessKey: OFFLINE_CREDENTIALS.accessKey,
+              secretKey: OFFLINE_CREDENTIALS.secretKey,
+              skipCredentialsValidation: true,
+              skipRequestingAccountId: true,
+              skipMetadataApiCheck: "true",
+              skipRegionValidation: true,
+            }
+          : {}),
     });
     if (o.local !== undefined) Aspects.of(this).add(new LocalEmulation(o.env));
     if (o.offline || o.backend === undefined) {

@@ -11,6 +11,7 @@ import { IConstruct } from "constructs";
  * (`@platform/serverless/modules/stack`) does not load it.
  */
 function suppressPolicy(scope: IConstruct, ruleId: string, reason: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above); import() would make this async
   (require("../policy") as typeof import("../policy")).suppressPolicy(scope, ruleId, reason);
 }
 
@@ -157,7 +158,7 @@ export const EMULATOR_INERT_RESOURCES: readonly InertResource[] = [
     reason:
       "moto runs no SQL: StartQueryExecution and GetQueryExecution work (the execution goes to SUCCEEDED), GetQueryResults " +
       "returns 0 rows unless results were queued at /moto-api/static/athena/query-results. Its ListTagsForResource fails " +
-      "for an untagged workgroup (\"Does Not Exist\"); the local environment's default tags avoid that.",
+      'for an untagged workgroup ("Does Not Exist"); the local environment\'s default tags avoid that.',
   },
   {
     resourceType: "aws_athena_named_query",

@@ -125,7 +125,7 @@ export interface FailOptions {
 }
 
 /** Options of `States.succeed`. */
-export interface SucceedOptions extends Common {}
+export type SucceedOptions = Common;
 
 export interface TaskState extends TaskOptions {
   readonly type: "Task";

@@ -76,7 +76,11 @@ describe("StateMachine defaults", () => {
     expect(logGroup.config.lifecycle).toBeUndefined();
     expect(logGroup.config.kms_key_id).toBeUndefined();
     expect(r.depends_on).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy\.DeleteUser_Policy_/), expect.stringMatching(/^aws_iam_role_policy\.DeleteUser_LogDeliveryPolicy_/), expect.stringMatching(/^aws_cloudwatch_log_group\./)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_iam_role_policy\.DeleteUser_Policy_/),
+        expect.stringMatching(/^aws_iam_role_policy\.DeleteUser_LogDeliveryPolicy_/),
+        expect.stringMatching(/^aws_cloudwatch_log_group\./),
+      ]),
     );
     expect(out.json.output).toEqual({
       arn: { value: out.ref("aws_sfn_state_machine", "arn") },
@@ -109,7 +113,7 @@ describe("StateMachine defaults", () => {
     });
   });
 
-  it("role policy: only the tasks' grants and X-Ray; vended log delivery on \"*\" in its own policy, no policy finding and no suppression (its actions have no resource scope)", () => {
+  it('role policy: only the tasks\' grants and X-Ray; vended log delivery on "*" in its own policy, no policy finding and no suppression (its actions have no resource scope)', () => {
     let stack!: TerraformStack;
     const out = synthStack((s) => {
       withAccount(s);
@@ -157,7 +161,11 @@ describe("StateMachine defaults", () => {
       logging_configuration: { include_execution_data: true, level: "ALL" },
       tracing_configuration: { enabled: false },
     });
-    expect(own(out, "aws_cloudwatch_log_group", "DeleteUser_LogGroup").config).toMatchObject({ retention_in_days: 14, lifecycle: { prevent_destroy: true }, kms_key_id: out.ref("aws_kms_key", "arn") });
+    expect(own(out, "aws_cloudwatch_log_group", "DeleteUser_LogGroup").config).toMatchObject({
+      retention_in_days: 14,
+      lifecycle: { prevent_destroy: true },
+      kms_key_id: out.ref("aws_kms_key", "arn"),
+    });
     const doc = out.policies().find((p) => p.address.startsWith("aws_iam_role_policy.DeleteUser_Policy"))!.document;
     expect(doc.Statement.map((st: any) => st.Sid)).not.toContain("XRayWrite");
     expect(JSON.parse(own(out, "aws_iam_role", "DeleteUser_Role").config.assume_role_policy).Statement[0].Condition).toEqual({
@@ -195,7 +203,10 @@ describe("StateMachine definition", () => {
         ExpressionAttributeValues: { ":d": { M: { executionName: { "S.$": "$$.Execution.Name" } } } },
       });
       const files = Tasks.invoke(fn, { payload: { "userId.$": "$.userId" } });
-      const cognito = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", { parameters: { UserPoolId: "eu-west-1_abc123", "Username.$": "$.userId" }, resources: [POOL_ARN] });
+      const cognito = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", {
+        parameters: { UserPoolId: "eu-west-1_abc123", "Username.$": "$.userId" },
+        resources: [POOL_ARN],
+      });
       new StateMachine(s, "DeleteUser", {
         name: "delete-user",
         definition: {
@@ -212,7 +223,13 @@ describe("StateMachine definition", () => {
               ],
               next: "DeleteFiles",
             }),
-            DeleteFiles: States.task(files, { resultPath: "$.files", resultSelector: { "done.$": "$.done" }, retry: [Retry.transient(files, { maxAttempts: 3 })], catch: [{ errors: ["States.ALL"], next: "Failed", resultPath: "$.error" }], next: "FilesDone" }),
+            DeleteFiles: States.task(files, {
+              resultPath: "$.files",
+              resultSelector: { "done.$": "$.done" },
+              retry: [Retry.transient(files, { maxAttempts: 3 })],
+              catch: [{ errors: ["States.ALL"], next: "Failed", resultPath: "$.error" }],
+              next: "FilesDone",
+            }),
             FilesDone: States.choice({
               choices: [
                 { variable: "$.files.done", booleanEquals: true, next: "DeleteCognitoUser" },
@@ -221,7 +238,12 @@ describe("StateMachine definition", () => {
               default: "DeleteFiles",
             }),
             Pause: States.wait({ seconds: 5, next: "DeleteFiles" }),
-            DeleteCognitoUser: States.task(cognito, { resultPath: null, retry: [{ errors: ["States.ALL"], backoffRate: 2, maxAttempts: 3 }], catch: [{ errors: ["States.ALL"], next: "Failed" }], next: "Summarise" }),
+            DeleteCognitoUser: States.task(cognito, {
+              resultPath: null,
+              retry: [{ errors: ["States.ALL"], backoffRate: 2, maxAttempts: 3 }],
+              catch: [{ errors: ["States.ALL"], next: "Failed" }],
+              next: "Summarise",
+            }),
             Summarise: States.pass({ parameters: { "user.$": "$.userId" }, resultPath: "$.summary", next: "Done" }),
             Failed: States.fail({ error: "DeleteUserFailed", causePath: "$.error.Cause" }),
             Done: States.succeed(),
@@ -274,7 +296,11 @@ describe("StateMachine definition", () => {
       Default: "DeleteFiles",
     });
     expect(asl.States.Pause).toEqual({ Type: "Wait", Seconds: 5, Next: "DeleteFiles" });
-    expect(asl.States.DeleteCognitoUser).toMatchObject({ Resource: "arn:aws:states:::aws-sdk:cognitoidentityprovider:adminDeleteUser", Parameters: { UserPoolId: "eu-west-1_abc123", "Username.$": "$.userId" }, ResultPath: null });
+    expect(asl.States.DeleteCognitoUser).toMatchObject({
+      Resource: "arn:aws:states:::aws-sdk:cognitoidentityprovider:adminDeleteUser",
+      Parameters: { UserPoolId: "eu-west-1_abc123", "Username.$": "$.userId" },
+      ResultPath: null,
+    });
     expect(asl.States.Summarise).toEqual({ Type: "Pass", Parameters: { "user.$": "$.userId" }, ResultPath: "$.summary", Next: "Done" });
     expect(asl.States.Failed).toEqual({ Type: "Fail", Error: "DeleteUserFailed", CausePath: "$.error.Cause" });
     expect(asl.States.Done).toEqual({ Type: "Succeed" });
@@ -287,7 +313,14 @@ describe("StateMachine definition", () => {
       expect(sm.toAsl()).toEqual({
         StartAt: "Work",
         States: {
-          Work: { Type: "Task", Resource: (s.node.findChild("DeleteUserFn") as LambdaFunction).arn, Retry: [expect.objectContaining({ ErrorEquals: [...LAMBDA_TRANSIENT_ERRORS] })], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }], TimeoutSeconds: 70, End: true },
+          Work: {
+            Type: "Task",
+            Resource: (s.node.findChild("DeleteUserFn") as LambdaFunction).arn,
+            Retry: [expect.objectContaining({ ErrorEquals: [...LAMBDA_TRANSIENT_ERRORS] })],
+            Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }],
+            TimeoutSeconds: 70,
+            End: true,
+          },
           Failed: { Type: "Fail", Error: "WorkFailed" },
         },
       });
@@ -301,14 +334,25 @@ describe("StateMachine definition", () => {
       const imported = LambdaFunction.fromArn(s, "Imported", "arn:aws:lambda:eu-west-1:123456789012:function:other");
       const table = new Table(s, "T", { name: "t", partitionKey: { name: "pk", type: "S" } });
       const call = Tasks.dynamoDb("getItem", table, { Key: { pk: { S: "x" } } });
-      const sdk = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", { parameters: { UserPoolId: "p", Username: "u" }, resources: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_x"] });
+      const sdk = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", {
+        parameters: { UserPoolId: "p", Username: "u" },
+        resources: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_x"],
+      });
       const own = Tasks.invoke(fn);
-      const task = (t: TaskResource, next?: string, timeoutSeconds?: number) => States.task(t, { retry: [Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "Failed" }], timeoutSeconds, ...(next ? { next } : {}) });
+      const task = (t: TaskResource, next?: string, timeoutSeconds?: number) =>
+        States.task(t, { retry: [Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "Failed" }], timeoutSeconds, ...(next ? { next } : {}) });
       const sm = new StateMachine(s, "Timeouts", {
         name: "timeouts",
         definition: {
           startAt: "A",
-          states: { A: task(Tasks.invoke(fn), "B"), B: task(Tasks.invoke(imported), "C"), C: task(call, "D"), D: task(sdk, "E"), E: task(own, undefined, 5), Failed: States.fail() },
+          states: {
+            A: task(Tasks.invoke(fn), "B"),
+            B: task(Tasks.invoke(imported), "C"),
+            C: task(call, "D"),
+            D: task(sdk, "E"),
+            E: task(own, undefined, 5),
+            Failed: States.fail(),
+          },
         },
       });
       const states = sm.toAsl().States as Record<string, { TimeoutSeconds?: number }>;
@@ -329,7 +373,7 @@ describe("StateMachine definition validation", () => {
 
   it("refuses a state that cannot be reached from startAt, naming it and the fix", () => {
     expect(build((t) => ({ startAt: "A", states: { A: States.task(t, ok(t)), Orphan: States.pass(), Failed: States.fail() } }))).toThrow(
-      /StateMachine "test\/Sm": invalid props \(1 problem\):\n  - definition\.states\.Orphan: received "unreachable"; allowed: a state reachable from startAt "A"\. Fix: point a next, default or catch at "Orphan", or remove it\./,
+      /StateMachine "test\/Sm": invalid props \(1 problem\):\n {2}- definition\.states\.Orphan: received "unreachable"; allowed: a state reachable from startAt "A"\. Fix: point a next, default or catch at "Orphan", or remove it\./,
     );
   });
 
@@ -349,14 +393,27 @@ describe("StateMachine definition validation", () => {
 
   it("refuses a Task without Retry, with a retrier that does not back off or never retries, and without Catch", () => {
     expect(build((t) => ({ startAt: "A", states: { A: States.task(t, { catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } }))).toThrow(
-      new RegExp(`definition\\.states\\.A\\.retry: received \\[\\]; allowed: a retrier for the transient error Lambda\\.ClientExecutionTimeoutException[\\s\\S]*Fix: add Retry\\.transient\\(\\.\\.\\.\\) for Tasks\\.invoke\\(test/Fn\\)`),
+      new RegExp(
+        `definition\\.states\\.A\\.retry: received \\[\\]; allowed: a retrier for the transient error Lambda\\.ClientExecutionTimeoutException[\\s\\S]*Fix: add Retry\\.transient\\(\\.\\.\\.\\) for Tasks\\.invoke\\(test/Fn\\)`,
+      ),
     );
-    expect(build((t) => ({ startAt: "A", states: { A: States.task(t, { retry: [{ errors: ["States.ALL"], backoffRate: 1 }], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } }))).toThrow(
+    expect(
+      build((t) => ({
+        startAt: "A",
+        states: { A: States.task(t, { retry: [{ errors: ["States.ALL"], backoffRate: 1 }], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() },
+      })),
+    ).toThrow(
       /invalid props \(5 problems\)[\s\S]*definition\.states\.A\.retry: received \{"errors":\["States\.ALL"\],"backoffRate":1\}; allowed: the first retrier matching Lambda\.ClientExecutionTimeoutException backs off \(backoffRate > 1\)[\s\S]*Fix: set backoffRate to 2/,
     );
     // The first matching retrier counts: a later one with backoff does not cure an earlier States.TaskFailed with maxAttempts 0.
     expect(
-      build((t) => ({ startAt: "A", states: { A: States.task(t, { retry: [{ errors: ["States.TaskFailed"], maxAttempts: 0 }, Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } })),
+      build((t) => ({
+        startAt: "A",
+        states: {
+          A: States.task(t, { retry: [{ errors: ["States.TaskFailed"], maxAttempts: 0 }, Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "F" }] }),
+          F: States.fail(),
+        },
+      })),
     ).toThrow(/retries \(maxAttempts ≥ 1\)/);
     expect(build((t) => ({ startAt: "A", states: { A: States.task(t, { retry: [Retry.transient(t)] }) } }))).toThrow(
       /definition\.states\.A\.catch: received undefined; allowed: at least one catcher\. Fix: catch the errors left after the retries/,
@@ -364,13 +421,22 @@ describe("StateMachine definition validation", () => {
   });
 
   it("accepts transient errors covered by States.ALL or States.TaskFailed (default backoff 2), or listed with backoff", () => {
-    expect(build((t) => ({ startAt: "A", states: { A: States.task(t, { retry: [{ errors: ["States.ALL"] }], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } }))).not.toThrow();
-    expect(build((t) => ({ startAt: "A", states: { A: States.task(t, { retry: [{ errors: ["States.TaskFailed"], backoffRate: 1.5 }], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } }))).not.toThrow();
+    expect(
+      build((t) => ({ startAt: "A", states: { A: States.task(t, { retry: [{ errors: ["States.ALL"] }], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } })),
+    ).not.toThrow();
+    expect(
+      build((t) => ({
+        startAt: "A",
+        states: { A: States.task(t, { retry: [{ errors: ["States.TaskFailed"], backoffRate: 1.5 }], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() },
+      })),
+    ).not.toThrow();
   });
 
   it("surfaces asl-validator errors the module's own checks do not cover (a Wait with both seconds and secondsPath)", () => {
-    expect(build((t) => ({ startAt: "A", states: { A: States.task(t, { ...ok(t), next: "W" }), W: States.wait({ seconds: 1, secondsPath: "$.s" }), Failed: States.fail() } }))).toThrow(
-      /definition: received "WAIT_DURATION"; allowed: valid Amazon States Language \(asl-validator: State "W" MUST contain exactly one of "Seconds", "SecondsPath"[\s\S]*Fix: correct the state the message names/
+    expect(
+      build((t) => ({ startAt: "A", states: { A: States.task(t, { ...ok(t), next: "W" }), W: States.wait({ seconds: 1, secondsPath: "$.s" }), Failed: States.fail() } })),
+    ).toThrow(
+      /definition: received "WAIT_DURATION"; allowed: valid Amazon States Language \(asl-validator: State "W" MUST contain exactly one of "Seconds", "SecondsPath"[\s\S]*Fix: correct the state the message names/,
     );
   });
 
@@ -380,7 +446,9 @@ describe("StateMachine definition validation", () => {
         const fake = { resource: "arn:aws:lambda:eu-west-1:123456789012:function:other", transientErrors: [], description: "fake", problems: [], grant: () => undefined };
         return { startAt: "A", states: { A: States.task(fake, { catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } };
       }),
-    ).toThrow(/definition\.states\.A\.task: received "arn:aws:lambda:eu-west-1:123456789012:function:other"; allowed: a task resource made by Tasks\.invoke, Tasks\.dynamoDb or Tasks\.awsSdk/);
+    ).toThrow(
+      /definition\.states\.A\.task: received "arn:aws:lambda:eu-west-1:123456789012:function:other"; allowed: a task resource made by Tasks\.invoke, Tasks\.dynamoDb or Tasks\.awsSdk/,
+    );
   });
 });
 
@@ -402,7 +470,10 @@ describe("Task grants", () => {
       const get = Tasks.dynamoDb("getItem", table, { Key: { pk: { "S.$": "$.id" } } });
       const del = Tasks.dynamoDb("deleteItem", plain, { Key: { pk: { "S.$": "$.id" } } });
       const opts = (t: TaskResource, next?: string) => ({ retry: [Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "F" }], next });
-      new StateMachine(s, "DeleteUser", { name: "sm", definition: { startAt: "Get", states: { Get: States.task(get, opts(get, "Del")), Del: States.task(del, opts(del)), F: States.fail() } } });
+      new StateMachine(s, "DeleteUser", {
+        name: "sm",
+        definition: { startAt: "Get", states: { Get: States.task(get, opts(get, "Del")), Del: States.task(del, opts(del)), F: States.fail() } },
+      });
     });
     const keyArn = out.ref("aws_kms_key", "arn");
     expect(roleStatements(out, "DeleteUser")).toEqual([
@@ -417,7 +488,10 @@ describe("Task grants", () => {
       withAccount(s);
       const table = new Table(s, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" }, encryptionKey: Key.fromArn(s, "K", KEY_ARN) });
       const put = Tasks.dynamoDb("putItem", table, { Item: { pk: { S: "x" } } });
-      new StateMachine(s, "DeleteUser", { name: "sm", definition: { startAt: "Put", states: { Put: States.task(put, { retry: [Retry.transient(put)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } } });
+      new StateMachine(s, "DeleteUser", {
+        name: "sm",
+        definition: { startAt: "Put", states: { Put: States.task(put, { retry: [Retry.transient(put)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } },
+      });
     });
     expect(roleStatements(writes, "DeleteUser")).toEqual([
       { Effect: "Allow", Action: "dynamodb:PutItem", Resource: writes.ref("aws_dynamodb_table", "arn") },
@@ -429,7 +503,10 @@ describe("Task grants", () => {
     synthStack((s) => {
       withAccount(s);
       const t = make();
-      new StateMachine(s, "DeleteUser", { name: "sm", definition: { startAt: "Call", states: { Call: States.task(t, { retry: [Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } } });
+      new StateMachine(s, "DeleteUser", {
+        name: "sm",
+        definition: { startAt: "Call", states: { Call: States.task(t, { retry: [Retry.transient(t)], catch: [{ errors: ["States.ALL"], next: "F" }] }), F: States.fail() } },
+      });
     });
 
   it("Tasks.awsSdk derives the IAM action from the service's prefix and the action (cognito-idp:AdminDeleteUser) and grants it on exactly the resources", () => {
@@ -447,10 +524,14 @@ describe("Task grants", () => {
       "CognitoIdentityProvider.TooManyRequestsException",
       "CognitoIdentityProvider.InternalErrorException",
     ]);
-    expect(Retry.transient(Tasks.awsSdk("s3", "getObject", { resources: ["arn:aws:s3:::b/*"] })).errors).toEqual(["S3.ThrottlingException", "S3.TooManyRequestsException", "S3.InternalErrorException"]);
+    expect(Retry.transient(Tasks.awsSdk("s3", "getObject", { resources: ["arn:aws:s3:::b/*"] })).errors).toEqual([
+      "S3.ThrottlingException",
+      "S3.TooManyRequestsException",
+      "S3.InternalErrorException",
+    ]);
   });
 
-  it("Tasks.awsSdk: an unknown service needs iamAction (and then grants it); \"*\" is refused unless allowWildcard", () => {
+  it('Tasks.awsSdk: an unknown service needs iamAction (and then grants it); "*" is refused unless allowWildcard', () => {
     expect(() => sdkMachine(() => Tasks.awsSdk("mediaconvert", "getJob", { resources: [`arn:aws:mediaconvert:eu-west-1:${ACCOUNT}:jobs/1`] }))).toThrow(
       /StateMachine "test\/DeleteUser": invalid props[\s\S]*definition\.states\.Call\.Tasks\.awsSdk\("mediaconvert", "getJob"\)\.iamAction: received undefined; allowed: set when the service is not one of [^\n]*Fix: pass iamAction \(e\.g\. "<iam prefix>:GetJob"\)/,
     );
@@ -496,7 +577,9 @@ describe("StateMachine grants and connect", () => {
       withAccount(s);
       const sm = machine(s);
       new Table(s, "Audit", { name: "audit", partitionKey: { name: "pk", type: "S" } }).grantWrite(sm);
-      expect(() => sm.addToPrincipalPolicy({ actions: ["dynamodb:PutItem"], resources: ["*"] })).toThrow(/StateMachine "test\/DeleteUser": IAM actions dynamodb:PutItem on resource "\*"/);
+      expect(() => sm.addToPrincipalPolicy({ actions: ["dynamodb:PutItem"], resources: ["*"] })).toThrow(
+        /StateMachine "test\/DeleteUser": IAM actions dynamodb:PutItem on resource "\*"/,
+      );
     });
     expect(roleStatements(out, "DeleteUser").map((st) => st.Resource)).toContain(out.ref("aws_dynamodb_table", "arn"));
   });
@@ -524,7 +607,9 @@ describe("StateMachine importers", () => {
     expect(() => synthStack((s) => StateMachine.fromArn(s, "T", new TerraformVariable(s, "arn", { type: "string" }).stringValue))).toThrow(
       /StateMachine\.fromArn\("T"\): the ARN is a token[\s\S]*Fix: use StateMachine\.fromAttributes/,
     );
-    expect(() => synthStack((s) => StateMachine.fromArn(s, "E", `arn:aws:states:eu-west-1:${ACCOUNT}:execution:x:1`))).toThrow(/is not a state machine ARN\. Fix: pass arn:aws:states:<region>:<account>:stateMachine:<name>/);
+    expect(() => synthStack((s) => StateMachine.fromArn(s, "E", `arn:aws:states:eu-west-1:${ACCOUNT}:execution:x:1`))).toThrow(
+      /is not a state machine ARN\. Fix: pass arn:aws:states:<region>:<account>:stateMachine:<name>/,
+    );
     expect(() => synthStack((s) => StateMachine.fromArn(s, "Q", `arn:aws:sqs:eu-west-1:${ACCOUNT}:q`))).toThrow(/is not an states ARN/);
   });
 
@@ -554,7 +639,11 @@ describe("StateMachine in Terraform", () => {
     const fn = new LambdaFunction(stack, "Files", { name: "files", entry: ENTRY });
     const table = new Table(stack, "Profiles", { name: "profiles", partitionKey: { name: "pk", type: "S" } });
     const key = new Key(stack, "LogKey", { name: "logs", accountId: ACCOUNT, allowServices: ["logs.eu-west-1.amazonaws.com"] });
-    const mark = Tasks.dynamoDb("updateItem", table, { Key: { pk: { "S.$": "$.userId" } }, UpdateExpression: "SET deleting = :t", ExpressionAttributeValues: { ":t": { BOOL: true } } });
+    const mark = Tasks.dynamoDb("updateItem", table, {
+      Key: { pk: { "S.$": "$.userId" } },
+      UpdateExpression: "SET deleting = :t",
+      ExpressionAttributeValues: { ":t": { BOOL: true } },
+    });
     const files = Tasks.invoke(fn);
     const cognito = Tasks.awsSdk("cognitoidentityprovider", "adminDeleteUser", { parameters: { UserPoolId: "eu-west-1_abc123", "Username.$": "$.userId" }, resources: [POOL_ARN] });
     const catchAll = [{ errors: ["States.ALL"], next: "Failed", resultPath: "$.error" }];
@@ -585,7 +674,12 @@ describe("StateMachine in Terraform", () => {
     expect(result.validate.diagnostics).toEqual([]);
     expect(result.validate.valid).toBe(true);
     const [planned] = plannedValues(result.plan, "aws_sfn_state_machine");
-    expect(planned).toMatchObject({ name: "test-dev-delete-user", type: "STANDARD", logging_configuration: [{ include_execution_data: false, level: "ALL" }], tracing_configuration: [{ enabled: true }] });
+    expect(planned).toMatchObject({
+      name: "test-dev-delete-user",
+      type: "STANDARD",
+      logging_configuration: [{ include_execution_data: false, level: "ALL" }],
+      tracing_configuration: [{ enabled: true }],
+    });
     expect(plannedValues(result.plan, "aws_cloudwatch_log_group").map((g) => g.name)).toContain("/aws/vendedlogs/states/test-dev-delete-user");
     expect(plannedValues(result.plan, "aws_iam_role").map((r) => r.name)).toContain("test-dev-delete-user-sfn");
   });

@@ -40,7 +40,15 @@ export type {
   WaitOptions,
   WaitState,
 } from "./asl";
-export { AWS_SDK_SERVICES, DYNAMODB_TRANSIENT_ERRORS, INVOKE_TIMEOUT_MARGIN_SECONDS, LAMBDA_TRANSIENT_ERRORS, SDK_CALL_TIMEOUT_SECONDS, Tasks, awsSdkTransientErrors } from "./tasks";
+export {
+  AWS_SDK_SERVICES,
+  DYNAMODB_TRANSIENT_ERRORS,
+  INVOKE_TIMEOUT_MARGIN_SECONDS,
+  LAMBDA_TRANSIENT_ERRORS,
+  SDK_CALL_TIMEOUT_SECONDS,
+  Tasks,
+  awsSdkTransientErrors,
+} from "./tasks";
 export type { AwsSdkOptions, DynamoDbAction, InvokeOptions, JsonObject, JsonValue, TaskGrantee, TaskResource } from "./tasks";
 export { validateDefinition, withPlaceholders } from "./validate-definition";
 export { LOG_LEVELS } from "./validate-props";
@@ -148,7 +156,13 @@ class ImportedStateMachine extends StateMachineBase {
   private readonly account?: string;
   private readonly partition: string;
 
-  constructor(scope: Construct, id: string, private readonly importer: string, public readonly arn: string, attrs: Omit<StateMachineAttributes, "arn">) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly importer: string,
+    public readonly arn: string,
+    attrs: Omit<StateMachineAttributes, "arn">,
+  ) {
     super(scope, id);
     const parsed = parseArn(importer, arn, "states");
     if (parsed && (!STATE_MACHINE_RESOURCE.test(parsed.resource) || parsed.region === "" || parsed.account === "")) {
@@ -156,7 +170,7 @@ class ImportedStateMachine extends StateMachineBase {
     }
     new PropsValidator(importer, this.node.path)
       .string("name", attrs.name, { pattern: /^[A-Za-z0-9_-]{1,80}$/, describe: "1–80 characters of [A-Za-z0-9_-]" })
-      .string("region", attrs.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, describe: "an AWS region such as \"eu-west-1\"" })
+      .string("region", attrs.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, describe: 'an AWS region such as "eu-west-1"' })
       .string("accountId", attrs.accountId, { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" })
       .throwIfInvalid();
     this.knownName = parsed ? STATE_MACHINE_RESOURCE.exec(parsed.resource)![1] : attrs.name;
@@ -173,7 +187,9 @@ class ImportedStateMachine extends StateMachineBase {
   protected executionsArn(method: string): string {
     if (!Token.isUnresolved(this.arn)) return `${this.arn.replace(":stateMachine:", ":execution:")}:*`;
     if (this.knownName === undefined || this.region === undefined || this.account === undefined) {
-      throw new Error(`${this.importer}: ${method} needs the executions' ARN, but the state machine ARN is a token. Fix: pass name, region and accountId to StateMachine.fromAttributes.`);
+      throw new Error(
+        `${this.importer}: ${method} needs the executions' ARN, but the state machine ARN is a token. Fix: pass name, region and accountId to StateMachine.fromAttributes.`,
+      );
     }
     return `arn:${this.partition}:states:${this.region}:${this.account}:execution:${this.knownName}:*`;
   }
@@ -307,4 +323,3 @@ export class StateMachine extends StateMachineBase implements IGrantable {
     return this.executions;
   }
 }
-

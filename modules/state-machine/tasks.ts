@@ -164,7 +164,16 @@ export class Tasks {
       description: `Tasks.dynamoDb("${action}", ${table.node.path})`,
       problems:
         iamAction === undefined
-          ? [{ prop: "action", received: action, allowed: `one of ${Object.keys(DYNAMODB_TASK_ACTIONS).map((a) => `"${a}"`).join(", ")}`, fix: "use one of the item actions, or Tasks.awsSdk(\"dynamodb\", …) for other calls" }]
+          ? [
+              {
+                prop: "action",
+                received: action,
+                allowed: `one of ${Object.keys(DYNAMODB_TASK_ACTIONS)
+                  .map((a) => `"${a}"`)
+                  .join(", ")}`,
+                fix: 'use one of the item actions, or Tasks.awsSdk("dynamodb", …) for other calls',
+              },
+            ]
           : [],
       grant: (grantee) => {
         grantee.addToPrincipalPolicy({ actions: [iamAction], resources: [table.arn] });
@@ -186,10 +195,15 @@ export class Tasks {
     const iamAction = options.iamAction ?? (known ? `${known.iamPrefix}:${pascalAction}` : undefined);
     const problems: Array<TaskResource["problems"][number]> = [];
     if (!/^[a-z0-9]+$/.test(service)) {
-      problems.push({ prop: "service", received: service, allowed: "the SDK service name in lower case, e.g. \"cognitoidentityprovider\"", fix: "use the service name of the Resource arn:aws:states:::aws-sdk:<service>:<action>" });
+      problems.push({
+        prop: "service",
+        received: service,
+        allowed: 'the SDK service name in lower case, e.g. "cognitoidentityprovider"',
+        fix: "use the service name of the Resource arn:aws:states:::aws-sdk:<service>:<action>",
+      });
     }
     if (!/^[a-z][A-Za-z0-9]*$/.test(action)) {
-      problems.push({ prop: "action", received: action, allowed: "the API action in camelCase, e.g. \"adminDeleteUser\"", fix: "write the action as in the SDK (camelCase)" });
+      problems.push({ prop: "action", received: action, allowed: 'the API action in camelCase, e.g. "adminDeleteUser"', fix: "write the action as in the SDK (camelCase)" });
     }
     if (iamAction === undefined) {
       problems.push({
@@ -208,7 +222,7 @@ export class Tasks {
       problems.push({
         prop: "resources",
         received: options.resources,
-        allowed: "ARNs, not \"*\" (unless allowWildcard: true)",
+        allowed: 'ARNs, not "*" (unless allowWildcard: true)',
         fix: "pass the ARNs the call acts on; for an action without resource-level permissions set allowWildcard: true",
       });
     }

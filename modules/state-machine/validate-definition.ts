@@ -25,7 +25,11 @@ export function validateDefinitionResponse(definition: unknown): { result: "OK" 
   try {
     parsed = typeof definition === "string" ? JSON.parse(definition) : undefined;
   } catch (err) {
-    return { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: `The definition is not JSON: ${(err as Error).message}` }], truncated: false };
+    return {
+      result: "FAIL",
+      diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: `The definition is not JSON: ${(err as Error).message}` }],
+      truncated: false,
+    };
   }
   if (parsed === undefined) return { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: "No definition" }], truncated: false };
   const errors = aslErrors(parsed);
@@ -42,7 +46,7 @@ export function validateDefinitionResponse(definition: unknown): { result: "OK" 
  */
 function aslErrors(asl: unknown): AslValidationError[] {
   const text = JSON.stringify(asl);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file read only on a cache miss
   const version = (require("asl-validator/package.json") as { version: string }).version;
   const key = createHash("sha256").update(`asl-validator@${version}\n${text}`).digest("hex");
   const known = checked.get(key);
@@ -54,7 +58,7 @@ function aslErrors(asl: unknown): AslValidationError[] {
     return cached;
   }
   // asl-validator ships no type declarations; loaded only when a definition is not in the cache.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped package, loaded lazily (see above)
   const aslValidator = require("asl-validator") as AslValidator;
   const errors = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: true }).errors ?? [];
   checked.set(key, errors);
@@ -128,13 +132,19 @@ export function validateDefinition(path: string, definition: Definition): void {
   for (const [name, state] of Object.entries(states)) {
     for (const { field, target } of targets(state)) {
       if (!Object.prototype.hasOwnProperty.call(states, target)) {
-        v.add({ prop: at(name, field), received: target, allowed: `the name of a state of this definition (${names.join(", ")})`, fix: `add a state "${target}" or point ${field} at an existing state` });
+        v.add({
+          prop: at(name, field),
+          received: target,
+          allowed: `the name of a state of this definition (${names.join(", ")})`,
+          fix: `add a state "${target}" or point ${field} at an existing state`,
+        });
       }
     }
     if (state.type === "Choice") {
       if (state.choices.length === 0) v.add({ prop: at(name, "choices"), received: [], allowed: "at least one rule", fix: "add a rule, or use a Pass state" });
       state.choices.forEach((c, i) => {
-        if (!hasComparison(c)) v.add({ prop: at(name, `choices[${i}]`), received: c, allowed: "a comparison (e.g. booleanEquals) or and/or/not", fix: "add the comparison the rule makes" });
+        if (!hasComparison(c))
+          v.add({ prop: at(name, `choices[${i}]`), received: c, allowed: "a comparison (e.g. booleanEquals) or and/or/not", fix: "add the comparison the rule makes" });
       });
     }
     if (state.type !== "Task") continue;
@@ -169,7 +179,12 @@ export function validateDefinition(path: string, definition: Definition): void {
       }
     }
     if ((state.catch ?? []).length === 0) {
-      v.add({ prop: at(name, "catch"), received: state.catch, allowed: "at least one catcher", fix: "catch the errors left after the retries (e.g. States.ALL) and go to a Fail or compensation state" });
+      v.add({
+        prop: at(name, "catch"),
+        received: state.catch,
+        allowed: "at least one catcher",
+        fix: "catch the errors left after the retries (e.g. States.ALL) and go to a Fail or compensation state",
+      });
     }
   }
 
@@ -184,7 +199,12 @@ export function validateDefinition(path: string, definition: Definition): void {
     }
     for (const name of names) {
       if (!reachable.has(name)) {
-        v.add({ prop: `definition.states.${name}`, received: "unreachable", allowed: `a state reachable from startAt "${definition.startAt}"`, fix: `point a next, default or catch at "${name}", or remove it` });
+        v.add({
+          prop: `definition.states.${name}`,
+          received: "unreachable",
+          allowed: `a state reachable from startAt "${definition.startAt}"`,
+          fix: `point a next, default or catch at "${name}", or remove it`,
+        });
       }
     }
   }

@@ -74,7 +74,12 @@ describe("StaticSite", () => {
   it("generates config.json from tokens with jsonencode, no-cache, never hard-coded", () => {
     const out = synthStack((s) => {
       const bucket = new Bucket(s, "Site", { name: "site" });
-      new StaticSite(s, "Web", { bucket, sourceDir: FIXTURE, files: ["index.html"], generatedJson: { "config.json": { apiBaseUrl: "/api", bucket: bucket.name, scopes: ["openid"] } } });
+      new StaticSite(s, "Web", {
+        bucket,
+        sourceDir: FIXTURE,
+        files: ["index.html"],
+        generatedJson: { "config.json": { apiBaseUrl: "/api", bucket: bucket.name, scopes: ["openid"] } },
+      });
     });
     const config = Object.values<any>(out.resources("aws_s3_object")).find((o) => o.key === "config.json");
     expect(config).toMatchObject({ content_type: "application/json; charset=utf-8", cache_control: "no-cache" });
@@ -117,7 +122,11 @@ describe("StaticSite", () => {
     ["a missing sourceDir", { sourceDir: "/nonexistent/site" }, /sourceDir: received "\/nonexistent\/site".*Fix: build the site first/],
     ["a relative sourceDir", { sourceDir: "web/dist" }, /sourceDir: received "web\/dist"/],
     ["a file path with ..", { files: ["../secret.txt"] }, /files\[0\]: received "\.\.\/secret\.txt"/],
-    ["a generated key that a built file has", { files: ["index.html"], generatedJson: { "index.html": {} } }, /generatedJson\["index\.html"\].*Fix: remove index\.html from the build output/],
+    [
+      "a generated key that a built file has",
+      { files: ["index.html"], generatedJson: { "index.html": {} } },
+      /generatedJson\["index\.html"\].*Fix: remove index\.html from the build output/,
+    ],
   ])("refuses %s, naming the module, prop and fix", (_what, props, message) => {
     expect(() => synthSite(props)).toThrow(/^StaticSite "test\/Web": invalid props/);
     expect(() => synthSite(props)).toThrow(message);

@@ -13,13 +13,13 @@ export function validateStaticSiteProps(path: string, props: StaticSiteProps): v
     prop: "sourceDir",
     received: dir,
     allowed: "an absolute path of an existing directory (the built site)",
-    fix: "build the site first and pass its output directory, e.g. join(__dirname, \"web\", \"dist\")",
+    fix: 'build the site first and pass its output directory, e.g. join(__dirname, "web", "dist")',
   });
   (props.files ?? []).forEach((f, i) =>
     v.string(`files[${i}]`, f, { pattern: KEY, max: 1024, describe: "a path relative to sourceDir with '/' separators, no '..'", fix: "list paths relative to sourceDir" }),
   );
   for (const key of Object.keys(props.generatedJson ?? {})) {
-    v.string(`generatedJson["${key}"]`, key, { pattern: KEY, max: 1024, describe: "an object key such as \"config.json\"", fix: "use a relative key without a leading '/'" });
+    v.string(`generatedJson["${key}"]`, key, { pattern: KEY, max: 1024, describe: 'an object key such as "config.json"', fix: "use a relative key without a leading '/'" });
     v.check(!(props.files ?? []).includes(key), {
       prop: `generatedJson["${key}"]`,
       received: key,

@@ -157,14 +157,18 @@ describe("Stream", () => {
     const build = (props: any) => () => synthStack((stack) => new Stream(stack, "S", { name: "s", ...props }));
 
     it("provisioned mode needs shardCount; on-demand refuses it", () => {
-      expect(build({ capacityMode: "PROVISIONED" })).toThrow(/Stream "test\/S": invalid props \(1 problem\):\n  - shardCount: received undefined; allowed: an integer ≥ 1 with capacityMode "PROVISIONED"\. Fix: set shardCount/);
-      expect(build({ shardCount: 2 })).toThrow(/- shardCount: received 2; allowed: unset with capacityMode "ON_DEMAND".*Fix: remove shardCount, or set capacityMode: "PROVISIONED"/);
+      expect(build({ capacityMode: "PROVISIONED" })).toThrow(
+        /Stream "test\/S": invalid props \(1 problem\):\n {2}- shardCount: received undefined; allowed: an integer ≥ 1 with capacityMode "PROVISIONED"\. Fix: set shardCount/,
+      );
+      expect(build({ shardCount: 2 })).toThrow(
+        /- shardCount: received 2; allowed: unset with capacityMode "ON_DEMAND".*Fix: remove shardCount, or set capacityMode: "PROVISIONED"/,
+      );
       expect(build({ capacityMode: "PROVISIONED", shardCount: 0 })).toThrow(/- shardCount: received 0; allowed: an integer from 1 to 10000/);
     });
 
     it("retention, name and mode out of range are reported together", () => {
       expect(build({ name: "bad name!", retentionHours: 12, capacityMode: "SOMETIMES" })).toThrow(
-        /Stream "test\/S": invalid props \(3 problems\):\n  - name: received "bad name!"[\s\S]*- capacityMode: received "SOMETIMES"[\s\S]*- retentionHours: received 12; allowed: an integer from 24 to 8760\. Fix: set retentionHours between 24 \(1 day\) and 8760 \(365 days\)\./,
+        /Stream "test\/S": invalid props \(3 problems\):\n {2}- name: received "bad name!"[\s\S]*- capacityMode: received "SOMETIMES"[\s\S]*- retentionHours: received 12; allowed: an integer from 24 to 8760\. Fix: set retentionHours between 24 \(1 day\) and 8760 \(365 days\)\./,
       );
       expect(build({ retentionHours: 8761 })).toThrow(/retentionHours: received 8761/);
     });

@@ -114,7 +114,12 @@ class ImportedStream extends StreamBase {
   public readonly name: string;
   public readonly encryptionKey?: IKey;
 
-  constructor(scope: Construct, id: string, public readonly arn: string, options: StreamImportOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+    options: StreamImportOptions,
+  ) {
     super(scope, id);
     const importer = `Stream.fromArn(scope, "${id}")`;
     const parsed = parseArn(importer, arn, "kinesis");
@@ -162,7 +167,7 @@ export class Stream extends StreamBase {
       retentionPeriod: this.retentionHours,
       encryptionType: "KMS",
       kmsKeyId: props.encryptionKey?.arn ?? AWS_MANAGED_KINESIS_KEY,
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
     this.arn = this.resource.arn;
     this.name = this.resource.name;

@@ -12,13 +12,7 @@ export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecord", "kinesis:PutRecords"] 
  * - `kinesis:SubscribeToShard` (enhanced fan-out only; it is authorized on a *consumer* ARN, `<stream ARN>/consumer/*`,
  *   so granting it on the stream would grant nothing).
  */
-export const STREAM_READ_ACTIONS = [
-  "kinesis:DescribeStream",
-  "kinesis:DescribeStreamSummary",
-  "kinesis:GetRecords",
-  "kinesis:GetShardIterator",
-  "kinesis:ListShards",
-] as const;
+export const STREAM_READ_ACTIONS = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"] as const;
 
 /** A producer on a stream encrypted with a customer-managed key needs a data key from it (Kinesis's documentation). */
 export const STREAM_KEY_WRITE_ACTIONS = ["kms:GenerateDataKey"] as const;

@@ -61,7 +61,9 @@ describe("Table", () => {
 
   it("rejects a GSI key declared with a different type than the table key", () => {
     expect(() =>
-      synthStack((s) => new Table(s, "T", { name: "t", partitionKey: { name: "pk", type: "S" }, globalSecondaryIndexes: [{ name: "gsi1", partitionKey: { name: "pk", type: "N" } }] })),
+      synthStack(
+        (s) => new Table(s, "T", { name: "t", partitionKey: { name: "pk", type: "S" }, globalSecondaryIndexes: [{ name: "gsi1", partitionKey: { name: "pk", type: "N" } }] }),
+      ),
     ).toThrow(/globalSecondaryIndexes\[0\] key pk: received "N"; allowed: type S/);
   });
 
@@ -99,7 +101,10 @@ describe("Table", () => {
       const fn = new LambdaFunction(s, "Consumer", { name: "consumer", entry: ENTRY });
       fn.addDynamoDbStreamEventSource(t);
     });
-    const st = out.policies().find((p) => p.address.includes("Consumer"))!.document.Statement.find((s: any) => asArray(s.Action).includes("dynamodb:GetRecords"));
+    const st = out
+      .policies()
+      .find((p) => p.address.includes("Consumer"))!
+      .document.Statement.find((s: any) => asArray(s.Action).includes("dynamodb:GetRecords"));
     expect(st.Resource).toBe(`${out.ref("aws_dynamodb_table", "arn")}/stream/*`);
     expect(() =>
       synthStack((s) => {
@@ -124,7 +129,9 @@ describe("Table", () => {
     expect(() => synthStack((s) => Table.fromArn(s, "Ext", tokenArn))).toThrow(
       /Table\.fromArn\(scope, "Ext"\): the ARN is a token, so the name cannot be read from it\. Fix: pass it in the import options, e\.g\. Table\.fromArn\(scope, "Ext", <arn>, \{ name: "<name>" \}\)\./,
     );
-    expect(() => synthStack((s) => Table.fromArn(s, "Ext", "arn:aws:dynamodb:eu-west-1:123456789012:table/a", { name: "b" }))).toThrow(/name "b" does not match the ARN's name "a"/);
+    expect(() => synthStack((s) => Table.fromArn(s, "Ext", "arn:aws:dynamodb:eu-west-1:123456789012:table/a", { name: "b" }))).toThrow(
+      /name "b" does not match the ARN's name "a"/,
+    );
   });
   it("encrypts with encryptionKey, and grants kms:Decrypt to readers and stream consumers, Encrypt/Decrypt/GenerateDataKey to writers", () => {
     const out = synthStack((s) => {

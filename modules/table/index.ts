@@ -100,10 +100,7 @@ abstract class TableBase extends Construct implements ITable {
    * dynamodb:DescribeTable, dynamodb:PutItem and dynamodb:UpdateItem on the table ARN; with a customer-managed key also kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on it.
    */
   public grantWrite(grantee: IGrantable): Grant {
-    return Grant.combine(
-      Grant.addToPrincipal(grantee, { actions: [...TABLE_WRITE_ACTIONS], resources: [this.arn] }),
-      this.encryptionKey?.grantEncryptDecrypt(grantee),
-    );
+    return Grant.combine(Grant.addToPrincipal(grantee, { actions: [...TABLE_WRITE_ACTIONS], resources: [this.arn] }), this.encryptionKey?.grantEncryptDecrypt(grantee));
   }
 
   /** `grantRead` and `grantWrite`: every action of both, on the same resources. */
@@ -119,10 +116,7 @@ abstract class TableBase extends Construct implements ITable {
     if (this.streamArn === undefined) {
       throw new Error(`Table "${this.node.path}": grantStreamRead needs a stream. Fix: set stream on the Table (or streamArn on the import).`);
     }
-    return Grant.combine(
-      Grant.addToPrincipal(grantee, { actions: [...STREAM_READ_ACTIONS], resources: [`${this.arn}/stream/*`] }),
-      this.encryptionKey?.grantDecrypt(grantee),
-    );
+    return Grant.combine(Grant.addToPrincipal(grantee, { actions: [...STREAM_READ_ACTIONS], resources: [`${this.arn}/stream/*`] }), this.encryptionKey?.grantDecrypt(grantee));
   }
 
   /**
@@ -136,12 +130,16 @@ abstract class TableBase extends Construct implements ITable {
   }
 }
 
-
 class ImportedTable extends TableBase {
   public readonly name: string;
   public readonly streamArn?: string;
   public readonly encryptionKey?: IKey;
-  constructor(scope: Construct, id: string, public readonly arn: string, options: TableImportOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+    options: TableImportOptions,
+  ) {
     super(scope, id);
     this.name = nameFromArn(`Table.fromArn(scope, "${id}")`, arn, "dynamodb", options.name);
     if (options.streamArn !== undefined) parseArn(`Table.fromArn(scope, "${id}"): streamArn`, options.streamArn, "dynamodb");
@@ -209,7 +207,7 @@ export class Table extends TableBase {
       deletionProtectionEnabled: props.deletionProtection ?? true,
       serverSideEncryption: { enabled: true, kmsKeyArn: this.encryptionKey?.arn },
       tableClass: props.tableClass ?? "STANDARD",
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
     this.arn = this.resource.arn;
     this.name = this.resource.name;

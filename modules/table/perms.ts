@@ -19,9 +19,4 @@ export const TABLE_WRITE_ACTIONS = [
 ] as const;
 
 /** What a stream consumer (a Lambda event source mapping) needs, granted on the table's streams. */
-export const STREAM_READ_ACTIONS = [
-  "dynamodb:DescribeStream",
-  "dynamodb:GetRecords",
-  "dynamodb:GetShardIterator",
-  "dynamodb:ListStreams",
-] as const;
+export const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] as const;

@@ -52,7 +52,7 @@ export function validateTableProps(path: string, props: TableProps): void {
         prop: `globalSecondaryIndexes[${i}].projection.include`,
         received: projection.include,
         allowed: "1 to 100 non-key attribute names",
-        fix: "list the attributes to project, or use \"KEYS_ONLY\"/\"ALL\"",
+        fix: 'list the attributes to project, or use "KEYS_ONLY"/"ALL"',
       });
     }
   });

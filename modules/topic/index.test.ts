@@ -170,13 +170,15 @@ describe("Topic", () => {
         const q = Queue.fromArn(s, "Legacy", `arn:aws:sqs:eu-west-1:${ACCOUNT}:legacy`, { kmsMasterKeyId: "alias/aws/sqs" });
         new Topic(s, "T", { name: "t" }).addSqsSubscription(q);
       }),
-    ).toThrow(/Topic.addSqsSubscription "test\/T"[\s\S]*queue\.kmsMasterKeyId: received "alias\/aws\/sqs \(queue \\"test\/Legacy\\"\)"[\s\S]*Fix: SNS cannot deliver to a queue encrypted with the AWS-managed alias\/aws\/sqs key/);
+    ).toThrow(
+      /Topic.addSqsSubscription "test\/T"[\s\S]*queue\.kmsMasterKeyId: received "alias\/aws\/sqs \(queue \\"test\/Legacy\\"\)"[\s\S]*Fix: SNS cannot deliver to a queue encrypted with the AWS-managed alias\/aws\/sqs key/,
+    );
   });
 
   it("addSqsSubscription refuses a FIFO queue on a standard topic; a FIFO topic takes FIFO and standard queues", () => {
-    expect(() =>
-      synthStack((s) => new Topic(s, "T", { name: "t" }).addSqsSubscription(new Queue(s, "Q", { name: "q", fifo: true }))),
-    ).toThrow(/queue: received "test\/Q"; allowed: a standard queue \(a standard topic cannot deliver to a FIFO queue\)/);
+    expect(() => synthStack((s) => new Topic(s, "T", { name: "t" }).addSqsSubscription(new Queue(s, "Q", { name: "q", fifo: true })))).toThrow(
+      /queue: received "test\/Q"; allowed: a standard queue \(a standard topic cannot deliver to a FIFO queue\)/,
+    );
     const out = synthStack((s) => {
       const t = new Topic(s, "T", { name: "t", fifo: true });
       t.addSqsSubscription(new Queue(s, "F", { name: "f", fifo: true }));
@@ -250,7 +252,9 @@ describe("Topic", () => {
     expect(() => synthStack((s) => new Topic(s, "T", { name: "t" }).allowPublishFrom("cloudwatch.amazonaws.com"))).toThrow(
       /Topic "test\/T": cloudwatch\.amazonaws\.com cannot publish to a topic encrypted with the AWS-managed key alias\/aws\/sns[\s\S]*Fix: pass encryptionKey/,
     );
-    expect(() => synthStack((s) => new Topic(s, "T", { name: "t" }).allowPublishFrom("cloudwatch"))).toThrow(/Topic.allowPublishFrom "test\/T"[\s\S]*servicePrincipal: received "cloudwatch"/);
+    expect(() => synthStack((s) => new Topic(s, "T", { name: "t" }).allowPublishFrom("cloudwatch"))).toThrow(
+      /Topic.allowPublishFrom "test\/T"[\s\S]*servicePrincipal: received "cloudwatch"/,
+    );
   });
 
   it("addToResourcePolicy adds a principal statement on this topic and refuses wildcard actions", () => {
@@ -309,7 +313,9 @@ describe("Topic", () => {
       const t = Topic.fromArn(s, "Ext", tokenArn, { name: "orders.fifo" });
       expect([t.name, t.fifo]).toEqual(["orders.fifo", true]);
     });
-    expect(() => synthStack((s) => Topic.fromArn(s, "Ext", tokenArn))).toThrow(/Topic\.fromArn\(scope, "Ext"\): the ARN is a token[\s\S]*Fix: pass it in the import options, e\.g\. Topic\.fromArn\(scope, "Ext", <arn>, \{ name: "<name>" \}\)/);
+    expect(() => synthStack((s) => Topic.fromArn(s, "Ext", tokenArn))).toThrow(
+      /Topic\.fromArn\(scope, "Ext"\): the ARN is a token[\s\S]*Fix: pass it in the import options, e\.g\. Topic\.fromArn\(scope, "Ext", <arn>, \{ name: "<name>" \}\)/,
+    );
   });
 
   it("is valid Terraform: init + validate + offline plan of an encrypted topic, a subscribed queue and service publishers", async () => {

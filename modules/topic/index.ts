@@ -80,10 +80,7 @@ export abstract class TopicBase extends Construct implements ITopic {
    * kms:GenerateDataKey on that key only.
    */
   public grantPublish(grantee: IGrantable): Grant {
-    return Grant.combine(
-      Grant.addToPrincipal(grantee, { actions: [...TOPIC_PUBLISH_ACTIONS], resources: [this.arn] }),
-      this.encryptionKey?.grantEncryptDecrypt(grantee),
-    );
+    return Grant.combine(Grant.addToPrincipal(grantee, { actions: [...TOPIC_PUBLISH_ACTIONS], resources: [this.arn] }), this.encryptionKey?.grantEncryptDecrypt(grantee));
   }
 
   /** What a function (or its event source mapping) needs to send failure records here: `grantPublish`. */
@@ -179,7 +176,9 @@ export abstract class TopicBase extends Construct implements ITopic {
 
   private refuseOnFifo(method: string, kind: string): void {
     if (!this.fifo) return;
-    throw new Error(`Topic "${this.node.path}": ${method}: a FIFO topic delivers to SQS queues only, not to ${kind} endpoints. Fix: use a standard topic (fifo: false) for ${kind} subscriptions.`);
+    throw new Error(
+      `Topic "${this.node.path}": ${method}: a FIFO topic delivers to SQS queues only, not to ${kind} endpoints. Fix: use a standard topic (fifo: false) for ${kind} subscriptions.`,
+    );
   }
 
   private subscriptionId(kind: string, id: string): string {
@@ -196,7 +195,12 @@ class ImportedTopic extends TopicBase {
   public readonly name: string;
   public readonly fifo?: boolean;
   public readonly encryptionKey?: IKey;
-  constructor(scope: Construct, id: string, public readonly arn: string, options: TopicImportOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+    options: TopicImportOptions,
+  ) {
     super(scope, id);
     this.name = nameFromArn(`Topic.fromArn(scope, "${id}")`, arn, "sns", options.name);
     this.fifo = options.fifo ?? (Token.isUnresolved(this.name) ? undefined : this.name.endsWith(".fifo"));
@@ -270,7 +274,7 @@ export class Topic extends TopicBase {
    */
   public allowPublishFrom(servicePrincipal: string, options: AllowPublishOptions = {}): void {
     new PropsValidator("Topic.allowPublishFrom", this.node.path)
-      .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: "an AWS service principal such as \"cloudwatch.amazonaws.com\"" })
+      .string("servicePrincipal", servicePrincipal, { pattern: SERVICE_PRINCIPAL, describe: 'an AWS service principal such as "cloudwatch.amazonaws.com"' })
       .string("sourceArn", options.sourceArn, { pattern: /^arn:aws[a-z-]*:[a-z0-9-]+:/, describe: "an ARN (wildcards allowed)" })
       .string("sourceAccount", options.sourceAccount, { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" })
       .throwIfInvalid();

@@ -15,7 +15,7 @@ export function validateTopicProps(path: string, props: TopicProps): void {
     fix: "use a short kebab-case name; set fifo: true instead of a .fifo suffix",
   });
   v.string("displayName", props.displayName, { max: 100, describe: "at most 100 characters (the SMS sender name)" });
-  v.oneOf("tracing", props.tracing, ["Active", "PassThrough"] as const, "set tracing to \"Active\" (X-Ray) or \"PassThrough\"");
+  v.oneOf("tracing", props.tracing, ["Active", "PassThrough"] as const, 'set tracing to "Active" (X-Ray) or "PassThrough"');
   if (props.contentBasedDeduplication !== undefined) {
     v.check(fifo, {
       prop: "contentBasedDeduplication",
@@ -42,7 +42,7 @@ export function validateFilter(v: PropsValidator, options: Pick<SqsSubscriptionO
       prop: "filterPolicy",
       received: f,
       allowed: "a non-empty object of attribute name → array of match conditions",
-      fix: "pass e.g. { eventType: [\"deleted\"] }, or omit filterPolicy to receive every message",
+      fix: 'pass e.g. { eventType: ["deleted"] }, or omit filterPolicy to receive every message',
     });
     if (isObject) {
       v.check(JSON.stringify(f).length <= 256 * 1024, {
@@ -60,6 +60,11 @@ export function validateFilter(v: PropsValidator, options: Pick<SqsSubscriptionO
 
 export function validateEmail(path: string, email: string): void {
   new PropsValidator("Topic.addEmailSubscription", path)
-    .string("email", email, { max: 254, pattern: EMAIL, describe: "an e-mail address such as ops@example.com", fix: "pass the address that should receive the notifications (it must confirm the subscription)" })
+    .string("email", email, {
+      max: 254,
+      pattern: EMAIL,
+      describe: "an e-mail address such as ops@example.com",
+      fix: "pass the address that should receive the notifications (it must confirm the subscription)",
+    })
     .throwIfInvalid();
 }

@@ -136,7 +136,9 @@ describe("UserPool", () => {
       expect(d).toMatchObject({ domain: "test-dev-auth", user_pool_id: out.ref("aws_cognito_user_pool", "id"), managed_login_version: 1 });
       expect(pool.domain).toBe("test-dev-auth");
       const endpoint = out.ref("aws_cognito_user_pool", "endpoint").slice(2, -1);
-      expect(out.json.output.hosted_ui.value).toBe(`https://\${aws_cognito_user_pool_domain.${Object.keys(out.resources("aws_cognito_user_pool_domain"))[0]}.domain}.auth.\${element(split(".", ${endpoint}), 1)}.amazoncognito.com`);
+      expect(out.json.output.hosted_ui.value).toBe(
+        `https://\${aws_cognito_user_pool_domain.${Object.keys(out.resources("aws_cognito_user_pool_domain"))[0]}.domain}.auth.\${element(split(".", ${endpoint}), 1)}.amazoncognito.com`,
+      );
     });
 
     it("rejects a prefix with upper-case letters or a reserved word", () => {
@@ -212,7 +214,9 @@ describe("UserPool", () => {
     });
 
     it("requires at least one callback URL", () => {
-      expect(() => synthStack((s) => new UserPool(s, "Users", { name: "users" }).addSpaClient("Spa", { callbackUrls: [] }))).toThrow(/callbackUrls: received \[\]; allowed: 1 to 100 URLs/);
+      expect(() => synthStack((s) => new UserPool(s, "Users", { name: "users" }).addSpaClient("Spa", { callbackUrls: [] }))).toThrow(
+        /callbackUrls: received \[\]; allowed: 1 to 100 URLs/,
+      );
     });
 
     it("lists clients by id", () => {
@@ -236,7 +240,12 @@ describe("UserPool", () => {
       });
       const groups = Object.values(out.resources("aws_cognito_user_group")) as any[];
       expect(groups).toHaveLength(2);
-      expect(groups.find((g) => g.name === "admins")).toEqual({ name: "admins", description: "Platform administrators", precedence: 0, user_pool_id: out.ref("aws_cognito_user_pool", "id") });
+      expect(groups.find((g) => g.name === "admins")).toEqual({
+        name: "admins",
+        description: "Platform administrators",
+        precedence: 0,
+        user_pool_id: out.ref("aws_cognito_user_pool", "id"),
+      });
       expect(groups.find((g) => g.name === "support").description).toBeUndefined();
       expect(pool.groups).toEqual(["admins", "support"]);
     });
@@ -281,7 +290,11 @@ describe("UserPool", () => {
       const fns = out.resources("aws_lambda_function");
       const arn = (part: string) => `\${aws_lambda_function.${Object.keys(fns).find((k) => k.includes(part))}.arn}`;
       expect(out.only("aws_cognito_user_pool").lambda_config).toEqual({ pre_sign_up: arn("Pre"), post_confirmation: arn("Post") });
-      expect(Object.values(out.resources("aws_lambda_permission")).map((p: any) => p.statement_id).sort()).toEqual(["AllowCognitoPostConfirmation", "AllowCognitoPreSignUp"]);
+      expect(
+        Object.values(out.resources("aws_lambda_permission"))
+          .map((p: any) => p.statement_id)
+          .sort(),
+      ).toEqual(["AllowCognitoPostConfirmation", "AllowCognitoPreSignUp"]);
     });
 
     it("rejects a second function for the same trigger", () => {
@@ -324,7 +337,10 @@ describe("UserPool", () => {
       });
       const pool = out.ref("aws_cognito_user_pool", "arn");
       const stmt = (fn: string, action: string) =>
-        out.policies().find((p) => p.address.includes(fn))!.document.Statement.find((st: any) => asArray(st.Action).includes(action));
+        out
+          .policies()
+          .find((p) => p.address.includes(fn))!
+          .document.Statement.find((st: any) => asArray(st.Action).includes(action));
       const read = stmt("Reader", "cognito-idp:AdminGetUser");
       expect(asArray(read.Action).sort()).toEqual(["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsers"]);
       expect(read.Resource).toBe(pool);

@@ -122,7 +122,6 @@ export type UserPoolTrigger =
 
 export type { IUserPool } from "../core/interfaces";
 
-
 abstract class UserPoolBase extends Construct implements IUserPool {
   public abstract readonly userPoolId: string;
   public abstract readonly arn: string;
@@ -149,7 +148,12 @@ abstract class UserPoolBase extends Construct implements IUserPool {
 class ImportedUserPool extends UserPoolBase {
   public readonly userPoolId: string;
   public readonly issuerUrl: string;
-  constructor(scope: Construct, id: string, public readonly arn: string, options: UserPoolImportOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly arn: string,
+    options: UserPoolImportOptions,
+  ) {
     super(scope, id);
     const importer = `UserPool.fromArn(scope, "${id}")`;
     const poolId = (resource: string): string => {
@@ -265,13 +269,13 @@ export class UserPool extends UserPoolBase {
       softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
       accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
       adminCreateUserConfig: { allowAdminCreateUserOnly: props.allowAdminCreateUserOnly ?? false },
-      deletionProtection: props.deletionProtection ?? true ? "ACTIVE" : "INACTIVE",
+      deletionProtection: (props.deletionProtection ?? true) ? "ACTIVE" : "INACTIVE",
       userPoolTier: props.featurePlan ?? (threat === "OFF" ? "ESSENTIALS" : "PLUS"),
       userPoolAddOns: { advancedSecurityMode: threat },
       emailConfiguration: email
         ? { emailSendingAccount: "DEVELOPER", sourceArn: email.sourceArn, fromEmailAddress: email.fromAddress, replyToEmailAddress: email.replyToAddress }
         : { emailSendingAccount: "COGNITO_DEFAULT" },
-      lifecycle: props.preventDestroy ?? false ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? false) ? { preventDestroy: true } : undefined,
     });
     this.userPoolId = this.resource.id;
     this.arn = this.resource.arn;

@@ -7,7 +7,7 @@ const RESERVED_DOMAIN_WORDS = ["aws", "amazon", "cognito"];
 
 export function validateUserPoolProps(path: string, props: UserPoolProps, computed: { domain?: string }): void {
   const v = new PropsValidator("UserPool", path);
-  v.string("name", props.name, { min: 1, max: 100, pattern: NAME, describe: "1–100 characters of [a-zA-Z0-9_.-]", fix: "use a short kebab-case name such as \"users\"" });
+  v.string("name", props.name, { min: 1, max: 100, pattern: NAME, describe: "1–100 characters of [a-zA-Z0-9_.-]", fix: 'use a short kebab-case name such as "users"' });
   const pw = props.passwordPolicy ?? {};
   v.integer("passwordPolicy.minLength", pw.minLength, 8, 99, "set minLength between 8 and 99 (12 or more is recommended)");
   v.integer("passwordPolicy.temporaryPasswordValidityDays", pw.temporaryPasswordValidityDays, 1, 365, "set temporaryPasswordValidityDays between 1 and 365");
@@ -19,7 +19,7 @@ export function validateUserPoolProps(path: string, props: UserPoolProps, comput
     prop: "featurePlan",
     received: props.featurePlan,
     allowed: `"PLUS" when threatProtection is "${threat}" (threat protection is a Plus feature)`,
-    fix: "set featurePlan to \"PLUS\" (or leave it unset), or set threatProtection to \"OFF\"",
+    fix: 'set featurePlan to "PLUS" (or leave it unset), or set threatProtection to "OFF"',
   });
   if (props.domainPrefix !== undefined) {
     v.string("domainPrefix", props.domainPrefix, {
@@ -27,7 +27,7 @@ export function validateUserPoolProps(path: string, props: UserPoolProps, comput
       max: 40,
       pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
       describe: "1–40 characters of a-z, 0-9 and '-', not starting or ending with '-'",
-      fix: "use a short lower-case prefix such as \"auth\"",
+      fix: 'use a short lower-case prefix such as "auth"',
     });
     const domain = computed.domain ?? props.domainPrefix;
     const word = RESERVED_DOMAIN_WORDS.find((w) => domain.includes(w));
@@ -46,7 +46,7 @@ export function validateUserPoolProps(path: string, props: UserPoolProps, comput
     });
     v.string("sesEmail.fromAddress", email.fromAddress, {
       pattern: /^(.*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/,
-      describe: "an e-mail address, optionally with a display name (\"App <no-reply@example.com>\")",
+      describe: 'an e-mail address, optionally with a display name ("App <no-reply@example.com>")',
     });
     v.string("sesEmail.replyToAddress", email.replyToAddress, { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, describe: "an e-mail address" });
   }
@@ -70,7 +70,7 @@ export function validateSpaClient(path: string, id: string, o: SpaClientOptions)
       prop: field,
       received: urls,
       allowed: field === "callbackUrls" ? "1 to 100 URLs" : "at most 100 URLs",
-      fix: field === "callbackUrls" ? "pass the SPA's sign-in redirect URL(s), e.g. [\"https://app.example.com/callback\"]" : "remove URLs",
+      fix: field === "callbackUrls" ? 'pass the SPA\'s sign-in redirect URL(s), e.g. ["https://app.example.com/callback"]' : "remove URLs",
     });
     urls.forEach((url, i) => {
       v.check(isAllowedRedirect(url), {
@@ -92,8 +92,8 @@ export function validateSpaClient(path: string, id: string, o: SpaClientOptions)
     v.check(scopes.includes("openid"), {
       prop: "oauthScopes",
       received: scopes,
-      allowed: "a list that includes \"openid\" (Cognito requires it for email and profile, and to return an ID token)",
-      fix: "add \"openid\" to oauthScopes",
+      allowed: 'a list that includes "openid" (Cognito requires it for email and profile, and to return an ID token)',
+      fix: 'add "openid" to oauthScopes',
     });
     scopes.forEach((s, i) => v.string(`oauthScopes[${i}]`, s, { min: 1, max: 256, pattern: /^[\x21\x23-\x5B\x5D-\x7E]+$/, describe: "a scope name without spaces or quotes" }));
   }
@@ -102,7 +102,13 @@ export function validateSpaClient(path: string, id: string, o: SpaClientOptions)
 
 export function validateGroup(path: string, name: string, description: string | undefined, precedence: number | undefined, duplicate: boolean): void {
   const v = new PropsValidator(`UserPool.addGroup("${name}")`, path);
-  v.string("name", name, { min: 1, max: 128, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, describe: "1–128 characters without whitespace", fix: "use a short name such as \"admins\"" });
+  v.string("name", name, {
+    min: 1,
+    max: 128,
+    pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u,
+    describe: "1–128 characters without whitespace",
+    fix: 'use a short name such as "admins"',
+  });
   v.check(!duplicate, { prop: "name", received: name, allowed: "a group name not yet added to this pool", fix: "add each group once" });
   v.string("description", description, { max: 2048, describe: "at most 2048 characters" });
   v.integer("precedence", precedence, 0, 2147483647, "set precedence to 0 or more (lower wins when a user is in several groups)");

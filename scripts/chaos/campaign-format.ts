@@ -11,9 +11,17 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly (s
 
 export function formatCampaign(r: CampaignReport): string {
   const out: string[] = [];
-  out.push(`Conservation campaign ${r.runId}: ${r.users} users (${r.deletedUsers} deleted their account), seed ${r.seed}, ${Math.round((r.timings.total ?? 0) / 1000)} s ` +
-    `(sign-up ${s(r.timings["sign-up"])}, workload ${s(r.timings.workload)}, drain ${s(r.timings.drain)}, verify ${s(r.timings.verify)})`);
-  out.push("", table(["fault injected", "count"], FAULT_KINDS.map((k) => [k, r.faults[k]])));
+  out.push(
+    `Conservation campaign ${r.runId}: ${r.users} users (${r.deletedUsers} deleted their account), seed ${r.seed}, ${Math.round((r.timings.total ?? 0) / 1000)} s ` +
+      `(sign-up ${s(r.timings["sign-up"])}, workload ${s(r.timings.workload)}, drain ${s(r.timings.drain)}, verify ${s(r.timings.verify)})`,
+  );
+  out.push(
+    "",
+    table(
+      ["fault injected", "count"],
+      FAULT_KINDS.map((k) => [k, r.faults[k]]),
+    ),
+  );
   if (r.faultErrors.length > 0) out.push(`(${r.faultErrors.length} injections failed: ${[...new Set(r.faultErrors)].slice(0, 5).join("; ")})`);
   const rows: Array<Array<string | number>> = [];
   for (const [name, f] of r.flows) {
@@ -34,8 +42,20 @@ export function formatCampaign(r: CampaignReport): string {
     ),
   );
   const firing = new Map(r.alarms.map((a) => [a.queue, a.firing.length > 0 ? a.firing.join(", ") : "NONE"]));
-  out.push("", table(["dead-letter queue / failure destination", "new messages", "alarm that would fire"], [...r.deadLetters].map(([q, n]) => [q, n, firing.get(q) ?? "-"])));
-  const answers: Array<[string, string]> = [...r.answers.byRoute].map(([route, m]) => [route, [...m].sort((a, b) => a[0] - b[0]).map(([st, n]) => `${st}×${n}`).join(" ")]);
+  out.push(
+    "",
+    table(
+      ["dead-letter queue / failure destination", "new messages", "alarm that would fire"],
+      [...r.deadLetters].map(([q, n]) => [q, n, firing.get(q) ?? "-"]),
+    ),
+  );
+  const answers: Array<[string, string]> = [...r.answers.byRoute].map(([route, m]) => [
+    route,
+    [...m]
+      .sort((a, b) => a[0] - b[0])
+      .map(([st, n]) => `${st}×${n}`)
+      .join(" "),
+  ]);
   out.push("", table(["route", "answers (status×count)"], answers));
   out.push(
     "",
@@ -51,7 +71,8 @@ export function formatCampaign(r: CampaignReport): string {
       ],
     ),
   );
-  if (r.mismatches.length > 0) out.push("", "MISMATCHES:", ...r.mismatches.slice(0, 100).map((m) => `  - ${m}`), ...(r.mismatches.length > 100 ? [`  ... and ${r.mismatches.length - 100} more`] : []));
+  if (r.mismatches.length > 0)
+    out.push("", "MISMATCHES:", ...r.mismatches.slice(0, 100).map((m) => `  - ${m}`), ...(r.mismatches.length > 100 ? [`  ... and ${r.mismatches.length - 100} more`] : []));
   return out.join("\n");
 }
 

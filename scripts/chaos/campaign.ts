@@ -85,14 +85,28 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
     for (const [name, url] of deadQueues) baseline.set(name, new Set((await listMessages(sqs, url)).map((m) => m.MessageId!)));
 
     log(`run ${runId}: signing up ${options.users} users`);
-    const users = await createUsers({ endpoint: platform.endpoint, apiUrl: platform.apiUrl, clientId: platform.userPoolClientId, users: options.users, runId, concurrency: Math.min(options.concurrency ?? 16, 4) }, tally);
+    const users = await createUsers(
+      {
+        endpoint: platform.endpoint,
+        apiUrl: platform.apiUrl,
+        clientId: platform.userPoolClientId,
+        users: options.users,
+        runId,
+        concurrency: Math.min(options.concurrency ?? 16, 4),
+      },
+      tally,
+    );
     lap("sign-up", t);
 
     const tw = Date.now();
     await faults.start();
     const poison = await sendPoison(sqs, kinesis, queues.get(`${PREFIX}analytics-ingest`)!, String(platform.deployment.outputs.activity_stream_name), runId, options.poison ?? 3);
     log(`faults on; ${users.length} users acting (seed ${options.seed})`);
-    await runWorkload(users, { apiUrl: platform.apiUrl, seed: options.seed, ops: options.ops ?? [3, 8], deleteChance: options.deleteChance ?? 0.04, concurrency: options.concurrency ?? 16 }, tally);
+    await runWorkload(
+      users,
+      { apiUrl: platform.apiUrl, seed: options.seed, ops: options.ops ?? [3, 8], deleteChance: options.deleteChance ?? 0.04, concurrency: options.concurrency ?? 16 },
+      tally,
+    );
     await faults.stop();
     lap("workload", tw);
 
@@ -107,7 +121,10 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
     for (const [name, url] of deadQueues) {
       const all = await listMessages(sqs, url);
       const known = baseline.get(name)!;
-      fresh.set(name, all.filter((m) => !known.has(m.MessageId!)));
+      fresh.set(
+        name,
+        all.filter((m) => !known.has(m.MessageId!)),
+      );
       deadLetters.set(name, fresh.get(name)!.length);
       if (fresh.get(name)!.length > 0) dlqDepths.set(name, all.length);
     }
@@ -153,7 +170,9 @@ async function sendPoison(sqs: SQSClient, kinesis: KinesisClient, queueUrl: stri
   if (count > 0) await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: sqsBodies.map((b, i) => ({ Id: String(i), MessageBody: b })) }));
   const kinesisSequences: string[] = [];
   for (let i = 0; i < count; i++) {
-    const out = await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: [{ Data: Buffer.from(`{chaos-malformed-${runId}-${i}`), PartitionKey: `chaos-${runId}` }] }));
+    const out = await kinesis.send(
+      new PutRecordsCommand({ StreamName: stream, Records: [{ Data: Buffer.from(`{chaos-malformed-${runId}-${i}`), PartitionKey: `chaos-${runId}` }] }),
+    );
     const seq = out.Records?.[0]?.SequenceNumber;
     if (seq === undefined) throw new Error(`PutRecords of a malformed record was refused: ${JSON.stringify(out.Records)}`);
     kinesisSequences.push(seq);
@@ -165,7 +184,15 @@ async function sendPoison(sqs: SQSClient, kinesis: KinesisClient, queueUrl: stri
  * Waits for every deletion workflow to end, then until the pollers are idle, every consumed queue is empty and the
  * stores stop changing (twice in a row). Returns what did not finish.
  */
-async function drain(platform: LocalPlatform, sqs: SQSClient, queues: Map<string, string>, users: readonly UserModel[], db: Client, tally: Tally, timeoutMs: number): Promise<string[]> {
+async function drain(
+  platform: LocalPlatform,
+  sqs: SQSClient,
+  queues: Map<string, string>,
+  users: readonly UserModel[],
+  db: Client,
+  tally: Tally,
+  timeoutMs: number,
+): Promise<string[]> {
   const problems: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (const u of users.filter((x) => x.deleted)) {
@@ -177,7 +204,9 @@ async function drain(platform: LocalPlatform, sqs: SQSClient, queues: Map<string
           // The API gives the error name only; the local runtime keeps the cause (which state, what failed).
           const execution = platform.executions.get(String(got.body.executionId));
           const steps = (execution?.stateFailures ?? []).map((f) => `${f.state} ${f.error} after ${Math.round((f.at.getTime() - execution!.startDate.getTime()) / 1000)} s`);
-          problems.push(`user ${u.index}: the deletion workflow ended ${got.body.status} (${got.body.error}${execution?.cause !== undefined ? `: ${execution.cause.slice(0, 300)}` : ""}; failed steps: ${steps.join(", ") || "none recorded"})`);
+          problems.push(
+            `user ${u.index}: the deletion workflow ended ${got.body.status} (${got.body.error}${execution?.cause !== undefined ? `: ${execution.cause.slice(0, 300)}` : ""}; failed steps: ${steps.join(", ") || "none recorded"})`,
+          );
         }
         break;
       }
@@ -198,7 +227,11 @@ async function drain(platform: LocalPlatform, sqs: SQSClient, queues: Map<string
     }
     await platform.eventSources.idle();
     const depths = await Promise.all(consumed.map(async ([name, url]) => [name, await depth(sqs, url)] as const));
-    const counts = (await db.query("SELECT (SELECT count(*) FROM users) AS u, (SELECT coalesce(sum(version), 0) FROM users) AS v, (SELECT count(*) FROM activity_events) AS a, (SELECT count(*) FILTER (WHERE deleted) FROM users) AS d")).rows[0];
+    const counts = (
+      await db.query(
+        "SELECT (SELECT count(*) FROM users) AS u, (SELECT coalesce(sum(version), 0) FROM users) AS v, (SELECT count(*) FROM activity_events) AS a, (SELECT count(*) FILTER (WHERE deleted) FROM users) AS d",
+      )
+    ).rows[0];
     const snapshot = JSON.stringify({ depths, counts });
     stable = depths.every(([, n]) => n === 0) && snapshot === previous ? stable + 1 : 0;
     previous = snapshot;

@@ -46,7 +46,18 @@ export const DEFAULT_RATES: FaultRates = {
   dynamodbThrottle: 0.05,
 };
 
-const DYNAMODB_DATA_PLANE = new Set(["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "TransactWriteItems", "TransactGetItems", "BatchWriteItem", "BatchGetItem"]);
+const DYNAMODB_DATA_PLANE = new Set([
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+  "DeleteItem",
+  "Query",
+  "Scan",
+  "TransactWriteItems",
+  "TransactGetItems",
+  "BatchWriteItem",
+  "BatchGetItem",
+]);
 /** How the campaign's poison messages begin. */
 export const POISON_PREFIX = "chaos-poison-";
 const fn = (name: string): string => `platform-local-${name}`;
@@ -85,13 +96,17 @@ export class FaultInjector {
       processor.onInvocationStart(({ pid }) => {
         if (!this.active) return;
         if (this.rng.chance(this.rates.kinesisBatchFailure)) {
-          this.track("kinesisBatchFailure", this.failNext(1, "DatabaseErrorException", "chaos: injected failure of an activity-processor batch").then(() => void (this.injected.kinesisBatchFailure += 1)));
+          this.track(
+            "kinesisBatchFailure",
+            this.failNext(1, "DatabaseErrorException", "chaos: injected failure of an activity-processor batch").then(() => void (this.injected.kinesisBatchFailure += 1)),
+          );
         }
         this.maybeKill(pid);
       }),
       ingest.onInvocationStart(({ event, pid }) => {
         if (!this.active) return;
-        const records = (event as { Records?: Array<{ body: string; receiptHandle: string; messageAttributes?: Record<string, { dataType: string; stringValue?: string }> }> }).Records ?? [];
+        const records =
+          (event as { Records?: Array<{ body: string; receiptHandle: string; messageAttributes?: Record<string, { dataType: string; stringValue?: string }> }> }).Records ?? [];
         if (records.length > 0 && this.rng.chance(this.rates.sqsVisibility)) this.track("sqsVisibilityExpired", this.expireVisibility(records.map((r) => r.receiptHandle)));
         // Only what SNS delivered is duplicated (the campaign's poison messages were sent to the queue directly).
         const published = records.filter((r) => !r.body.startsWith(POISON_PREFIX));

@@ -41,7 +41,10 @@ function autocannon(args: string[]): Promise<any> {
   });
 }
 
-export async function runLoad(platform: LocalPlatform, o: { readonly durationSeconds: number; readonly connections?: readonly number[]; readonly burstEvents?: number }): Promise<LoadReport> {
+export async function runLoad(
+  platform: LocalPlatform,
+  o: { readonly durationSeconds: number; readonly connections?: readonly number[]; readonly burstEvents?: number },
+): Promise<LoadReport> {
   const email = `load-${randomUUID().slice(0, 8)}@example.com`;
   await signUp(platform.endpoint, platform.userPoolClientId, email, "Load-Passw0rd!long");
   const token = (await signIn(platform.endpoint, platform.userPoolClientId, email, "Load-Passw0rd!long")).idToken;
@@ -58,7 +61,17 @@ export async function runLoad(platform: LocalPlatform, o: { readonly durationSec
   for (const r of routes) {
     for (const connections of o.connections ?? [10, 50]) {
       const headers = [`authorization=Bearer ${token}`, ...(r.body !== undefined ? Object.entries(json).map(([k, v]) => `${k}=${v}`) : [])];
-      const args = ["-c", String(connections), "-d", String(o.durationSeconds), "-m", r.method, ...headers.flatMap((h) => ["-H", h]), ...(r.body !== undefined ? ["-b", JSON.stringify(r.body)] : []), `${platform.apiUrl}${r.path}`];
+      const args = [
+        "-c",
+        String(connections),
+        "-d",
+        String(o.durationSeconds),
+        "-m",
+        r.method,
+        ...headers.flatMap((h) => ["-H", h]),
+        ...(r.body !== undefined ? ["-b", JSON.stringify(r.body)] : []),
+        `${platform.apiUrl}${r.path}`,
+      ];
       const out = await autocannon(args);
       const statuses: Record<string, number> = {};
       for (const [code, v] of Object.entries((out.statusCodeStats ?? {}) as Record<string, { count: number }>)) statuses[code] = v.count;
@@ -72,7 +85,9 @@ export async function runLoad(platform: LocalPlatform, o: { readonly durationSec
         p50: out.latency.p50,
         p99: out.latency.p99,
         errorRate: total === 0 ? 1 : bad / total,
-        serverErrors: Object.entries(statuses).filter(([c]) => Number(c) >= 500).reduce((a, [, n]) => a + n, 0),
+        serverErrors: Object.entries(statuses)
+          .filter(([c]) => Number(c) >= 500)
+          .reduce((a, [, n]) => a + n, 0),
         statuses,
       });
     }
@@ -119,7 +134,9 @@ export function formatLoad(r: LoadReport): string {
     x.p99,
     `${(x.errorRate * 100).toFixed(2)}%`,
     x.serverErrors,
-    Object.entries(x.statuses).map(([c, n]) => `${c}×${n}`).join(" "),
+    Object.entries(x.statuses)
+      .map(([c, n]) => `${c}×${n}`)
+      .join(" "),
   ]);
   return [
     "Load (autocannon, per route)",

@@ -1,12 +1,5 @@
 /** The platform's SQS queues, read without consuming them: depth, and every message of a dead-letter queue. */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  GetQueueAttributesCommand,
-  ListQueuesCommand,
-  Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ListQueuesCommand, Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 
 /** Dead-letter queues and on-failure destinations: where a message ends that could not be processed. */
 export const isDeadLetter = (name: string): boolean => name.endsWith("-dlq") || name.endsWith("-failures");
@@ -18,7 +11,15 @@ export async function platformQueues(sqs: SQSClient): Promise<Map<string, string
 
 /** Visible + in flight + delayed. */
 export async function depth(sqs: SQSClient, url: string): Promise<number> {
-  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] }))).Attributes ?? {};
+  const a =
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+        }),
+      )
+    ).Attributes ?? {};
   return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
 }
 
@@ -29,7 +30,9 @@ export async function depth(sqs: SQSClient, url: string): Promise<number> {
 export async function listMessages(sqs: SQSClient, url: string): Promise<Message[]> {
   const seen = new Map<string, Message>();
   for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["All"] }));
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["All"] }),
+    );
     const got = out.Messages ?? [];
     if (got.length === 0) break;
     for (const m of got) seen.set(m.MessageId!, m);
@@ -37,7 +40,9 @@ export async function listMessages(sqs: SQSClient, url: string): Promise<Message
   const all = [...seen.values()];
   for (let i = 0; i < all.length; i += 10) {
     const chunk = all.slice(i, i + 10);
-    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }),
+    );
   }
   return all;
 }

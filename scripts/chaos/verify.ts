@@ -46,9 +46,15 @@ export interface Verdict {
 
 const LIMIT = 50;
 
-export async function verify(
-  o: { readonly ddb: DynamoDBClient; readonly table: string; readonly db: Client; readonly users: readonly UserModel[]; readonly poison: Poison; readonly deadLetters: DeadLetters; readonly prefix: string },
-): Promise<Verdict> {
+export async function verify(o: {
+  readonly ddb: DynamoDBClient;
+  readonly table: string;
+  readonly db: Client;
+  readonly users: readonly UserModel[];
+  readonly poison: Poison;
+  readonly deadLetters: DeadLetters;
+  readonly prefix: string;
+}): Promise<Verdict> {
   const mismatches: string[] = [];
   const subs = new Set(o.users.map((u) => u.sub));
   // Profiles and version floors of the campaign's users.
@@ -68,7 +74,12 @@ export async function verify(
     start = out.LastEvaluatedKey;
   } while (start !== undefined);
 
-  const rows = new Map<string, any>((await o.db.query("SELECT user_id, email, display_name, locale, version::int AS version, deleted FROM users WHERE user_id = ANY($1)", [[...subs]])).rows.map((r) => [r.user_id, r]));
+  const rows = new Map<string, any>(
+    (await o.db.query("SELECT user_id, email, display_name, locale, version::int AS version, deleted FROM users WHERE user_id = ANY($1)", [[...subs]])).rows.map((r) => [
+      r.user_id,
+      r,
+    ]),
+  );
   let usersRowsCompared = 0;
   for (const u of o.users) {
     const { profile, floor } = items.get(u.sub) ?? {};
@@ -91,12 +102,16 @@ export async function verify(
       continue;
     }
     if (Number(profile.version) !== u.version || profile.displayName !== u.fields.displayName || (profile.locale ?? null) !== u.fields.locale) {
-      mismatches.push(`${who}: DynamoDB holds version ${profile.version} ${JSON.stringify([profile.displayName, profile.locale ?? null])}, the API acknowledged version ${u.version} ${JSON.stringify([u.fields.displayName, u.fields.locale])}`);
+      mismatches.push(
+        `${who}: DynamoDB holds version ${profile.version} ${JSON.stringify([profile.displayName, profile.locale ?? null])}, the API acknowledged version ${u.version} ${JSON.stringify([u.fields.displayName, u.fields.locale])}`,
+      );
     }
     usersRowsCompared += 1;
     if (row === undefined) mismatches.push(`${who}: no analytics users row for profile version ${profile.version}`);
     else if (row.version !== Number(profile.version) || row.deleted || row.display_name !== profile.displayName || row.locale !== (profile.locale ?? null)) {
-      mismatches.push(`${who}: analytics row ${JSON.stringify([row.version, row.display_name, row.locale, row.deleted])} ≠ profile ${JSON.stringify([Number(profile.version), profile.displayName, profile.locale ?? null, false])}`);
+      mismatches.push(
+        `${who}: analytics row ${JSON.stringify([row.version, row.display_name, row.locale, row.deleted])} ≠ profile ${JSON.stringify([Number(profile.version), profile.displayName, profile.locale ?? null, false])}`,
+      );
     }
   }
 
@@ -106,7 +121,10 @@ export async function verify(
     for (const [id, e] of u.accepted) sent.set(id, { user: u, ...e, accepted: true });
     for (const [id, e] of u.ambiguous) sent.set(id, { user: u, ...e, accepted: false });
   }
-  const stored = await o.db.query("SELECT event_id::text AS event_id, user_id, type, occurred_at, count(*) OVER (PARTITION BY event_id)::int AS copies FROM activity_events WHERE event_id = ANY($1::uuid[]) OR user_id = ANY($2)", [[...sent.keys()], [...subs]]);
+  const stored = await o.db.query(
+    "SELECT event_id::text AS event_id, user_id, type, occurred_at, count(*) OVER (PARTITION BY event_id)::int AS copies FROM activity_events WHERE event_id = ANY($1::uuid[]) OR user_id = ANY($2)",
+    [[...sent.keys()], [...subs]],
+  );
   const byId = new Map<string, any>();
   for (const r of stored.rows) {
     byId.set(r.event_id, r);
@@ -125,7 +143,8 @@ export async function verify(
       mismatches.push(`event ${id} of user ${e.user.index}: accepted with 202, not stored`);
       continue;
     }
-    if (row.type !== e.type || new Date(row.occurred_at).toISOString() !== e.time) mismatches.push(`event ${id}: stored as ${row.type} at ${new Date(row.occurred_at).toISOString()}, sent as ${e.type} at ${e.time}`);
+    if (row.type !== e.type || new Date(row.occurred_at).toISOString() !== e.time)
+      mismatches.push(`event ${id}: stored as ${row.type} at ${new Date(row.occurred_at).toISOString()}, sent as ${e.type} at ${e.time}`);
     if (e.user.deleted ? !String(row.user_id).startsWith("deleted-") : row.user_id !== e.user.sub) {
       mismatches.push(`${e.user.deleted ? "not anonymised: " : ""}event ${id} of user ${e.user.index}${e.user.deleted ? " (deleted)" : ""}: stored under ${row.user_id}`);
     }
@@ -141,7 +160,9 @@ export async function verify(
     else mismatches.push(`poison message ${b}: ${n} copies in the analytics-ingest DLQ (expected 1)`);
   }
   for (const b of bodies) if (!o.poison.sqsBodies.includes(b)) mismatches.push(`analytics-ingest DLQ holds a message that is not poison: ${b.slice(0, 200)}`);
-  const failures = (o.deadLetters.fresh.get(`${o.prefix}activity-processor-failures`) ?? []).map((m) => JSON.parse(m.Body ?? "{}").KinesisBatchInfo as { startSequenceNumber: string; endSequenceNumber: string } | undefined);
+  const failures = (o.deadLetters.fresh.get(`${o.prefix}activity-processor-failures`) ?? []).map(
+    (m) => JSON.parse(m.Body ?? "{}").KinesisBatchInfo as { startSequenceNumber: string; endSequenceNumber: string } | undefined,
+  );
   const covers = (f: { startSequenceNumber: string; endSequenceNumber: string } | undefined, seq: string): boolean =>
     f !== undefined && BigInt(f.startSequenceNumber) <= BigInt(seq) && BigInt(seq) <= BigInt(f.endSequenceNumber);
   for (const seq of o.poison.kinesisSequences) {

@@ -215,7 +215,8 @@ async function readProfile(apiUrl: string, user: UserModel, tally: Tally): Promi
 async function putProfile(apiUrl: string, user: UserModel, rng: Rng, tally: Tally, ifMatch: "none" | "current" | "stale"): Promise<void> {
   const fields: ProfileFields = { displayName: `chaos ${user.index} ${rng.int(0, 1e6)} é`, locale: rng.pick(LOCALES) };
   const body = { displayName: fields.displayName, ...(fields.locale !== null ? { locale: fields.locale } : {}) };
-  const headers: Record<string, string> = ifMatch === "none" ? {} : { "if-match": `"${ifMatch === "current" ? user.version : user.version > 1 ? user.version - 1 : user.version + 1}"` };
+  const headers: Record<string, string> =
+    ifMatch === "none" ? {} : { "if-match": `"${ifMatch === "current" ? user.version : user.version > 1 ? user.version - 1 : user.version + 1}"` };
   const route = `PUT /profiles/me (If-Match ${ifMatch})`;
   const got = await call(apiUrl, user.token, "PUT", "/profiles/me", body, headers);
   tally.count(route, got.status);

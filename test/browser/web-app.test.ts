@@ -19,10 +19,7 @@ jest.setTimeout(600_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = resolve(__dirname, "..", "..", "test-results", "screenshots");
 /** A 2×2 PNG (red, green / blue, white). */
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==",
-  "base64",
-);
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==", "base64");
 
 // Browser globals inside page.evaluate callbacks (the node tsconfig has no DOM library).
 declare const window: any;
@@ -107,7 +104,10 @@ async function expectAccessible(name: string): Promise<void> {
   // Every finding is kept beside the screenshot; serious and critical ones fail the test.
   writeFileSync(join(SCREENSHOTS, `${name}.axe.json`), `${JSON.stringify(violations, null, 2)}\n`);
   const severe = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect({ screen: name, violations: severe.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`) }).toEqual({ screen: name, violations: [] });
+  expect({ screen: name, violations: severe.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`) }).toEqual({
+    screen: name,
+    violations: [],
+  });
 }
 
 async function snap(name: string): Promise<void> {
@@ -156,7 +156,10 @@ describe("web app in chromium on the local platform", () => {
     await page.getByLabel("Display name").fill("Ada Lovelace");
     await page.getByLabel("About you (optional)").fill("Analyst of engines.");
     await page.getByRole("button", { name: "Save profile" }).click();
-    await page.getByRole("status").getByText(/Profile saved \(version \d+\)/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/Profile saved \(version \d+\)/)
+      .waitFor();
     expect(await page.inputValue("#displayName")).toBe("Ada Lovelace");
   });
 
@@ -178,13 +181,19 @@ describe("web app in chromium on the local platform", () => {
     await expectAccessible("profile-conflict");
     await snap("04-profile-conflict");
     await alert.getByRole("button", { name: "Reload profile" }).click();
-    await page.getByRole("status").getByText(/Reloaded the current version/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/Reloaded the current version/)
+      .waitFor();
     expect(await page.inputValue("#displayName")).toBe("Changed elsewhere");
     expect(await page.inputValue("#bio")).toBe("Written by another client.");
     // Edited again on the current version: saved.
     await page.getByLabel("Display name").fill("Ada Lovelace");
     await page.getByRole("button", { name: "Save profile" }).click();
-    await page.getByRole("status").getByText(/Profile saved/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/Profile saved/)
+      .waitFor();
   });
 
   it("uploads an avatar through the presigned POST (a cross-origin XHR with a progress listener, so a CORS preflight) and shows it", async () => {

@@ -20,12 +20,16 @@ export function physicalName(scope: IConstruct, name: string): string;`);
 
 describe("API report classifier", () => {
   it("finds no change when only comments, imports and blank lines differ", () => {
-    const other = BASE.replace("// @public (undocumented)", "// @public").replace("import { Construct } from 'constructs';", "import { Construct } from 'constructs';\nimport { App } from 'cdktf';\n\n");
+    const other = BASE.replace("// @public (undocumented)", "// @public").replace(
+      "import { Construct } from 'constructs';",
+      "import { Construct } from 'constructs';\nimport { App } from 'cdktf';\n\n",
+    );
     expect(classifyApiChange(BASE, other)).toEqual({ kind: "none", added: [], removed: [] });
   });
 
   it("calls a new export or a new optional member additive", () => {
-    const added = BASE.replace("    readonly fifo?: boolean;", "    readonly fifo?: boolean;\n    readonly maxReceiveCount?: number;") + report("export const DEFAULT_RETENTION = 345600;");
+    const added =
+      BASE.replace("    readonly fifo?: boolean;", "    readonly fifo?: boolean;\n    readonly maxReceiveCount?: number;") + report("export const DEFAULT_RETENTION = 345600;");
     const change = classifyApiChange(BASE, added);
     expect(change.kind).toBe("additive");
     expect(change.added).toEqual(["interface QueueProps > readonly maxReceiveCount?: number;", "export const DEFAULT_RETENTION = 345600;"]);
@@ -53,7 +57,9 @@ describe("API report classifier", () => {
   });
 
   it("keeps nesting right through closers that continue a type (}>>; and }[];)", () => {
-    const text = report(`export const SERVICES: Readonly<Record<string, {\n    readonly prefix: string;\n}>>;\nexport interface V {\n    multi?: {\n        value: string;\n    }[];\n    single: string;\n}\nexport const AFTER = 1;`);
+    const text = report(
+      `export const SERVICES: Readonly<Record<string, {\n    readonly prefix: string;\n}>>;\nexport interface V {\n    multi?: {\n        value: string;\n    }[];\n    single: string;\n}\nexport const AFTER = 1;`,
+    );
     expect(apiLines(text)).toEqual([
       "export const SERVICES: Readonly<Record<string, {",
       "const SERVICES > readonly prefix: string;",
@@ -88,7 +94,10 @@ describe("API report classifier", () => {
     expect(bad.message).toMatch(/breaking \(1 line\(s\) removed or changed\).*Fix:.*0\.2\.0.*CHANGELOG\.md/);
     expect(apiCheckVerdict(breaking, "1.2.0", "1.3.0").message).toMatch(/set the version to 2\.0\.0/);
     expect(apiCheckVerdict(breaking, "0.1.0", "0.2.0").ok).toBe(true);
-    expect(apiCheckVerdict(classifyApiChange(BASE, BASE + report("export const X = 1;")), "0.1.0", "0.1.0")).toMatchObject({ ok: true, message: expect.stringMatching(/additive/) });
+    expect(apiCheckVerdict(classifyApiChange(BASE, BASE + report("export const X = 1;")), "0.1.0", "0.1.0")).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/additive/),
+    });
     expect(apiCheckVerdict(classifyApiChange(BASE, BASE), "0.1.0", "0.1.0")).toEqual({ ok: true, message: "API report: no change." });
   });
 

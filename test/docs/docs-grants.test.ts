@@ -82,7 +82,7 @@ describe("README grants generator", () => {
 
   it("records each call's statements and environment variables from a synthesized stack", () => {
     const section = grantsSection("queue");
-    expect(section).toContain("| `.connect(grantee, \"send\")` | `sqs:GetQueueAttributes`, `sqs:GetQueueUrl`, `sqs:SendMessage` | `${aws_sqs_queue.Events.arn}` |");
+    expect(section).toContain('| `.connect(grantee, "send")` | `sqs:GetQueueAttributes`, `sqs:GetQueueUrl`, `sqs:SendMessage` | `${aws_sqs_queue.Events.arn}` |');
     expect(section).toContain("| ″ | env `EVENTS_QUEUE_URL` | `${aws_sqs_queue.Events.url}` | |");
     expect(section).toMatch(/With a customer-managed key[\s\S]*\| ″ \| `kms:Decrypt`, `kms:Encrypt`, `kms:GenerateDataKey` \| `\$\{aws_kms_key.Key.arn\}` \|/);
   });

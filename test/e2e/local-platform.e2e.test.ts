@@ -144,17 +144,32 @@ describe("local platform, end to end over HTTP", () => {
   });
 
   it("updates the profile with If-Match and answers 412 to a stale write", async () => {
-    const put = await api("/profiles/me", { method: "PUT", token, headers: { "content-type": "application/json", "if-match": '"1"' }, body: JSON.stringify({ displayName: "Ada Lovelace", locale: "en-GB" }) });
+    const put = await api("/profiles/me", {
+      method: "PUT",
+      token,
+      headers: { "content-type": "application/json", "if-match": '"1"' },
+      body: JSON.stringify({ displayName: "Ada Lovelace", locale: "en-GB" }),
+    });
     expect(put.status).toBe(200);
     expect(put.headers.get("etag")).toBe('"2"');
-    const stale = await api("/profiles/me", { method: "PUT", token, headers: { "content-type": "application/json", "if-match": '"1"' }, body: JSON.stringify({ displayName: "Stale" }) });
+    const stale = await api("/profiles/me", {
+      method: "PUT",
+      token,
+      headers: { "content-type": "application/json", "if-match": '"1"' },
+      body: JSON.stringify({ displayName: "Stale" }),
+    });
     expect(stale.status).toBe(412);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBeDefined();
   });
 
   it("uploads a file with the presigned POST, lists it once S3's event is processed, downloads the same bytes and deletes it", async () => {
     const content = Buffer.from(`local upload ${randomUUID()} – é`, "utf8");
-    const created = await api("/files", { method: "POST", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ fileName: "e2e notes.txt", contentType: "text/plain", size: content.length }) });
+    const created = await api("/files", {
+      method: "POST",
+      token,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ fileName: "e2e notes.txt", contentType: "text/plain", size: content.length }),
+    });
     expect(created.status).toBe(201);
     const { file, upload } = (await created.json()) as { file: { fileId: string }; upload: { url: string; fields: Record<string, string>; fileField: string } };
     const form = new FormData();
@@ -209,7 +224,13 @@ describe("local platform, end to end over HTTP", () => {
       method: "POST",
       token,
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ events: [{ type: "page.view", time: now, props: { page: "/" } }, { type: "page.view", time: now }, { type: "file.upload", time: now }] }),
+      body: JSON.stringify({
+        events: [
+          { type: "page.view", time: now, props: { page: "/" } },
+          { type: "page.view", time: now },
+          { type: "file.upload", time: now },
+        ],
+      }),
     });
     expect(res.status).toBeLessThan(300);
     await eventually("3 activity rows", async () => {
@@ -250,7 +271,12 @@ describe("local platform, end to end over HTTP", () => {
   it("deletes the account: DELETE /profiles/me → 202, the delete-user workflow runs the real tasks, then nothing of the user is left", async () => {
     // Something to delete: an uploaded file (through the presigned POST, ready once S3's event is processed).
     const content = Buffer.from(`to be deleted ${randomUUID()}`, "utf8");
-    const created = await api("/files", { method: "POST", token, headers: { "content-type": "application/json" }, body: JSON.stringify({ fileName: "keep.txt", contentType: "text/plain", size: content.length }) });
+    const created = await api("/files", {
+      method: "POST",
+      token,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ fileName: "keep.txt", contentType: "text/plain", size: content.length }),
+    });
     const { file, upload } = (await created.json()) as { file: { fileId: string }; upload: { url: string; fields: Record<string, string>; fileField: string } };
     const form = new FormData();
     for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
@@ -321,10 +347,7 @@ describe("Lambda semantics of the local runtime", () => {
     await client.send(
       new SendMessageBatchCommand({
         QueueUrl,
-        Entries: [
-          { Id: "poison", MessageBody: poison },
-          ...good.map((e, i) => ({ Id: `good${i}`, MessageBody: JSON.stringify(e) })),
-        ],
+        Entries: [{ Id: "poison", MessageBody: poison }, ...good.map((e, i) => ({ Id: `good${i}`, MessageBody: JSON.stringify(e) }))],
       }),
     );
     const dead = await eventually(
@@ -663,7 +686,11 @@ describe("access matrix: every route × every principal over the local HTTP API"
     }
     // Another app client of the same pool: its tokens are genuine, but for an audience the API does not accept.
     const other = await cognito.send(
-      new CreateUserPoolClientCommand({ UserPoolId: platform.userPoolId, ClientName: `matrix-other-${tag}`, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: platform.userPoolId,
+        ClientName: `matrix-other-${tag}`,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
     );
     cognito.destroy();
     const otherClientId = String(other.UserPoolClient?.ClientId);
@@ -704,7 +731,12 @@ describe("access matrix: every route × every principal over the local HTTP API"
     ctx.fileA = await uploadReady(tokens.userA, "a-read.txt");
     ctx.fileA2 = await uploadReady(tokens.userA, "a-delete.txt");
     const aOnly = randomUUID();
-    const posted = await api("/events", { method: "POST", token: tokens.userA, headers: json, body: JSON.stringify({ events: [{ eventId: aOnly, type: ctx.aOnlyType, time: new Date().toISOString() }] }) });
+    const posted = await api("/events", {
+      method: "POST",
+      token: tokens.userA,
+      headers: json,
+      body: JSON.stringify({ events: [{ eventId: aOnly, type: ctx.aOnlyType, time: new Date().toISOString() }] }),
+    });
     await withLogTail(() => expect(posted.status).toBe(202));
     expect(await activityRow(aOnly)).toEqual({ user_id: subs.userA, type: ctx.aOnlyType });
     const started = await api("/analytics/reports/daily-active-users", { token: tokens.admin });
@@ -838,7 +870,14 @@ describe("reliability campaign: nothing lost under injected faults (scripts/chao
       expect(found.filter((m) => !planted(m))).toEqual(found.filter((m) => !planted(m) && m.startsWith("activity-processor-failures holds a batch with no malformed record")));
     } finally {
       const r = lost.rows[0];
-      await db.query("INSERT INTO activity_events (event_id, user_id, type, occurred_at, props, received_at) VALUES ($1, $2, $3, $4, $5, $6)", [r.event_id, r.user_id, r.type, r.occurred_at, r.props, r.received_at]);
+      await db.query("INSERT INTO activity_events (event_id, user_id, type, occurred_at, props, received_at) VALUES ($1, $2, $3, $4, $5, $6)", [
+        r.event_id,
+        r.user_id,
+        r.type,
+        r.occurred_at,
+        r.props,
+        r.received_at,
+      ]);
       await db.query("UPDATE users SET version = version + 1 WHERE user_id = $1", [user.sub]);
       ddb.destroy();
     }
@@ -850,7 +889,12 @@ describe("reliability campaign: nothing lost under injected faults (scripts/chao
 
 describe("restart without --reset", () => {
   it("restores moto from the deploy journal without running Terraform, keeping DynamoDB and PostgreSQL data", async () => {
-    const before = { pool: platform.userPoolId, api: platform.deployment.httpApis[0].apiId, endpointPort: Number(new URL(platform.endpoint).port), apiPort: Number(new URL(platform.apiUrl).port) };
+    const before = {
+      pool: platform.userPoolId,
+      api: platform.deployment.httpApis[0].apiId,
+      endpointPort: Number(new URL(platform.endpoint).port),
+      apiPort: Number(new URL(platform.apiUrl).port),
+    };
     const users = await db.query("SELECT count(*)::int AS n FROM users");
     const table = String(platform.deployment.outputs.profiles_table_name);
     const profiles = async (): Promise<number> => {

@@ -38,12 +38,22 @@ afterAll(async () => {
 // POST /events
 
 const kinesis = {
-  send: async (command: PutRecordsCommand) => ({ FailedRecordCount: 0, Records: (command.input.Records ?? []).map((_, i) => ({ SequenceNumber: String(i), ShardId: "shardId-0" })) }),
+  send: async (command: PutRecordsCommand) => ({
+    FailedRecordCount: 0,
+    Records: (command.input.Records ?? []).map((_, i) => ({ SequenceNumber: String(i), ShardId: "shardId-0" })),
+  }),
 };
 let activityIngest: ReturnType<typeof import("../../lambdas/analytics/activity-ingest").createHandler>;
 
 const eventShape = fc.record(
-  { eventId: fc.oneof(fc.uuid(), anyJsonValue), type: fc.oneof(fc.constant("page.view"), hostileString(80), anyJsonValue), time: fc.oneof(fc.constant("2024-05-01T12:00:00Z"), hostileString(40), anyJsonValue), props: fc.oneof(fc.constant({}), anyJsonValue), userId: hostileString(10), other: anyJsonValue },
+  {
+    eventId: fc.oneof(fc.uuid(), anyJsonValue),
+    type: fc.oneof(fc.constant("page.view"), hostileString(80), anyJsonValue),
+    time: fc.oneof(fc.constant("2024-05-01T12:00:00Z"), hostileString(40), anyJsonValue),
+    props: fc.oneof(fc.constant({}), anyJsonValue),
+    userId: hostileString(10),
+    other: anyJsonValue,
+  },
   { requiredKeys: [] },
 );
 const shapedEventBodies = [
@@ -59,8 +69,16 @@ describe("activity-ingest under bad input", () => {
     ["a props value with a lone surrogate", { p: ["x", "\uD800"] }, /events\[0\]\.props: p\[1\]: contains an unpaired UTF-16 surrogate/],
   ])("POST /events with %s → 400 ValidationFailed naming the field; nothing enters the stream", async (_name, props, message) => {
     const sent: unknown[] = [];
-    const handler = (await import("../../lambdas/analytics/activity-ingest")).createHandler({ kinesis: { send: async (c: PutRecordsCommand) => (sent.push(c), kinesis.send(c)) }, streamName: "fuzz" });
-    const event = httpApiEvent({ method: "POST", path: "/events", claims: cognitoClaims("fuzz-user", "fuzz@example.com"), body: JSON.stringify({ events: [{ type: "page.view", time: "2024-05-01T12:00:00Z", props }] }) });
+    const handler = (await import("../../lambdas/analytics/activity-ingest")).createHandler({
+      kinesis: { send: async (c: PutRecordsCommand) => (sent.push(c), kinesis.send(c)) },
+      streamName: "fuzz",
+    });
+    const event = httpApiEvent({
+      method: "POST",
+      path: "/events",
+      claims: cognitoClaims("fuzz-user", "fuzz@example.com"),
+      body: JSON.stringify({ events: [{ type: "page.view", time: "2024-05-01T12:00:00Z", props }] }),
+    });
     const response = await handler(event, lambdaContext("activity-ingest"));
     expect(response.statusCode).toBe(400);
     const body = JSON.parse(response.body ?? "") as { error: { code: string; message: string } };
@@ -98,7 +116,10 @@ describe("analytics-query under bad input", () => {
   it.each(["/analytics/me/summary", "/analytics/daily-active-users"])("GET %s: any query string and groups claim → 200 or a documented 4xx", async (path) => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ days: anyQueryValue, from: anyQueryValue, to: anyQueryValue, limit: anyQueryValue, cursor: anyQueryValue, [hostileString(5) as never]: hostileString() }, { requiredKeys: [] }),
+        fc.record(
+          { days: anyQueryValue, from: anyQueryValue, to: anyQueryValue, limit: anyQueryValue, cursor: anyQueryValue, [hostileString(5) as never]: hostileString() },
+          { requiredKeys: [] },
+        ),
         fc.oneof(fc.constant("[admins]"), fc.constant("admins"), hostileString(30)),
         async (params, groups) => {
           const event = httpApiEvent({ method: "GET", path, claims: { ...cognitoClaims("fuzz-user", "fuzz@example.com"), "cognito:groups": groups } });
@@ -121,27 +142,42 @@ describe("analytics-query under bad input", () => {
  */
 const unstorable = fc.constantFrom("\u0000", "a\u0000b", "\uD800", "x\uDFFF", "\uDFFF\uD800", "ok\u0000");
 const noNul = (s: string): boolean => !s.includes("\u0000") && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-const validProfileEvent = fc.record({ user: fc.uuid(), name: hostileString(64).filter(noNul), version: fc.integer({ min: 1, max: 1e9 }), type: fc.constantFrom("profile.created", "profile.updated", "profile.deleted") }).map(({ user, name, version, type }) => ({
-  eventId: randomUUID(),
-  type,
-  userId: user,
-  version,
-  changedFields: ["displayName"],
-  occurredAt: "2024-05-01T12:00:00.000Z",
-  ...(type === "profile.deleted" ? {} : { profile: { userId: user, displayName: name, version, updatedAt: "2024-05-01T12:00:00.000Z" } }),
-}));
+const validProfileEvent = fc
+  .record({
+    user: fc.uuid(),
+    name: hostileString(64).filter(noNul),
+    version: fc.integer({ min: 1, max: 1e9 }),
+    type: fc.constantFrom("profile.created", "profile.updated", "profile.deleted"),
+  })
+  .map(({ user, name, version, type }) => ({
+    eventId: randomUUID(),
+    type,
+    userId: user,
+    version,
+    changedFields: ["displayName"],
+    occurredAt: "2024-05-01T12:00:00.000Z",
+    ...(type === "profile.deleted" ? {} : { profile: { userId: user, displayName: name, version, updatedAt: "2024-05-01T12:00:00.000Z" } }),
+  }));
 
 const malformedMessage: fc.Arbitrary<string> = fc
   .oneof(
     fc.json(),
     fc.anything().map((v) => String(v)),
     hostileString(200),
-    validProfileEvent.chain((e) => fc.constantFrom("eventId", "type", "userId", "version", "occurredAt").chain((field) => anyJsonValue.map((v) => JSON.stringify({ ...e, [field]: v })))),
+    validProfileEvent.chain((e) =>
+      fc.constantFrom("eventId", "type", "userId", "version", "occurredAt").chain((field) => anyJsonValue.map((v) => JSON.stringify({ ...e, [field]: v }))),
+    ),
     validProfileEvent.map((e) => JSON.stringify({ Type: "Notification", Message: e })),
     validProfileEvent.chain((e) =>
-      fc.tuple(fc.constantFrom("userId", "displayName", "locale"), unstorable).map(([field, bad]) =>
-        JSON.stringify(field === "userId" ? { ...e, userId: bad, ...(e.profile ? { profile: { ...e.profile, userId: bad } } : {}) } : { ...e, profile: { userId: e.userId, version: e.version, displayName: "Ada", ...e.profile, [field]: bad } }),
-      ),
+      fc
+        .tuple(fc.constantFrom("userId", "displayName", "locale"), unstorable)
+        .map(([field, bad]) =>
+          JSON.stringify(
+            field === "userId"
+              ? { ...e, userId: bad, ...(e.profile ? { profile: { ...e.profile, userId: bad } } : {}) }
+              : { ...e, profile: { userId: e.userId, version: e.version, displayName: "Ada", ...e.profile, [field]: bad } },
+          ),
+        ),
     ),
   )
   .filter((body) => !parseProfileEventMessage(body).ok);
@@ -149,20 +185,29 @@ const malformedMessage: fc.Arbitrary<string> = fc
 describe("analytics-ingest under malformed messages", () => {
   it("reports exactly the malformed messages and upserts the valid ones; fails the invocation only when all fail", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(validProfileEvent.map((e) => ({ good: true as const, e })), malformedMessage.map((body) => ({ good: false as const, body }))), { minLength: 1, maxLength: 10 }), async (items) => {
-        const messages = items.map((item) => ({ messageId: randomUUID(), body: item.good ? JSON.stringify(item.e) : item.body }));
-        const malformed = messages.filter((_, i) => !items[i].good).map((m) => m.messageId);
-        const event = sqsEvent(messages);
-        if (malformed.length === messages.length) {
-          await expect(ingest.handler(event, lambdaContext("analytics-ingest"))).rejects.toMatchObject({ name: "FullBatchFailureError" });
-          return;
-        }
-        const response = await ingest.handler(event, lambdaContext("analytics-ingest"));
-        expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([...malformed].sort());
-        const validUsers = items.flatMap((item) => (item.good ? [item.e.userId] : []));
-        const stored = await t.sql<{ user_id: string }>("SELECT user_id FROM users WHERE user_id = ANY($1)", [validUsers]);
-        expect(new Set(stored.map((r) => r.user_id))).toEqual(new Set(validUsers));
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            validProfileEvent.map((e) => ({ good: true as const, e })),
+            malformedMessage.map((body) => ({ good: false as const, body })),
+          ),
+          { minLength: 1, maxLength: 10 },
+        ),
+        async (items) => {
+          const messages = items.map((item) => ({ messageId: randomUUID(), body: item.good ? JSON.stringify(item.e) : item.body }));
+          const malformed = messages.filter((_, i) => !items[i].good).map((m) => m.messageId);
+          const event = sqsEvent(messages);
+          if (malformed.length === messages.length) {
+            await expect(ingest.handler(event, lambdaContext("analytics-ingest"))).rejects.toMatchObject({ name: "FullBatchFailureError" });
+            return;
+          }
+          const response = await ingest.handler(event, lambdaContext("analytics-ingest"));
+          expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([...malformed].sort());
+          const validUsers = items.flatMap((item) => (item.good ? [item.e.userId] : []));
+          const stored = await t.sql<{ user_id: string }>("SELECT user_id FROM users WHERE user_id = ANY($1)", [validUsers]);
+          expect(new Set(stored.map((r) => r.user_id))).toEqual(new Set(validUsers));
+        },
+      ),
       fcParams(40),
     );
   });
@@ -171,16 +216,21 @@ describe("analytics-ingest under malformed messages", () => {
 // ---------------------------------------------------------------------------------------------------------------------
 // activity-processor (Kinesis)
 
-const validActivity = fc.record({ user: hostileString(20).filter((u) => u.length >= 1 && u.length <= 128 && noNul(u)), type: fc.stringMatching(/^[a-z0-9._-]{1,64}$/), props: fc.dictionary(hostileString(8).filter(noNul), fc.oneof(fc.integer(), hostileString(20).filter(noNul)), { maxKeys: 3 }) })
+const validActivity = fc
+  .record({
+    user: hostileString(20).filter((u) => u.length >= 1 && u.length <= 128 && noNul(u)),
+    type: fc.stringMatching(/^[a-z0-9._-]{1,64}$/),
+    props: fc.dictionary(hostileString(8).filter(noNul), fc.oneof(fc.integer(), hostileString(20).filter(noNul)), { maxKeys: 3 }),
+  })
   // valid means valid by the event's own contract, props included (at most ACTIVITY_PROPS_MAX_BYTES as JSON)
   .filter(({ props }) => Buffer.byteLength(JSON.stringify(props), "utf8") <= ACTIVITY_PROPS_MAX_BYTES)
   .map(({ user, type, props }) => ({
-  eventId: randomUUID(),
-  userId: user,
-  type,
-  time: "2024-05-01T12:00:00.000Z",
-  props,
-}));
+    eventId: randomUUID(),
+    userId: user,
+    type,
+    time: "2024-05-01T12:00:00.000Z",
+    props,
+  }));
 
 /** Kinesis data (already base64, as Lambda delivers it) that is not an ActivityEvent. */
 const malformedData: fc.Arbitrary<string> = fc
@@ -188,14 +238,19 @@ const malformedData: fc.Arbitrary<string> = fc
     fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString("base64")),
     hostileString(100),
     fc.json().map((j) => Buffer.from(j).toString("base64")),
-    validActivity.chain((e) => fc.constantFrom("eventId", "userId", "type", "time", "props").chain((field) => anyJsonValue.map((v) => Buffer.from(JSON.stringify({ ...e, [field]: v })).toString("base64")))),
+    validActivity.chain((e) =>
+      fc.constantFrom("eventId", "userId", "type", "time", "props").chain((field) => anyJsonValue.map((v) => Buffer.from(JSON.stringify({ ...e, [field]: v })).toString("base64"))),
+    ),
     validActivity.chain((e) =>
       fc.tuple(fc.constantFrom("userId", "prop key", "prop value", "nested prop"), unstorable).map(([where, bad]) => {
         const event =
-          where === "userId" ? { ...e, userId: bad } :
-          where === "prop key" ? { ...e, props: { ...e.props, [bad]: 1 } } :
-          where === "prop value" ? { ...e, props: { ...e.props, p: bad } } :
-          { ...e, props: { ...e.props, p: { list: [1, { deep: bad }] } } };
+          where === "userId"
+            ? { ...e, userId: bad }
+            : where === "prop key"
+              ? { ...e, props: { ...e.props, [bad]: 1 } }
+              : where === "prop value"
+                ? { ...e, props: { ...e.props, p: bad } }
+                : { ...e, props: { ...e.props, p: { list: [1, { deep: bad }] } } };
         return Buffer.from(JSON.stringify(event)).toString("base64");
       }),
     ),
@@ -205,22 +260,34 @@ const malformedData: fc.Arbitrary<string> = fc
 describe("activity-processor under malformed records", () => {
   it("reports exactly the malformed records and inserts the valid ones; fails the invocation only when all fail", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(validActivity.map((e) => ({ good: true as const, e })), malformedData.map((data) => ({ good: false as const, data }))), { minLength: 1, maxLength: 10 }), async (items) => {
-        const event = kinesisEvent(items.map((item) => (item.good ? item.e : "placeholder")), Math.floor(Math.random() * 1e9));
-        items.forEach((item, i) => {
-          if (!item.good) event.Records[i].kinesis.data = item.data;
-        });
-        const malformed = event.Records.filter((_, i) => !items[i].good).map((r) => r.kinesis.sequenceNumber);
-        if (malformed.length === items.length) {
-          await expect(processor.handler(event, lambdaContext("activity-processor"))).rejects.toMatchObject({ name: "FullBatchFailureError" });
-          return;
-        }
-        const response = await processor.handler(event, lambdaContext("activity-processor"));
-        expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([...malformed].sort());
-        const ids = items.flatMap((item) => (item.good ? [item.e.eventId] : []));
-        const stored = await t.sql<{ event_id: string }>("SELECT event_id::text FROM activity_events WHERE event_id = ANY($1::uuid[])", [ids]);
-        expect(stored).toHaveLength(ids.length);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            validActivity.map((e) => ({ good: true as const, e })),
+            malformedData.map((data) => ({ good: false as const, data })),
+          ),
+          { minLength: 1, maxLength: 10 },
+        ),
+        async (items) => {
+          const event = kinesisEvent(
+            items.map((item) => (item.good ? item.e : "placeholder")),
+            Math.floor(Math.random() * 1e9),
+          );
+          items.forEach((item, i) => {
+            if (!item.good) event.Records[i].kinesis.data = item.data;
+          });
+          const malformed = event.Records.filter((_, i) => !items[i].good).map((r) => r.kinesis.sequenceNumber);
+          if (malformed.length === items.length) {
+            await expect(processor.handler(event, lambdaContext("activity-processor"))).rejects.toMatchObject({ name: "FullBatchFailureError" });
+            return;
+          }
+          const response = await processor.handler(event, lambdaContext("activity-processor"));
+          expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([...malformed].sort());
+          const ids = items.flatMap((item) => (item.good ? [item.e.eventId] : []));
+          const stored = await t.sql<{ event_id: string }>("SELECT event_id::text FROM activity_events WHERE event_id = ANY($1::uuid[])", [ids]);
+          expect(stored).toHaveLength(ids.length);
+        },
+      ),
       fcParams(40),
     );
   });
@@ -244,10 +311,15 @@ describe("a record PostgreSQL cannot store fails alone", () => {
   it("analytics-ingest: a displayName with U+0000 fails only its own message", async () => {
     const ok = profileCreated(randomUUID(), "Ada");
     const nul = profileCreated(randomUUID(), "a\u0000b");
-    const messages = [{ messageId: "ok", body: JSON.stringify(ok) }, { messageId: "nul", body: JSON.stringify(nul) }];
+    const messages = [
+      { messageId: "ok", body: JSON.stringify(ok) },
+      { messageId: "nul", body: JSON.stringify(nul) },
+    ];
     const response = await ingest.handler(sqsEvent(messages), lambdaContext("analytics-ingest"));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "nul" }]);
-    expect(await t.sql("SELECT user_id, display_name FROM users WHERE user_id = ANY($1) ORDER BY user_id", [[ok.userId, nul.userId]])).toEqual([{ user_id: ok.userId, display_name: "Ada" }]);
+    expect(await t.sql("SELECT user_id, display_name FROM users WHERE user_id = ANY($1) ORDER BY user_id", [[ok.userId, nul.userId]])).toEqual([
+      { user_id: ok.userId, display_name: "Ada" },
+    ]);
   });
 
   it("analytics-ingest: a lone surrogate in displayName or locale fails only its own message", async () => {
@@ -255,7 +327,11 @@ describe("a record PostgreSQL cannot store fails alone", () => {
     const name = profileCreated(randomUUID(), "x\uD800");
     const locale = { ...profileCreated(randomUUID(), "Ada"), profile: { ...profileCreated("", "Ada").profile, locale: "\uDFFF" } };
     locale.profile.userId = locale.userId;
-    const messages = [{ messageId: "ok", body: JSON.stringify(ok) }, { messageId: "name", body: JSON.stringify(name) }, { messageId: "locale", body: JSON.stringify(locale) }];
+    const messages = [
+      { messageId: "ok", body: JSON.stringify(ok) },
+      { messageId: "name", body: JSON.stringify(name) },
+      { messageId: "locale", body: JSON.stringify(locale) },
+    ];
     const response = await ingest.handler(sqsEvent(messages), lambdaContext("analytics-ingest"));
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["locale", "name"]);
     expect(await t.sql("SELECT user_id FROM users WHERE user_id = ANY($1)", [[ok.userId, name.userId, locale.userId]])).toEqual([{ user_id: ok.userId }]);
@@ -268,7 +344,11 @@ describe("a record PostgreSQL cannot store fails alone", () => {
     refused.profile.version = 2;
     const other = profileCreated(randomUUID(), "Grace");
     expect(parseProfileEventMessage(JSON.stringify(refused)).ok).toBe(true);
-    const messages = [{ messageId: "older", body: JSON.stringify(older) }, { messageId: "refused", body: JSON.stringify(refused) }, { messageId: "other", body: JSON.stringify(other) }];
+    const messages = [
+      { messageId: "older", body: JSON.stringify(older) },
+      { messageId: "refused", body: JSON.stringify(refused) },
+      { messageId: "other", body: JSON.stringify(other) },
+    ];
     const response = await ingest.handler(sqsEvent(messages), lambdaContext("analytics-ingest"));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "refused" }]);
     // The newer message at fault does not hold back the older one of the same user.

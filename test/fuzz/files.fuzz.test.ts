@@ -84,7 +84,9 @@ afterAll(async () => {
   if (process.env.FUZZ_REPORT !== undefined) {
     process.stdout.write(`files fuzz cases (status → count): ${JSON.stringify([...seen].map(([route, c]) => [route, Object.fromEntries(c)]))}\n`);
   }
-  await testDynamoDbClient().send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+  await testDynamoDbClient()
+    .send(new DeleteTableCommand({ TableName: tableName }))
+    .catch(() => undefined);
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -112,7 +114,11 @@ async function api(method: string, owner: string | null, request: ApiRequest) {
   });
   const pathParameters = request.pathParameters !== undefined ? request.pathParameters : request.id !== undefined ? { id: request.id } : undefined;
   return filesApi.handler(
-    { ...event, ...(pathParameters !== undefined ? { pathParameters: pathParameters ?? undefined } : {}), ...(request.query !== undefined ? { queryStringParameters: request.query } : {}) },
+    {
+      ...event,
+      ...(pathParameters !== undefined ? { pathParameters: pathParameters ?? undefined } : {}),
+      ...(request.query !== undefined ? { queryStringParameters: request.query } : {}),
+    },
     lambdaContext("files-api"),
   );
 }
@@ -125,7 +131,9 @@ async function requestUpload(owner: string, fileName: string, size: number, cont
 }
 
 async function putObject(key: string, content: string, owner: string | undefined, contentType = "text/plain"): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: content, ContentType: contentType, ...(owner !== undefined ? { Metadata: { [OWNER_METADATA]: owner } } : {}) }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucketName, Key: key, Body: content, ContentType: contentType, ...(owner !== undefined ? { Metadata: { [OWNER_METADATA]: owner } } : {}) }),
+  );
 }
 
 async function versionsOf(key: string): Promise<number> {
@@ -223,11 +231,16 @@ const nearlyValidUpload = fc
 describe("files-api under bad input", () => {
   it("POST /files: any body, content-type and extra headers → 201 or a documented 400", async () => {
     await fc.assert(
-      fc.asyncProperty(owner, fc.oneof(anyBody(shapedUploadBodies), nearlyValidUpload), fc.dictionary(fc.constantFrom("content-type", "content-length", "x-amz-meta-owner", "authorization", "host"), anyHeaderValue, { maxKeys: 3 }), async (user, body, headers) => {
-        const response = await api("POST", user, { routeKey: "POST /files", body, headers });
-        tally("POST /files", response.statusCode);
-        expectDocumented(response, DOCUMENTED, [201]);
-      }),
+      fc.asyncProperty(
+        owner,
+        fc.oneof(anyBody(shapedUploadBodies), nearlyValidUpload),
+        fc.dictionary(fc.constantFrom("content-type", "content-length", "x-amz-meta-owner", "authorization", "host"), anyHeaderValue, { maxKeys: 3 }),
+        async (user, body, headers) => {
+          const response = await api("POST", user, { routeKey: "POST /files", body, headers });
+          tally("POST /files", response.statusCode);
+          expectDocumented(response, DOCUMENTED, [201]);
+        },
+      ),
       fcParams(),
     );
     expectBothOutcomes("POST /files", [201]);
@@ -243,19 +256,15 @@ describe("files-api under bad input", () => {
       fc.constantFrom("", "=", "e30", "bnVsbA", "W10", validCursor(known[0]?.fileId ?? "0".repeat(26))),
     );
     await fc.assert(
-      fc.asyncProperty(
-        owner,
-        fc.record({ limit: anyQueryValue, cursor, [hostileString(8) as never]: hostileString(50) }, { requiredKeys: [] }),
-        async (user, query) => {
-          const response = await api("GET", user, { routeKey: "GET /files", query: query as Record<string, string> });
-          tally("GET /files", response.statusCode);
-          expectDocumented(response, DOCUMENTED, [200]);
-          if (response.statusCode === 200) {
-            const page = JSON.parse(response.body ?? "") as { files: Array<{ status: string }> };
-            expect(page.files.every((f) => f.status === "ready")).toBe(true);
-          }
-        },
-      ),
+      fc.asyncProperty(owner, fc.record({ limit: anyQueryValue, cursor, [hostileString(8) as never]: hostileString(50) }, { requiredKeys: [] }), async (user, query) => {
+        const response = await api("GET", user, { routeKey: "GET /files", query: query as Record<string, string> });
+        tally("GET /files", response.statusCode);
+        expectDocumented(response, DOCUMENTED, [200]);
+        if (response.statusCode === 200) {
+          const page = JSON.parse(response.body ?? "") as { files: Array<{ status: string }> };
+          expect(page.files.every((f) => f.status === "ready")).toBe(true);
+        }
+      }),
       fcParams(),
     );
     expectBothOutcomes("GET /files", [200]);
@@ -331,11 +340,30 @@ const malformedBody: fc.Arbitrary<string> = fc
       }),
     ),
     // Events the bucket is not configured to send.
-    fc.constantFrom("ObjectRestore:Post", "ObjectRestore:Completed", "s3:ReducedRedundancyLostObject", "LifecycleExpiration:Delete", "ObjectTagging:Put", "Replication:OperationFailedReplication", "", "objectcreated:put").map((eventName) => s3Message([{ eventName, key: "uploads/x/y/z" }])),
+    fc
+      .constantFrom(
+        "ObjectRestore:Post",
+        "ObjectRestore:Completed",
+        "s3:ReducedRedundancyLostObject",
+        "LifecycleExpiration:Delete",
+        "ObjectTagging:Put",
+        "Replication:OperationFailedReplication",
+        "",
+        "objectcreated:put",
+      )
+      .map((eventName) => s3Message([{ eventName, key: "uploads/x/y/z" }])),
     // Keys that are not valid URL encoding (a lone surrogate's UTF-8 bytes, truncated escapes).
-    fc.constantFrom("%ZZ", "%", "a%2", "%ED%A0%80", "%C3%28", "uploads%2F%E0%A4%A").map((key) => JSON.stringify({ Records: [{ ...JSON.parse(s3Message([{ eventName: "ObjectCreated:Put", key: "k" }])).Records[0], s3: { bucket: { name: bucketName }, object: { key } } }] })),
+    fc.constantFrom("%ZZ", "%", "a%2", "%ED%A0%80", "%C3%28", "uploads%2F%E0%A4%A").map((key) =>
+      JSON.stringify({
+        Records: [{ ...JSON.parse(s3Message([{ eventName: "ObjectCreated:Put", key: "k" }])).Records[0], s3: { bucket: { name: bucketName }, object: { key } } }],
+      }),
+    ),
     // A TestEvent of another shape, an SNS envelope around a message (raw delivery is expected).
-    fc.constantFrom('{"Event":"s3:testevent"}', '{"Service":"Amazon S3","Event":"s3:TestEvent2"}', JSON.stringify({ Type: "Notification", Message: s3Message([{ eventName: "ObjectCreated:Put", key: "uploads/a/b/c" }]) })),
+    fc.constantFrom(
+      '{"Event":"s3:testevent"}',
+      '{"Service":"Amazon S3","Event":"s3:TestEvent2"}',
+      JSON.stringify({ Type: "Notification", Message: s3Message([{ eventName: "ObjectCreated:Put", key: "uploads/a/b/c" }]) }),
+    ),
   )
   .filter((body) => !parseS3Message(body).ok);
 
@@ -347,7 +375,14 @@ const outsideKey: fc.Arbitrary<string> = fc
     fc.tuple(owner, crockfordId).map(([o, id]) => `uploads/${o}/${id}`),
     fc.tuple(owner, crockfordId, hostileString(20)).map(([o, id, n]) => `uploads/${o}/${id}/${n}/extra`),
     fc.tuple(owner, hostileString(26)).map(([o, id]) => `uploads/${o}/${id}/name.txt`),
-    fc.constantFrom("uploads/", "uploads//x/y", "Uploads/a/01ARZ3NDEKTSV4RRFFQ69G5FAV/x", "../uploads/a/01ARZ3NDEKTSV4RRFFQ69G5FAV/x", "uploads/../../etc/passwd", "ünïcødé/ключ/🔑"),
+    fc.constantFrom(
+      "uploads/",
+      "uploads//x/y",
+      "Uploads/a/01ARZ3NDEKTSV4RRFFQ69G5FAV/x",
+      "../uploads/a/01ARZ3NDEKTSV4RRFFQ69G5FAV/x",
+      "uploads/../../etc/passwd",
+      "ünïcødé/ключ/🔑",
+    ),
   )
   .filter((key) => {
     // Storable as an S3 key: 1–1024 bytes of well-formed UTF-8 without control characters (XML 1.0 cannot carry them).
@@ -378,7 +413,14 @@ const kind: fc.Arbitrary<Kind> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ owner, name: fc.oneof(fc.constantFrom("a.txt", "my notes (1).txt", "ünïcødé ключ.txt", "a+b=c&d.txt", "%41.txt", "50% off.txt", "\"quoted\".txt"), hostileString(100).filter((n) => safeFileName(n).ok)), moto: fc.boolean() })
+      .record({
+        owner,
+        name: fc.oneof(
+          fc.constantFrom("a.txt", "my notes (1).txt", "ünïcødé ключ.txt", "a+b=c&d.txt", "%41.txt", "50% off.txt", '"quoted".txt'),
+          hostileString(100).filter((n) => safeFileName(n).ok),
+        ),
+        moto: fc.boolean(),
+      })
       .map((k) => ({ kind: "ready" as const, ...k })),
   },
   { weight: 1, arbitrary: fc.record({ owner, wrongOwner: fc.boolean() }).map((k) => ({ kind: "mismatch" as const, ...k })) },
@@ -409,7 +451,10 @@ async function prepare(k: Kind): Promise<Prepared> {
           // The ready file is served under the name it was uploaded with, whatever that name is.
           const res = await api("GET", k.owner, { routeKey: "GET /files/{id}", id: upload.fileId });
           expectDocumented(res, {}, [200]);
-          expect(JSON.parse(res.body ?? "")).toMatchObject({ file: { fileName: k.name, status: "ready" }, download: { url: expect.stringContaining("response-content-disposition=attachment") } });
+          expect(JSON.parse(res.body ?? "")).toMatchObject({
+            file: { fileName: k.name, status: "ready" },
+            download: { url: expect.stringContaining("response-content-disposition=attachment") },
+          });
         },
       };
     }
@@ -448,7 +493,11 @@ async function prepare(k: Kind): Promise<Prepared> {
       };
     case "wrongBucket":
       // Documented: an event of another bucket means the notification is wired to the wrong function; it fails.
-      return { body: s3Message([{ eventName: "ObjectCreated:Put", key: `uploads/${users[0]}/${newFileId()}/a.txt`, bucket: `other-${suffix}` }]), fails: true, check: async () => undefined };
+      return {
+        body: s3Message([{ eventName: "ObjectCreated:Put", key: `uploads/${users[0]}/${newFileId()}/a.txt`, bucket: `other-${suffix}` }]),
+        fails: true,
+        check: async () => undefined,
+      };
     case "malformed":
       return { body: k.body, fails: true, check: async () => undefined };
   }

@@ -59,7 +59,10 @@ const DOCUMENTED: Documented = {
 /** A valid body with one field replaced by a value of any type, or an unknown field added. */
 const shapedProfileBodies = [
   fc.record({ displayName: anyJsonValue }),
-  fc.record({ displayName: hostileString(80), locale: fc.oneof(hostileString(20), anyJsonValue), bio: fc.oneof(hostileString(600), anyJsonValue) }, { requiredKeys: ["displayName"] }),
+  fc.record(
+    { displayName: hostileString(80), locale: fc.oneof(hostileString(20), anyJsonValue), bio: fc.oneof(hostileString(600), anyJsonValue) },
+    { requiredKeys: ["displayName"] },
+  ),
   fc.record({ displayName: fc.constant("Ada"), extra: anyJsonValue }),
   fc.record({ displayName: hostileString(70), locale: fc.constantFrom("en", "pt-BR", "EN-gb", "x-private", "", "zz-ZZZZ-1234") }),
 ];
@@ -88,16 +91,22 @@ describe("profile-api under bad input", () => {
 
   it("PUT /profiles/me: any body and If-Match → 2xx or a documented 4xx", async () => {
     await fc.assert(
-      fc.asyncProperty(userId, anyBody(shapedProfileBodies), fc.option(anyHeaderValue, { nil: undefined }), fc.option(anyHeaderValue, { nil: undefined }), async (user, body, ifMatch, contentType) => {
-        const event = httpApiEvent({
-          method: "PUT",
-          claims: cognitoClaims(user, `${user}@example.com`),
-          ...(body.body !== undefined ? { body: body.body } : {}),
-          isBase64Encoded: body.isBase64Encoded,
-          headers: { ...(ifMatch !== undefined ? { "if-match": ifMatch } : {}), ...(contentType !== undefined ? { "content-type": contentType } : {}) },
-        });
-        expectDocumented(await api.handler(event, lambdaContext("profile-api")), DOCUMENTED, [200, 201]);
-      }),
+      fc.asyncProperty(
+        userId,
+        anyBody(shapedProfileBodies),
+        fc.option(anyHeaderValue, { nil: undefined }),
+        fc.option(anyHeaderValue, { nil: undefined }),
+        async (user, body, ifMatch, contentType) => {
+          const event = httpApiEvent({
+            method: "PUT",
+            claims: cognitoClaims(user, `${user}@example.com`),
+            ...(body.body !== undefined ? { body: body.body } : {}),
+            isBase64Encoded: body.isBase64Encoded,
+            headers: { ...(ifMatch !== undefined ? { "if-match": ifMatch } : {}), ...(contentType !== undefined ? { "content-type": contentType } : {}) },
+          });
+          expectDocumented(await api.handler(event, lambdaContext("profile-api")), DOCUMENTED, [200, 201]);
+        },
+      ),
       fcParams(),
     );
   });
@@ -158,32 +167,49 @@ const profileImage = (user: string, displayName: string, version: number) => ({
 });
 
 /** A record profile-events must publish: an insert of a well-formed profile item (any display name). */
-const validRecord = fc.record({ user: fc.uuid(), name: hostileString(64), version: fc.integer({ min: 1, max: 1e9 }) }).map(({ user, name, version }) => () =>
-  streamRecord({ Keys: { pk: { S: `USER#${user}` }, sk: { S: "PROFILE" } }, NewImage: profileImage(user, name, version), ApproximateCreationDateTime: 1714564800 }),
+const validRecord = fc.record({ user: fc.uuid(), name: hostileString(64), version: fc.integer({ min: 1, max: 1e9 }) }).map(
+  ({ user, name, version }) =>
+    () =>
+      streamRecord({ Keys: { pk: { S: `USER#${user}` }, sk: { S: "PROFILE" } }, NewImage: profileImage(user, name, version), ApproximateCreationDateTime: 1714564800 }),
 );
 
 /** Records that cannot be mapped: wrong key shapes, unknown event names, missing images, broken attribute values, bad times. */
 const malformedRecord: fc.Arbitrary<() => DynamoDBRecord> = fc.oneof(
   anyJsonValue.map((keys) => () => streamRecord({ Keys: keys, ApproximateCreationDateTime: 1714564800 })),
   fc.uuid().map((user) => () => streamRecord({ Keys: { pk: { N: "1" }, sk: { S: "PROFILE" } }, NewImage: profileImage(user, "x", 1), ApproximateCreationDateTime: 1714564800 })),
-  fc.constantFrom("USER#", "OTHER#x", "").map((pk) => () => streamRecord({ Keys: { pk: { S: pk }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1), ApproximateCreationDateTime: 1714564800 })),
-  hostileString(20).filter((n) => !["INSERT", "MODIFY", "REMOVE"].includes(n)).map((name) => () =>
-    streamRecord({ Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1), ApproximateCreationDateTime: 1714564800 }, { eventName: name as never }),
-  ),
+  fc
+    .constantFrom("USER#", "OTHER#x", "")
+    .map((pk) => () => streamRecord({ Keys: { pk: { S: pk }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1), ApproximateCreationDateTime: 1714564800 })),
+  hostileString(20)
+    .filter((n) => !["INSERT", "MODIFY", "REMOVE"].includes(n))
+    .map(
+      (name) => () =>
+        streamRecord(
+          { Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1), ApproximateCreationDateTime: 1714564800 },
+          { eventName: name as never },
+        ),
+    ),
   fc.constant(() => streamRecord({ Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, ApproximateCreationDateTime: 1714564800 })),
   fc.constant(() => streamRecord({ Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1) }, { eventID: "" })),
-  fc.oneof(fc.double({ min: 8.7e12 }), fc.double({ max: -8.7e12 }), fc.constantFrom(1e20, -1e20, Number.MAX_VALUE, Number.NaN, Number.POSITIVE_INFINITY, 8.64e12 + 1)).map((seconds) => () =>
-    streamRecord({ Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1), ApproximateCreationDateTime: seconds }),
+  fc
+    .oneof(fc.double({ min: 8.7e12 }), fc.double({ max: -8.7e12 }), fc.constantFrom(1e20, -1e20, Number.MAX_VALUE, Number.NaN, Number.POSITIVE_INFINITY, 8.64e12 + 1))
+    .map((seconds) => () => streamRecord({ Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, NewImage: profileImage("x", "x", 1), ApproximateCreationDateTime: seconds })),
+  fc.record({ displayName: anyJsonValue, version: anyJsonValue }).map(
+    ({ displayName, version }) =>
+      () =>
+        streamRecord({
+          Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } },
+          NewImage: { ...profileImage("x", "x", 1), displayName: displayName as never, version: version as never },
+          ApproximateCreationDateTime: 1714564800,
+        }),
   ),
-  fc.record({ displayName: anyJsonValue, version: anyJsonValue }).map(({ displayName, version }) => () =>
-    streamRecord({
-      Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } },
-      NewImage: { ...profileImage("x", "x", 1), displayName: displayName as never, version: version as never },
-      ApproximateCreationDateTime: 1714564800,
-    }),
-  ),
-  fc.constantFrom({ N: "not-a-number" }, { B: "***" }, { L: "x" }, { M: null }, { X: "y" }, {}).map((bad) => () =>
-    streamRecord({ Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } }, NewImage: { ...profileImage("x", "x", 1), version: bad as never }, ApproximateCreationDateTime: 1714564800 }),
+  fc.constantFrom({ N: "not-a-number" }, { B: "***" }, { L: "x" }, { M: null }, { X: "y" }, {}).map(
+    (bad) => () =>
+      streamRecord({
+        Keys: { pk: { S: "USER#x" }, sk: { S: "PROFILE" } },
+        NewImage: { ...profileImage("x", "x", 1), version: bad as never },
+        ApproximateCreationDateTime: 1714564800,
+      }),
   ),
 );
 

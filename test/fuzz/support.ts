@@ -91,12 +91,12 @@ export function anyBody(shaped: fc.Arbitrary<unknown>[] = []): fc.Arbitrary<RawB
   const text = (a: fc.Arbitrary<string>): fc.Arbitrary<RawBody> => a.map((body) => ({ body, isBase64Encoded: false }));
   return fc.oneof(
     fc.constant<RawBody>({ isBase64Encoded: false }),
-    text(fc.constantFrom("", " ", "\n\t ", "{", "}", "[]", "{}", "null", "0", '""', "true", '{"a":', "\uFEFF{}", "{\"__proto__\":{\"x\":1}}")),
+    text(fc.constantFrom("", " ", "\n\t ", "{", "}", "[]", "{}", "null", "0", '""', "true", '{"a":', "\uFEFF{}", '{"__proto__":{"x":1}}')),
     text(fc.json({ maxDepth: 4 })),
     text(fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }).map(looseStringify)),
     text(hostileString(200)),
     text(fc.integer({ min: 1, max: HUGE }).map((n) => "a".repeat(n))),
-    text(fc.integer({ min: 1, max: HUGE - 20 }).map((n) => JSON.stringify({ [("k").repeat(8)]: "v".repeat(n) }))),
+    text(fc.integer({ min: 1, max: HUGE - 20 }).map((n) => JSON.stringify({ ["k".repeat(8)]: "v".repeat(n) }))),
     text(fc.integer({ min: 1, max: HUGE / 2 }).map((n) => `{"${"k".repeat(n)}":1}`)),
     text(fc.integer({ min: 100, max: 20_000 }).map((d) => "[".repeat(d) + "]".repeat(d))),
     text(fc.integer({ min: 100, max: 5_000 }).map((d) => '{"a":'.repeat(d) + "1" + "}".repeat(d))),
@@ -115,7 +115,19 @@ export function anyBody(shaped: fc.Arbitrary<unknown>[] = []): fc.Arbitrary<RawB
 /** Arbitrary header values for the headers a route reads (content-type, If-Match, ...). */
 export const anyHeaderValue: fc.Arbitrary<string> = fc.oneof(
   hostileString(100),
-  fc.constantFrom("*", '"1"', 'W/"1"', "1", '"0"', '"999999999999999999999"', '"1", "2"', "application/json", "text/plain", "multipart/form-data; boundary=x", "application/json; charset=latin1"),
+  fc.constantFrom(
+    "*",
+    '"1"',
+    'W/"1"',
+    "1",
+    '"0"',
+    '"999999999999999999999"',
+    '"1", "2"',
+    "application/json",
+    "text/plain",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=latin1",
+  ),
 );
 
 /** Query string values: anything a client could type, plus near-misses of the valid forms. */
@@ -123,7 +135,24 @@ export const anyQueryValue: fc.Arbitrary<string> = fc.oneof(
   hostileString(100),
   fc.integer().map(String),
   fc.double().map(String),
-  fc.constantFrom("0", "1", "-1", "01", "1e2", "0x10", "  5", "5 ", "Infinity", "NaN", "2024-02-30", "2024-13-01", "0000-01-01", "9999-12-31", "2024-01-01T00:00:00Z", "+02024-01-01"),
+  fc.constantFrom(
+    "0",
+    "1",
+    "-1",
+    "01",
+    "1e2",
+    "0x10",
+    "  5",
+    "5 ",
+    "Infinity",
+    "NaN",
+    "2024-02-30",
+    "2024-13-01",
+    "0000-01-01",
+    "9999-12-31",
+    "2024-01-01T00:00:00Z",
+    "+02024-01-01",
+  ),
 );
 
 export interface HttpLike {
@@ -163,9 +192,14 @@ export function expectDocumented(response: HttpLike, documented: Documented, suc
   }
   const error = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
   if (
-    typeof parsed !== "object" || parsed === null || Object.keys(parsed).join() !== "error" ||
-    typeof error !== "object" || error === null || Object.keys(error).sort().join() !== "code,message" ||
-    typeof error.code !== "string" || typeof error.message !== "string"
+    typeof parsed !== "object" ||
+    parsed === null ||
+    Object.keys(parsed).join() !== "error" ||
+    typeof error !== "object" ||
+    error === null ||
+    Object.keys(error).sort().join() !== "code,message" ||
+    typeof error.code !== "string" ||
+    typeof error.message !== "string"
   ) {
     throw new Error(`error body is not { error: { code, message } }: ${describe}`);
   }

@@ -53,7 +53,9 @@ function probes(grants: readonly Grant[]): Probe[] {
     if (!resource) continue;
     out.push({ action: g.action, resource }, { action: g.action, resource: resource.replace(`platform-${ENV}-`, "platform-prod-") });
     const service = g.action.split(":")[0];
-    const others = [...boundaryActions.filter((a) => a.startsWith(`${service}:`)), ...(catalogue?.actionsOf(service) ?? []).slice(0, 2)].filter((a) => !grants.some((x) => x.action === a)).slice(0, 5);
+    const others = [...boundaryActions.filter((a) => a.startsWith(`${service}:`)), ...(catalogue?.actionsOf(service) ?? []).slice(0, 2)]
+      .filter((a) => !grants.some((x) => x.action === a))
+      .slice(0, 5);
     for (const action of others) out.push({ action, resource });
   }
   return out;
@@ -90,14 +92,22 @@ describe(`plan/effective-permissions.ts agrees with the simulator on the platfor
     expect(compared).toBeGreaterThanOrEqual(grants.length);
   });
 
-  it.each(roles.map((r) => [r.name, r] as const))("%s: with a statement widened to whole services on *, the computed grants stay within the boundary, as the simulator decides", async (_name, role) => {
-    const widened = { ...role.policy, Statement: [...role.policy.Statement, WIDENED] };
-    const grants = compute({ identity: [{ source: "inline", document: widened }], boundary: { source: "boundary", document: boundary } });
-    expect(grants.some((g) => g.action.startsWith("iam:"))).toBe(false);
-    expect(grants.some((g) => g.action === "dynamodb:DeleteTable")).toBe(false);
-    const { disagreements } = await agree(role, [widened], grants);
-    expect(disagreements).toEqual([]);
-    expect(await decide({ identity: [{ name: "p", policy: widened }], boundary }, { principal: role.arn, action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/platform-${ENV}-x` })).not.toBe("Allowed");
-    expect(granted(grants, "iam:PassRole", `arn:aws:iam::${account}:role/platform-${ENV}-x`)).toBe(false);
-  });
+  it.each(roles.map((r) => [r.name, r] as const))(
+    "%s: with a statement widened to whole services on *, the computed grants stay within the boundary, as the simulator decides",
+    async (_name, role) => {
+      const widened = { ...role.policy, Statement: [...role.policy.Statement, WIDENED] };
+      const grants = compute({ identity: [{ source: "inline", document: widened }], boundary: { source: "boundary", document: boundary } });
+      expect(grants.some((g) => g.action.startsWith("iam:"))).toBe(false);
+      expect(grants.some((g) => g.action === "dynamodb:DeleteTable")).toBe(false);
+      const { disagreements } = await agree(role, [widened], grants);
+      expect(disagreements).toEqual([]);
+      expect(
+        await decide(
+          { identity: [{ name: "p", policy: widened }], boundary },
+          { principal: role.arn, action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/platform-${ENV}-x` },
+        ),
+      ).not.toBe("Allowed");
+      expect(granted(grants, "iam:PassRole", `arn:aws:iam::${account}:role/platform-${ENV}-x`)).toBe(false);
+    },
+  );
 });

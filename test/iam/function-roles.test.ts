@@ -7,7 +7,30 @@ import { arnOfResource, decide, resolveDocument } from "./simulate";
 const synth = synthApp({ offline: true });
 const ENVS = ["dev", "staging", "prod"] as const;
 
-type Ref = "deleteUser" | "deleteUserExecution" | "profiles" | "profilesStream" | "topic" | "eventsFailures" | "cluster" | "secret" | "ingestQueue" | "stream" | "activityFailures" | "filesTable" | "filesObject" | "filesBucket" | "filesQueue" | "workgroup" | "glueCatalog" | "glueDatabase" | "glueTable" | "lakeBucket" | "lakeObject" | "resultsBucket" | "resultsObject";
+type Ref =
+  | "deleteUser"
+  | "deleteUserExecution"
+  | "profiles"
+  | "profilesStream"
+  | "topic"
+  | "eventsFailures"
+  | "cluster"
+  | "secret"
+  | "ingestQueue"
+  | "stream"
+  | "activityFailures"
+  | "filesTable"
+  | "filesObject"
+  | "filesBucket"
+  | "filesQueue"
+  | "workgroup"
+  | "glueCatalog"
+  | "glueDatabase"
+  | "glueTable"
+  | "lakeBucket"
+  | "lakeObject"
+  | "resultsBucket"
+  | "resultsObject";
 
 /**
  * One row per client call of each handler (lambdas/<service>/*.ts), as [IAM action, resource]. Event source
@@ -55,7 +78,10 @@ const CALLS: Record<string, ReadonlyArray<readonly [string, Ref] | readonly [str
     ["dynamodb:UpdateItem", "profiles"],
   ],
   // createProfileIfAbsent: TransactWriteCommand (Put of the profile + ConditionCheck of the version floor)
-  "profile-bootstrap": [["dynamodb:PutItem", "profiles"], ["dynamodb:ConditionCheckItem", "profiles"]],
+  "profile-bootstrap": [
+    ["dynamodb:PutItem", "profiles"],
+    ["dynamodb:ConditionCheckItem", "profiles"],
+  ],
   // publish.ts: PublishBatchCommand (authorized as sns:Publish); stream mapping; failure destination
   "profile-events": [
     ["sns:Publish", "topic"],
@@ -65,7 +91,13 @@ const CALLS: Record<string, ReadonlyArray<readonly [string, Ref] | readonly [str
     ["sqs:SendMessage", "eventsFailures"],
   ],
   // shared/data-api.ts: Execute/BatchExecute/Begin/Commit/Rollback; the Data API reads the secret as the caller
-  "analytics-migrate": [["rds-data:ExecuteStatement", "cluster"], ["rds-data:BeginTransaction", "cluster"], ["rds-data:CommitTransaction", "cluster"], ["rds-data:RollbackTransaction", "cluster"], ["secretsmanager:GetSecretValue", "secret"]],
+  "analytics-migrate": [
+    ["rds-data:ExecuteStatement", "cluster"],
+    ["rds-data:BeginTransaction", "cluster"],
+    ["rds-data:CommitTransaction", "cluster"],
+    ["rds-data:RollbackTransaction", "cluster"],
+    ["secretsmanager:GetSecretValue", "secret"],
+  ],
   "analytics-ingest": [
     ["rds-data:ExecuteStatement", "cluster"],
     ["rds-data:BeginTransaction", "cluster"],
@@ -193,7 +225,9 @@ describe("function roles, evaluated with their boundary", () => {
   it.each(rows)("%s %s: %s on its %s is allowed", async (env, fn, action, ref, context) => {
     const e = envs[env];
     const role = e.roles[fn];
-    expect(await decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action, resource: e.refs[ref], context })).toBe("Allowed");
+    expect(await decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action, resource: e.refs[ref], context })).toBe(
+      "Allowed",
+    );
   });
 
   it.each(rows)("%s %s: %s on another environment's %s is denied", async (env, fn, action, ref, context) => {
@@ -206,7 +240,11 @@ describe("function roles, evaluated with their boundary", () => {
   it.each(ENVS)("%s files-api: listing versions is allowed under uploads/ only", async (env) => {
     const e = envs[env];
     const role = e.roles["files-api"];
-    const list = (prefix: string) => decide({ identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary }, { principal: role.arn, action: "s3:ListBucketVersions", resource: e.refs.filesBucket, context: { "s3:prefix": prefix } });
+    const list = (prefix: string) =>
+      decide(
+        { identity: [{ name: "fn", policy: role.policy }], boundary: e.boundary },
+        { principal: role.arn, action: "s3:ListBucketVersions", resource: e.refs.filesBucket, context: { "s3:prefix": prefix } },
+      );
     expect(await list("uploads/u-1/f-1/")).toBe("Allowed");
     expect(await list("exports/")).not.toBe("Allowed");
   });
@@ -218,12 +256,35 @@ describe("function roles, evaluated with their boundary", () => {
     // The module grants whole access levels (read, write) that the handler's calls sit in: the extra actions are
     // listed here, so a new one fails this test and is either a new call (add a row) or a wider grant (review).
     const levelExtras = new Set([
-      "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query",
-      "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ListStreams",
-      "rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction",
-      "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "kinesis:DescribeStreamSummary", "kinesis:PutRecord",
-      "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:AbortMultipartUpload", "s3:DeleteObjectVersion", "s3:PutObject",
-      "cloudwatch:PutMetricData", "states:GetExecutionHistory",
+      "dynamodb:BatchGetItem",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DescribeTable",
+      "dynamodb:Scan",
+      "dynamodb:Query",
+      "dynamodb:GetItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:PutItem",
+      "dynamodb:ListStreams",
+      "rds-data:BatchExecuteStatement",
+      "rds-data:BeginTransaction",
+      "rds-data:CommitTransaction",
+      "rds-data:ExecuteStatement",
+      "rds-data:RollbackTransaction",
+      "sqs:GetQueueUrl",
+      "sqs:GetQueueAttributes",
+      "sqs:ChangeMessageVisibility",
+      "kinesis:DescribeStreamSummary",
+      "kinesis:PutRecord",
+      "s3:GetObjectVersion",
+      "s3:ListBucket",
+      "s3:ListBucketVersions",
+      "s3:AbortMultipartUpload",
+      "s3:DeleteObjectVersion",
+      "s3:PutObject",
+      "cloudwatch:PutMetricData",
+      "states:GetExecutionHistory",
     ]);
     expect([...granted].filter((a) => !expected.has(a) && !levelExtras.has(a))).toEqual([]);
   });

@@ -13,14 +13,22 @@ function setup(env: string) {
   const named = (n: string) => (r: any) => r.name === `platform-${env}-${n}`;
   const queuePolicy = (queue: string): any => {
     const id = Object.entries<any>(s.resource.aws_sqs_queue).find(([, r]) => r.name === `platform-${env}-${queue}`)![0];
-    return resolveDocument(s, config, resourcesOf(s, "aws_sqs_queue_policy").find((p) => p.queue_url === `\${aws_sqs_queue.${id}.id}` || p.queue_url === `\${aws_sqs_queue.${id}.url}`).policy);
+    return resolveDocument(
+      s,
+      config,
+      resourcesOf(s, "aws_sqs_queue_policy").find((p) => p.queue_url === `\${aws_sqs_queue.${id}.id}` || p.queue_url === `\${aws_sqs_queue.${id}.url}`).policy,
+    );
   };
   const topicPolicy = (topic: string): any => {
     const id = Object.entries<any>(s.resource.aws_sns_topic).find(([, r]) => r.name === `platform-${env}-${topic}`)![0];
     return resolveDocument(s, config, resourcesOf(s, "aws_sns_topic_policy").find((p) => p.arn === `\${aws_sns_topic.${id}.arn}`).policy);
   };
   const bucketId = Object.entries<any>(s.resource.aws_s3_bucket).find(([, r]) => r.bucket === `platform-${env}-files`)![0];
-  const bucketPolicy = resolveDocument(s, config, resourcesOf(s, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${bucketId}.id}` || p.bucket === `\${aws_s3_bucket.${bucketId}.bucket}`).policy);
+  const bucketPolicy = resolveDocument(
+    s,
+    config,
+    resourcesOf(s, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${bucketId}.id}` || p.bucket === `\${aws_s3_bucket.${bucketId}.bucket}`).policy,
+  );
   const keys = resourcesOf(s, "aws_kms_key");
   return {
     account,
@@ -46,13 +54,17 @@ describe.each(ENVS)("%s resource policies, evaluated with their principals", (en
     expect(await send(e.fileEvents.policy, e.fileEvents.arn, "s3.amazonaws.com", { "aws:SourceArn": e.bucket, "aws:SourceAccount": e.account })).toBe("Allowed");
   });
   it("file-events queue: another bucket, another account or another service is denied", async () => {
-    expect(await send(e.fileEvents.policy, e.fileEvents.arn, "s3.amazonaws.com", { "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket", "aws:SourceAccount": e.account })).not.toBe("Allowed");
+    expect(
+      await send(e.fileEvents.policy, e.fileEvents.arn, "s3.amazonaws.com", { "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket", "aws:SourceAccount": e.account }),
+    ).not.toBe("Allowed");
     expect(await send(e.fileEvents.policy, e.fileEvents.arn, "s3.amazonaws.com", { "aws:SourceArn": e.bucket, "aws:SourceAccount": "999999999999" })).not.toBe("Allowed");
     expect(await send(e.fileEvents.policy, e.fileEvents.arn, "sns.amazonaws.com", { "aws:SourceArn": e.bucket, "aws:SourceAccount": e.account })).not.toBe("Allowed");
     expect(await send(e.fileEvents.policy, e.fileEvents.arn, "arn:aws:iam::999999999999:root", {})).not.toBe("Allowed");
   });
   it("file-events queue: a request without TLS is explicitly denied, even from the intended source", async () => {
-    expect(await send(e.fileEvents.policy, e.fileEvents.arn, "s3.amazonaws.com", { "aws:SourceArn": e.bucket, "aws:SourceAccount": e.account, "aws:SecureTransport": "false" })).toBe("ExplicitlyDenied");
+    expect(
+      await send(e.fileEvents.policy, e.fileEvents.arn, "s3.amazonaws.com", { "aws:SourceArn": e.bucket, "aws:SourceAccount": e.account, "aws:SecureTransport": "false" }),
+    ).toBe("ExplicitlyDenied");
   });
   it("analytics-ingest queue: sns.amazonaws.com from user-data-change only", async () => {
     expect(await send(e.ingest.policy, e.ingest.arn, "sns.amazonaws.com", { "aws:SourceArn": e.topic })).toBe("Allowed");
@@ -64,7 +76,10 @@ describe.each(ENVS)("%s resource policies, evaluated with their principals", (en
     const reader = `arn:aws:iam::${e.account}:role/platform-${env}-files-api`;
     const identity = [{ name: "read", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `${e.bucket}/uploads/*` }] } }];
     const get = (principal: string, context: Record<string, string>, withIdentity = true) =>
-      decide({ resourcePolicy: e.bucketPolicy, identity: withIdentity ? identity : [] }, { principal, action: "s3:GetObject", resource: object, resourceAccount: e.account, context });
+      decide(
+        { resourcePolicy: e.bucketPolicy, identity: withIdentity ? identity : [] },
+        { principal, action: "s3:GetObject", resource: object, resourceAccount: e.account, context },
+      );
     expect(await get(reader, {})).toBe("Allowed");
     expect(await get(reader, { "aws:SecureTransport": "false" })).toBe("ExplicitlyDenied");
     // the bucket policy grants nobody anything: another account's principal (even with its own Allow) stays out

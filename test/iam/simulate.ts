@@ -16,7 +16,15 @@ export const POWER_USER_ACCESS = {
     { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" },
     {
       Effect: "Allow",
-      Action: ["account:GetAccountInformation", "account:GetPrimaryEmail", "account:ListRegions", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization"],
+      Action: [
+        "account:GetAccountInformation",
+        "account:GetPrimaryEmail",
+        "account:ListRegions",
+        "iam:CreateServiceLinkedRole",
+        "iam:DeleteServiceLinkedRole",
+        "iam:ListRoles",
+        "organizations:DescribeOrganization",
+      ],
       Resource: "*",
     },
   ],

@@ -187,7 +187,10 @@ async function cognitoUserExists(userId: string): Promise<boolean> {
   }
 }
 
-async function runWorkflow(userId: string, name = `${deletionExecutionName(userId, 2)}-${randomUUID().slice(0, 6)}`): Promise<{ status?: string; error?: string; cause?: string; name: string }> {
+async function runWorkflow(
+  userId: string,
+  name = `${deletionExecutionName(userId, 2)}-${randomUUID().slice(0, 6)}`,
+): Promise<{ status?: string; error?: string; cause?: string; name: string }> {
   const input: DeleteUserInput = { userId, profileVersion: 2, pseudonym: `${PSEUDONYM_PREFIX}${randomUUID()}` };
   const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
   await sfnLocal.executions.waitFor(started.executionArn as string);
@@ -253,14 +256,22 @@ describe("the task functions on the emulators", () => {
   it("DeleteProfile deletes the profile, records the account deletion on the floor, and a later write of the profile gets AccountDeletedError", async () => {
     const { userId } = await seedUser({ objects: 0, activity: 0 });
     const handler = handlers["delete-user-profile"];
-    expect(await handler({ userId, executionName: "delete-x-v2" }, lambdaContext("delete-user-profile"))).toEqual({ profileDeleted: true, deletedVersion: 2, deletedAt: expect.any(String) });
+    expect(await handler({ userId, executionName: "delete-x-v2" }, lambdaContext("delete-user-profile"))).toEqual({
+      profileDeleted: true,
+      deletedVersion: 2,
+      deletedAt: expect.any(String),
+    });
     expect((await documents.send(new GetCommand({ TableName: profilesTable, Key: profileKey(userId) }))).Item).toBeUndefined();
     expect((await documents.send(new GetCommand({ TableName: profilesTable, Key: versionFloorKey(userId) }))).Item).toMatchObject({
       version: 2,
       accountDeleted: true,
       deletion: { executionName: "delete-x-v2" },
     });
-    expect(await handler({ userId, executionName: "delete-x-v2" }, lambdaContext("delete-user-profile"))).toEqual({ profileDeleted: false, deletedVersion: null, deletedAt: expect.any(String) });
+    expect(await handler({ userId, executionName: "delete-x-v2" }, lambdaContext("delete-user-profile"))).toEqual({
+      profileDeleted: false,
+      deletedVersion: null,
+      deletedAt: expect.any(String),
+    });
     await expect(saveProfile(profiles, userId, { displayName: "Back" }, { kind: "none" }, new Date().toISOString())).rejects.toThrow(AccountDeletedError);
     await expect(handler({ userId, executionName: "not a name" }, lambdaContext("delete-user-profile"))).rejects.toThrow(/executionName/);
   });
@@ -299,7 +310,10 @@ describe("the shipped delete-user workflow on an ASL interpreter", () => {
 
   it("a step that keeps failing ends the execution FAILED (DeleteUserFailed); the profile stays marked; a re-run finishes the job", async () => {
     const { userId } = await seedUser({ objects: 3, activity: 2 });
-    injected.set("anonymise-analytics", Array.from({ length: 20 }, () => failure("DatabaseErrorException", "relation does not exist")));
+    injected.set(
+      "anonymise-analytics",
+      Array.from({ length: 20 }, () => failure("DatabaseErrorException", "relation does not exist")),
+    );
     const failedRun = await runWorkflow(userId);
     expect(failedRun).toMatchObject({ status: "FAILED", error: "DeleteUserFailed" });
     expect(failedRun.cause).toContain("relation does not exist");
@@ -329,7 +343,9 @@ describe("the shipped delete-user workflow on an ASL interpreter", () => {
     expect((await runWorkflow(userId)).status).toBe("SUCCEEDED");
     const again = await runWorkflow(userId);
     expect(again.status).toBe("SUCCEEDED");
-    expect(await auditOf(userId, again.name)).toMatchObject({ removed: { objectVersions: 0, fileItems: 0, activityRows: 0, activityRowsInFlight: 0, analyticsUserRows: 0, profile: false } });
+    expect(await auditOf(userId, again.name)).toMatchObject({
+      removed: { objectVersions: 0, fileItems: 0, activityRows: 0, activityRowsInFlight: 0, analyticsUserRows: 0, profile: false },
+    });
   }, 60_000);
 
   it("an event still on the stream when AnonymiseAnalytics ran (stored while the profile is deleted) is anonymised by SweepAnalytics", async () => {
@@ -342,7 +358,9 @@ describe("the shipped delete-user workflow on an ASL interpreter", () => {
     const run = await runWorkflow(userId);
     expect(run.status).toBe("SUCCEEDED");
     expect(await analytics.sql(`SELECT count(*)::int AS n FROM activity_events WHERE user_id = $1`, [userId])).toEqual([{ n: 0 }]);
-    expect(await analytics.sql(`SELECT user_id LIKE 'deleted-%' AS anonymised, props::text AS props FROM activity_events WHERE event_id = $1`, [late])).toEqual([{ anonymised: true, props: "{}" }]);
+    expect(await analytics.sql(`SELECT user_id LIKE 'deleted-%' AS anonymised, props::text AS props FROM activity_events WHERE event_id = $1`, [late])).toEqual([
+      { anonymised: true, props: "{}" },
+    ]);
     expect(await auditOf(userId, run.name)).toMatchObject({ removed: { activityRows: 2, activityRowsInFlight: 1 } });
   }, 60_000);
 });
@@ -390,7 +408,10 @@ describe("profile-api: DELETE /profiles/me and GET /profiles/me/deletion", () =>
 
   it("a profile being deleted takes no writes: 409 DeletionInProgress", async () => {
     const { userId, email } = await seedUser({ objects: 0, activity: 0 });
-    injected.set("delete-user-files", Array.from({ length: 20 }, () => failure("PermanentError")));
+    injected.set(
+      "delete-user-files",
+      Array.from({ length: 20 }, () => failure("PermanentError")),
+    );
     const res = await call(userId, email, "DELETE");
     const { executionId } = JSON.parse(res.body as string) as { executionId: string };
     // DELETE marked the profile before it started the execution: a write right after the 202 is refused.

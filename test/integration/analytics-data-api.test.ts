@@ -27,10 +27,14 @@ beforeEach(async () => {
 describe("DataApi over the unmodified RDSDataClient", () => {
   it("binds named parameters with type hints and returns rows keyed by column label", async () => {
     const id = "0b9f6c4e-7f7a-4b55-9a43-3f5f0e2c1d11";
-    const inserted = await t.dataApi.execute(
-      "INSERT INTO items (id, name, n, at, doc, day) VALUES (:id, :name, :n, CAST(:at AS timestamptz), CAST(:doc AS jsonb), :day)",
-      { id: param.uuid(id), name: "it's :not a param", n: 42, at: "2024-02-29T23:59:59.500Z", doc: param.json({ a: [1, null] }), day: param.date("2024-02-29") },
-    );
+    const inserted = await t.dataApi.execute("INSERT INTO items (id, name, n, at, doc, day) VALUES (:id, :name, :n, CAST(:at AS timestamptz), CAST(:doc AS jsonb), :day)", {
+      id: param.uuid(id),
+      name: "it's :not a param",
+      n: 42,
+      at: "2024-02-29T23:59:59.500Z",
+      doc: param.json({ a: [1, null] }),
+      day: param.date("2024-02-29"),
+    });
     expect(inserted).toEqual({ rows: [], numberOfRecordsUpdated: 1 });
     const { rows } = await t.dataApi.execute("SELECT id, name, n, doc::text AS doc, to_char(day, 'YYYY-MM-DD') AS day, at = CAST(:at AS timestamptz) AS same FROM items", {
       at: "2024-02-29T23:59:59.500Z",

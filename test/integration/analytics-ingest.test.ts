@@ -16,7 +16,12 @@ let t: AnalyticsTestDb;
 let handler: IngestModule["handler"];
 const context = lambdaContext("analytics-ingest");
 
-function profileEvent(userId: string, version: number, type: ProfileEvent["type"] = version === 1 ? "profile.created" : "profile.updated", displayName = `${userId} v${version}`): ProfileEvent {
+function profileEvent(
+  userId: string,
+  version: number,
+  type: ProfileEvent["type"] = version === 1 ? "profile.created" : "profile.updated",
+  displayName = `${userId} v${version}`,
+): ProfileEvent {
   const at = new Date(Date.UTC(2024, 4, 1, 12, 0, version)).toISOString();
   return {
     eventId: randomUUID(),

@@ -54,7 +54,10 @@ describe("analytics-migrate", () => {
   });
 
   it("refuses to run when an applied migration's file changed (checksum), and applies nothing after it", async () => {
-    const changed = [{ name: "0001_init.sql", sql: `${MIGRATIONS[0].sql}\n-- edited` }, { name: "0002_more.sql", sql: "CREATE TABLE more (id int)" }];
+    const changed = [
+      { name: "0001_init.sql", sql: `${MIGRATIONS[0].sql}\n-- edited` },
+      { name: "0002_more.sql", sql: "CREATE TABLE more (id int)" },
+    ];
     await expect(migrate(t.dataApi, changed)).rejects.toThrow(/0001_init\.sql was applied with checksum [0-9a-f]{64}, but the file now has checksum/);
     expect(await t.sql("SELECT to_regclass('public.more') AS r")).toEqual([{ r: null }]);
   });

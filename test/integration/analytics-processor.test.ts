@@ -23,9 +23,10 @@ const activity = (userId: string, type = "page.view", extra: Partial<ActivityEve
   props: { path: "/home", n: 1 },
   ...extra,
 });
-const stored = () => t.sql<{ event_id: string; user_id: string; type: string; props: unknown; at: string }>(
-  "SELECT event_id::text, user_id, type, props, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') AS at FROM activity_events ORDER BY user_id, type",
-);
+const stored = () =>
+  t.sql<{ event_id: string; user_id: string; type: string; props: unknown; at: string }>(
+    "SELECT event_id::text, user_id, type, props, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') AS at FROM activity_events ORDER BY user_id, type",
+  );
 
 beforeAll(async () => {
   t = await startAnalyticsDb("analytics_processor");
@@ -65,7 +66,13 @@ describe("activity-processor", () => {
 
   it("reports every malformed record by sequence number (so it reaches the on-failure queue) and stores the rest", async () => {
     const good = activity("good");
-    const event = kinesisEvent(["not json", { ...activity("bad"), type: "Bad Type" }, good, { ...activity("bad"), eventId: "nope" }, { ...activity("bad"), props: { big: "x".repeat(3000) } }]);
+    const event = kinesisEvent([
+      "not json",
+      { ...activity("bad"), type: "Bad Type" },
+      good,
+      { ...activity("bad"), eventId: "nope" },
+      { ...activity("bad"), props: { big: "x".repeat(3000) } },
+    ]);
     const out = await handler(event, context);
     const seq = (i: number): { itemIdentifier: string } => ({ itemIdentifier: event.Records[i].kinesis.sequenceNumber });
     expect(out).toEqual({ batchItemFailures: [seq(0), seq(1), seq(3), seq(4)] });

@@ -16,7 +16,12 @@ let handler: QueryModule["handler"];
 const context = lambdaContext("analytics-query");
 const DAY = 86_400_000;
 
-function request(path: string, query: Record<string, string> = {}, claims: Record<string, string> | null = cognitoClaims("me", "me@example.com"), method = "GET"): APIGatewayProxyEventV2WithJWTAuthorizer {
+function request(
+  path: string,
+  query: Record<string, string> = {},
+  claims: Record<string, string> | null = cognitoClaims("me", "me@example.com"),
+  method = "GET",
+): APIGatewayProxyEventV2WithJWTAuthorizer {
   const event = httpApiEvent({ method, path, claims });
   const rawQueryString = new URLSearchParams(query).toString();
   return { ...event, rawQueryString, ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}) };
@@ -29,7 +34,12 @@ async function call(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<{ s
 }
 
 async function addEvent(userId: string, type: string, at: Date | string): Promise<void> {
-  await t.sql("INSERT INTO activity_events (event_id, user_id, type, occurred_at, props) VALUES ($1, $2, $3, $4, '{}')", [randomUUID(), userId, type, typeof at === "string" ? at : at.toISOString()]);
+  await t.sql("INSERT INTO activity_events (event_id, user_id, type, occurred_at, props) VALUES ($1, $2, $3, $4, '{}')", [
+    randomUUID(),
+    userId,
+    type,
+    typeof at === "string" ? at : at.toISOString(),
+  ]);
 }
 
 beforeAll(async () => {
@@ -96,17 +106,22 @@ describe("GET /analytics/daily-active-users", () => {
   });
 
   it("accepts the group claim with admins alone", async () => {
-    expect((await call(request("/analytics/daily-active-users", { from: "2024-03-01", to: "2024-03-01" }, admin("[admins]")))).body.days).toEqual([{ date: "2024-03-01", users: 2 }]);
+    expect((await call(request("/analytics/daily-active-users", { from: "2024-03-01", to: "2024-03-01" }, admin("[admins]")))).body.days).toEqual([
+      { date: "2024-03-01", users: 2 },
+    ]);
   });
 
   // `[staff,admins]` and `["admins"]`: HTTP API's flattening of one group named `staff,admins` or `"admins"` (legal
   // Cognito group names), which once read as membership of `admins`.
-  it.each([[undefined], ["[users]"], ["[administrators]"], ["admins-ish"], ["[staff,admins]"], ['["admins"]'], ['[users "admins"]']])("answers 403 when cognito:groups is %j", async (groups) => {
-    const claims = groups === undefined ? cognitoClaims("me", "me@example.com") : admin(groups);
-    const { status, body } = await call(request("/analytics/daily-active-users", { from: "2024-03-01", to: "2024-03-04" }, claims));
-    expect(status).toBe(403);
-    expect(body.error.code).toBe("Forbidden");
-  });
+  it.each([[undefined], ["[users]"], ["[administrators]"], ["admins-ish"], ["[staff,admins]"], ['["admins"]'], ['[users "admins"]']])(
+    "answers 403 when cognito:groups is %j",
+    async (groups) => {
+      const claims = groups === undefined ? cognitoClaims("me", "me@example.com") : admin(groups);
+      const { status, body } = await call(request("/analytics/daily-active-users", { from: "2024-03-01", to: "2024-03-04" }, claims));
+      expect(status).toBe(403);
+      expect(body.error.code).toBe("Forbidden");
+    },
+  );
 
   it.each([
     [{ to: "2024-03-04" }, /from: required/],

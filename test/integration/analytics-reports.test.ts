@@ -67,7 +67,11 @@ describe("GET /analytics/reports/{name} (moto Athena)", () => {
 
   it("when SUCCEEDED, returns the first page of rows keyed by the header row's column names", async () => {
     // moto's results queue: the next GetQueryResults of a new execution returns these rows (header first, as Athena)
-    const rows = [["day", "users"], ["2026-01-01", "3"], ["2026-01-02", "5"]].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) }));
+    const rows = [
+      ["day", "users"],
+      ["2026-01-01", "3"],
+      ["2026-01-02", "5"],
+    ].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) }));
     const queued = await fetch(`${motoEndpoint()}/moto-api/static/athena/query-results`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -127,8 +131,13 @@ describe("reports routes with Athena's own error answers", () => {
 
   it("404 for an execution of another workgroup; a still-running one has no rows", async () => {
     const other = { send: jest.fn(async () => ({ QueryExecution: { QueryExecutionId: "x", WorkGroup: "someone-elses", Status: { State: "SUCCEEDED" } } })) };
-    await expect(mod.route(request(`/analytics/reports/executions/${randomUUID()}`), {} as never, new Date(), { athena: other as never, lake })).rejects.toMatchObject({ statusCode: 404, code: "ExecutionNotFound" });
-    const running = { send: jest.fn(async () => ({ QueryExecution: { QueryExecutionId: "x", WorkGroup: "wg", Query: REPORTS["events-per-type"].sql, Status: { State: "RUNNING" } } })) };
+    await expect(mod.route(request(`/analytics/reports/executions/${randomUUID()}`), {} as never, new Date(), { athena: other as never, lake })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "ExecutionNotFound",
+    });
+    const running = {
+      send: jest.fn(async () => ({ QueryExecution: { QueryExecutionId: "x", WorkGroup: "wg", Query: REPORTS["events-per-type"].sql, Status: { State: "RUNNING" } } })),
+    };
     const res = await mod.route(request(`/analytics/reports/executions/${randomUUID()}`), {} as never, new Date(), { athena: running as never, lake });
     expect(JSON.parse(res.body as string)).toMatchObject({ state: "RUNNING", report: "events-per-type" });
     expect(JSON.parse(res.body as string).rows).toBeUndefined();
@@ -147,7 +156,9 @@ describe("reports routes with Athena's own error answers", () => {
   });
 
   it("405 for a method other than GET", async () => {
-    await expect(mod.route(request("/analytics/reports/most-active-users", admin, "POST"), {} as never, new Date(), { athena: { send: jest.fn() } as never, lake })).rejects.toMatchObject({
+    await expect(
+      mod.route(request("/analytics/reports/most-active-users", admin, "POST"), {} as never, new Date(), { athena: { send: jest.fn() } as never, lake }),
+    ).rejects.toMatchObject({
       statusCode: 405,
       code: "MethodNotAllowed",
     });
@@ -158,7 +169,9 @@ describe("the reports routes under bad input (property-based, fixed seed: test/f
   const DOCUMENTED: Documented = { 400: ["UnknownReport"], 403: ["Forbidden"], 404: ["ExecutionNotFound"] };
   // A path segment as API Gateway hands it over: any string, percent-encoded (UTF-8; a lone surrogate cannot travel in
   // a URL, so it arrives as U+FFFD), or a malformed percent sequence as a client may send it.
-  const encoded = fc.oneof(hostileString(80), fc.constantFrom(...REPORT_NAMES), fc.uuid()).map((s) => encodeURIComponent((s as string & { toWellFormed(): string }).toWellFormed()));
+  const encoded = fc
+    .oneof(hostileString(80), fc.constantFrom(...REPORT_NAMES), fc.uuid())
+    .map((s) => encodeURIComponent((s as string & { toWellFormed(): string }).toWellFormed()));
   const segment = fc.oneof(encoded, fc.constantFrom("..%2F..%2Fetc", "%E0%A4%A", "%", "%00", "%C0%AF"));
   const groups = fc.oneof(fc.constant("[admins]"), fc.constant("[staff,admins]"), fc.constant('["admins"]'), hostileString(30));
 

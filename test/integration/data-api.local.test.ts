@@ -132,7 +132,9 @@ describe("local Data API endpoint (unmodified RDSDataClient, real PostgreSQL)", 
         { name: "u", value: { isNull: true }, typeHint: "UUID" },
         { name: "num", value: { isNull: true } },
       ]);
-      expect(await rows("SELECT txt, u, num, b, bin, ts FROM samples")).toEqual([[{ isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }]]);
+      expect(await rows("SELECT txt, u, num, b, bin, ts FROM samples")).toEqual([
+        [{ isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }, { isNull: true }],
+      ]);
       expect(await rows("SELECT count(*) AS n FROM samples WHERE txt IS NULL AND u IS NULL")).toEqual([[{ longValue: 1 }]]);
     });
 
@@ -195,7 +197,15 @@ describe("local Data API endpoint (unmodified RDSDataClient, real PostgreSQL)", 
         ],
       );
       expect(out.records).toEqual([
-        [{ stringValue: "v-v" }, { stringValue: ":a" }, { stringValue: "':a" }, { stringValue: " :a " }, { longValue: 1 }, { longValue: 42 }, { arrayValue: { longValues: [1, 2, 3] } }],
+        [
+          { stringValue: "v-v" },
+          { stringValue: ":a" },
+          { stringValue: "':a" },
+          { stringValue: " :a " },
+          { longValue: 1 },
+          { longValue: 42 },
+          { arrayValue: { longValues: [1, 2, 3] } },
+        ],
       ]);
     });
 
@@ -257,7 +267,9 @@ describe("local Data API endpoint (unmodified RDSDataClient, real PostgreSQL)", 
       Object.assign(process.env, { AWS_ENDPOINT_URL_RDS_DATA: api.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
       const fromEnv = new RDSDataClient({});
       try {
-        const out = await fromEnv.send(new ExecuteStatementCommand({ resourceArn: RESOURCE_ARN, secretArn: SECRET_ARN, database: db.name, sql: "SELECT current_database() AS db" }));
+        const out = await fromEnv.send(
+          new ExecuteStatementCommand({ resourceArn: RESOURCE_ARN, secretArn: SECRET_ARN, database: db.name, sql: "SELECT current_database() AS db" }),
+        );
         expect(out.records).toEqual([[{ stringValue: db.name }]]);
       } finally {
         fromEnv.destroy();

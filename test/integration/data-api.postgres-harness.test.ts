@@ -33,7 +33,14 @@ describe("PostgreSQL harness", () => {
       }
     }
     const env = { PATH: join(dir, "empty"), PG_BINDIR: join(dir, "custom") };
-    expect(candidateBinDirs(env, [root])).toEqual([join(dir, "custom"), join(dir, "empty"), join(root, "bin"), join(root, "16", "bin"), join(root, "13", "bin"), join(root, "9.6", "bin")]);
+    expect(candidateBinDirs(env, [root])).toEqual([
+      join(dir, "custom"),
+      join(dir, "empty"),
+      join(root, "bin"),
+      join(root, "16", "bin"),
+      join(root, "13", "bin"),
+      join(root, "9.6", "bin"),
+    ]);
     expect(findPostgresBinaries(env, [root])).toEqual({ initdb: join(root, "16", "bin", "initdb"), postgres: join(root, "16", "bin", "postgres") });
   });
 

@@ -152,7 +152,7 @@ async function post(upload: Upload, bytes: Buffer, override: Record<string, stri
 /** Every message moto sent so far, removed from the queue. */
 async function drainEvents(): Promise<Array<{ messageId: string; body: string }>> {
   const out: Array<{ messageId: string; body: string }> = [];
-  for (let empty = 0; empty < 2; ) {
+  for (let empty = 0; empty < 2;) {
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     const messages = got.Messages ?? [];
     if (messages.length === 0) {
@@ -266,7 +266,13 @@ describe("upload → S3 event → object-metadata → file", () => {
     expect(JSON.parse(messages[0].body).Records[0].s3.object.key).toContain("%2F"); // moto encodes the whole key
 
     const stored = await item(alice.sub, upload.fileId);
-    expect(stored).toMatchObject({ status: "ready", size: Buffer.byteLength(content), contentType: "text/plain", fileName: "my report é.txt", key: objectKey(alice.sub, upload.fileId, "my report é.txt") });
+    expect(stored).toMatchObject({
+      status: "ready",
+      size: Buffer.byteLength(content),
+      contentType: "text/plain",
+      fileName: "my report é.txt",
+      key: objectKey(alice.sub, upload.fileId, "my report é.txt"),
+    });
     expect(stored?.etag).toMatch(/^[0-9a-f]{32}$/);
     expect(stored).not.toHaveProperty("expiresAt");
 
@@ -335,7 +341,7 @@ describe("upload → S3 event → object-metadata → file", () => {
 
   it("acknowledges S3's test event and fails only a malformed message (redelivered, then dead-lettered)", async () => {
     const test = { messageId: "t", body: JSON.stringify({ Service: "Amazon S3", Event: "s3:TestEvent", Time: "2024-01-01T00:00:00Z", Bucket: bucketName }) };
-    const bad = { messageId: "bad", body: "{\"Records\": 3}" };
+    const bad = { messageId: "bad", body: '{"Records": 3}' };
     const res = await objectMetadata.handler(sqsEvent([test, bad]), lambdaContext("object-metadata"));
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: "bad" }]);
   });
@@ -366,7 +372,11 @@ describe("event order by sequencer (records shaped as AWS documents them; moto s
           awsRegion: LOCAL_REGION,
           eventTime: new Date().toISOString(),
           eventName,
-          s3: { s3SchemaVersion: "1.0", bucket: { name: bucketName, arn: `arn:aws:s3:::${bucketName}` }, object: { key: encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+"), size: 5, eTag: "x", sequencer } },
+          s3: {
+            s3SchemaVersion: "1.0",
+            bucket: { name: bucketName, arn: `arn:aws:s3:::${bucketName}` },
+            object: { key: encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+"), size: 5, eTag: "x", sequencer },
+          },
         },
       ],
     });
@@ -374,8 +384,7 @@ describe("event order by sequencer (records shaped as AWS documents them; moto s
   it("applies the newer event and ignores an older or repeated one, whatever order they arrive in", async () => {
     const upload = await uploadReady(alice, "ordered file.txt", "12345");
     const key = objectKey(alice.sub, upload.fileId, "ordered file.txt");
-    const apply = async (...bodies: string[]) =>
-      (await objectMetadata.handler(sqsEvent(bodies.map((body) => ({ body }))), lambdaContext("object-metadata"))).batchItemFailures;
+    const apply = async (...bodies: string[]) => (await objectMetadata.handler(sqsEvent(bodies.map((body) => ({ body }))), lambdaContext("object-metadata"))).batchItemFailures;
 
     expect(await apply(record("ObjectCreated:Post", key, "0055AED6DCD90281E5"))).toEqual([]);
     expect(await item(alice.sub, upload.fileId)).toMatchObject({ status: "ready", sequencer: normaliseSequencer("0055AED6DCD90281E5") });

@@ -135,9 +135,7 @@ describe("bundled profile functions, run as Lambda runs them", () => {
 
       expect(out.externalResolvable).toBe(false);
       expect(out.results).toEqual([{ batchItemFailures: [] }]);
-      expect(sns.published.map((e) => JSON.parse(e.message) as { type: string; userId: string })).toEqual([
-        expect.objectContaining({ type: "profile.created", userId }),
-      ]);
+      expect(sns.published.map((e) => JSON.parse(e.message) as { type: string; userId: string })).toEqual([expect.objectContaining({ type: "profile.created", userId })]);
     } finally {
       streams.destroy();
     }

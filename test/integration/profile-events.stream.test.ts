@@ -194,16 +194,13 @@ describe("profile-events fed from the table's stream", () => {
     const failing = records[1];
     const failingUser = partitionKeyOf(failing, PARTITION_KEY)?.slice("USER#".length);
     sns.behave({
-      failEntry: (entry) =>
-        parse(entry).userId === failingUser ? { code: "InternalError", message: "simulated failure", senderFault: false } : undefined,
+      failEntry: (entry) => (parse(entry).userId === failingUser ? { code: "InternalError", message: "simulated failure", senderFault: false } : undefined),
     });
 
     const result = await runEvents(toStreamEvent(records, streamArn));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(failing) }] });
-    expect(sns.published.map((e) => parse(e).userId)).toEqual(
-      [records[0], records[2]].map((r) => partitionKeyOf(r, PARTITION_KEY)?.slice("USER#".length)),
-    );
+    expect(sns.published.map((e) => parse(e).userId)).toEqual([records[0], records[2]].map((r) => partitionKeyOf(r, PARTITION_KEY)?.slice("USER#".length)));
   });
 
   it("reports every record of a chunk whose PublishBatch call throws, and still publishes the next chunk", async () => {

@@ -22,7 +22,10 @@ class ConflictingDynamoDb {
     this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
       req.resume();
       req.on("end", () => {
-        const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+        const operation =
+          String(req.headers["x-amz-target"] ?? "")
+            .split(".")
+            .pop() ?? "";
         this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
         res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
         res.end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#TransactionConflictException", message: "Transaction is ongoing for the item" }));
@@ -59,7 +62,7 @@ describe("repository under write contention", () => {
   it.each([
     ["without If-Match", { kind: "none" } as const],
     ["with If-Match *", { kind: "any" } as const],
-    ["with If-Match \"3\"", { kind: "version", version: 3 } as const],
+    ['with If-Match "3"', { kind: "version", version: 3 } as const],
   ])("saveProfile %s gives up with WriteContentionError after MAX_WRITE_ATTEMPTS lost races", async (_name, ifMatch) => {
     const saving = saveProfile(store(), "u-contended", { displayName: "Ada" }, ifMatch, "2024-05-01T12:00:00.000Z");
     await expect(saving).rejects.toBeInstanceOf(WriteContentionError);

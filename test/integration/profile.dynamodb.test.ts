@@ -244,10 +244,7 @@ describe("PUT /profiles/me", () => {
   it("lets exactly one of two writers holding the same ETag win", async () => {
     const user = newUser();
     await put(user, { displayName: "base" });
-    const [a, b] = await Promise.all([
-      put(user, { displayName: "writer A" }, { "if-match": '"1"' }),
-      put(user, { displayName: "writer B" }, { "if-match": '"1"' }),
-    ]);
+    const [a, b] = await Promise.all([put(user, { displayName: "writer A" }, { "if-match": '"1"' }), put(user, { displayName: "writer B" }, { "if-match": '"1"' })]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 412]);
     const winner = a.statusCode === 200 ? "writer A" : "writer B";
     expect(await storedItem(user.userId)).toMatchObject({ displayName: winner, version: 2 });
@@ -347,7 +344,7 @@ describe("versions stay monotonic across delete and re-creation (the user's vers
     expect(await storedFloor(user.userId)).toEqual({ [PARTITION_KEY]: userPartitionKey(user.userId), [SORT_KEY]: VERSION_FLOOR_SORT_KEY, version: 3 });
   });
 
-  it("PUT after a delete at version 3 creates the profile at version 4: 201, ETag \"4\", new createdAt; the next PUT is 200 at 5", async () => {
+  it('PUT after a delete at version 3 creates the profile at version 4: 201, ETag "4", new createdAt; the next PUT is 200 at 5', async () => {
     const user = await deletedAt(3);
     const before = Date.now();
     const created = await put(user, { displayName: "second life" });
@@ -453,7 +450,12 @@ describe("an account being deleted or deleted takes no profile writes", () => {
     const user = newUser();
     await put(user, { displayName: "Leaving" });
     await doc.send(
-      new UpdateCommand({ TableName: tableName, Key: profileKey(user.userId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { executionName: "delete-x-v1" } } }),
+      new UpdateCommand({
+        TableName: tableName,
+        Key: profileKey(user.userId),
+        UpdateExpression: "SET deletion = :d",
+        ExpressionAttributeValues: { ":d": { executionName: "delete-x-v1" } },
+      }),
     );
     for (const headers of [{}, { "if-match": "*" }, { "if-match": '"1"' }]) {
       const response = await put(user, { displayName: "Staying?" }, headers as Record<string, string>);
@@ -579,7 +581,7 @@ describe("profile-bootstrap (Cognito post-confirmation)", () => {
     expect(await storedItem(user.userId)).toMatchObject({ displayName: "Changed by user", version: 2 });
   });
 
-  it("gives a profile the API then serves and updates with If-Match \"1\"", async () => {
+  it('gives a profile the API then serves and updates with If-Match "1"', async () => {
     const user = newUser();
     await bootstrap.handler(postConfirmationEvent({ sub: user.userId, email: user.email }), lambdaContext("profile-bootstrap"));
     const got = await call(request(user, { method: "GET" }));

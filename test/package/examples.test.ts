@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { plannedValues, StackPlan, validateAndPlan } from "../support/terraform";
 import { installedPackage, node, ROOT } from "./installed-package";
 
-const EXAMPLES = { "http-api-table": "notes-dev", "queue-consumer": "orders-dev", "stream-processor": "clicks-dev", "data-api-consumer": "reports-dev", "static-site": "docs-dev" } as const;
+const EXAMPLES = {
+  "http-api-table": "notes-dev",
+  "queue-consumer": "orders-dev",
+  "stream-processor": "clicks-dev",
+  "data-api-consumer": "reports-dev",
+  "static-site": "docs-dev",
+} as const;
 type Example = keyof typeof EXAMPLES;
 
 interface Synthesized {
@@ -79,7 +85,9 @@ const resources = (s: Synthesized, type: string): any[] => Object.values(s.json.
 
 describe("examples/", () => {
   it("has one folder per example, each with main.ts, its handler (or site files) and a README, importing only from the package", () => {
-    const folders = readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(join(ROOT, "examples"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).toEqual(Object.keys(EXAMPLES).sort());
     for (const f of folders) {
       const files = readdirSync(join(ROOT, "examples", f));
@@ -91,76 +99,116 @@ describe("examples/", () => {
     }
   });
 
-  it("http-api-table: routes to one function that gets the table's name and read/write on that table only", async () => {
-    const s = await results.get("http-api-table")!;
-    expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
-    expect(plannedValues(s.plan.plan, "aws_apigatewayv2_route").map((r) => r.route_key).sort()).toEqual(["GET /notes/{id}", "PUT /notes/{id}"]);
-    expect(plannedValues(s.plan.plan, "aws_dynamodb_table").map((t) => t.name)).toEqual(["notes-dev-notes"]);
-    const [fn] = plannedValues(s.plan.plan, "aws_lambda_function");
-    expect(fn.environment[0].variables).toMatchObject({ NOTES_TABLE_NAME: "notes-dev-notes" });
-    const statements = resources(s, "aws_iam_role_policy").flatMap((p) => JSON.parse(p.policy).Statement);
-    const dynamo = statements.filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith("dynamodb:")));
-    expect(dynamo.flatMap((st: any) => [st.Action].flat())).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem"]));
-    for (const st of dynamo) expect([st.Resource].flat().every((r: string) => r.includes("aws_dynamodb_table."))).toBe(true);
-  }, EXAMPLE_TIMEOUT_MS);
+  it(
+    "http-api-table: routes to one function that gets the table's name and read/write on that table only",
+    async () => {
+      const s = await results.get("http-api-table")!;
+      expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
+      expect(
+        plannedValues(s.plan.plan, "aws_apigatewayv2_route")
+          .map((r) => r.route_key)
+          .sort(),
+      ).toEqual(["GET /notes/{id}", "PUT /notes/{id}"]);
+      expect(plannedValues(s.plan.plan, "aws_dynamodb_table").map((t) => t.name)).toEqual(["notes-dev-notes"]);
+      const [fn] = plannedValues(s.plan.plan, "aws_lambda_function");
+      expect(fn.environment[0].variables).toMatchObject({ NOTES_TABLE_NAME: "notes-dev-notes" });
+      const statements = resources(s, "aws_iam_role_policy").flatMap((p) => JSON.parse(p.policy).Statement);
+      const dynamo = statements.filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith("dynamodb:")));
+      expect(dynamo.flatMap((st: any) => [st.Action].flat())).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem"]));
+      for (const st of dynamo) expect([st.Resource].flat().every((r: string) => r.includes("aws_dynamodb_table."))).toBe(true);
+    },
+    EXAMPLE_TIMEOUT_MS,
+  );
 
-  it("queue-consumer: an SQS event source with partial batch failures, and a redrive to the queue's DLQ after 5 receives", async () => {
-    const s = await results.get("queue-consumer")!;
-    expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
-    const [esm] = resources(s, "aws_lambda_event_source_mapping");
-    expect(esm).toMatchObject({ batch_size: 10, function_response_types: ["ReportBatchItemFailures"] });
-    const queues = s.json.resource.aws_sqs_queue;
-    const [jobsId] = Object.entries<any>(queues).find(([, q]) => q.name === "orders-dev-jobs")!;
-    const [dlqId] = Object.entries<any>(queues).find(([, q]) => q.name === "orders-dev-jobs-dlq")!;
-    expect(esm.event_source_arn).toBe(`\${aws_sqs_queue.${jobsId}.arn}`);
-    expect(JSON.parse(queues[jobsId].redrive_policy)).toEqual({ deadLetterTargetArn: `\${aws_sqs_queue.${dlqId}.arn}`, maxReceiveCount: 5 });
-    expect(plannedValues(s.plan.plan, "aws_sqs_queue").map((q) => q.name).sort()).toEqual(["orders-dev-jobs", "orders-dev-jobs-dlq"]);
-  }, EXAMPLE_TIMEOUT_MS);
+  it(
+    "queue-consumer: an SQS event source with partial batch failures, and a redrive to the queue's DLQ after 5 receives",
+    async () => {
+      const s = await results.get("queue-consumer")!;
+      expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
+      const [esm] = resources(s, "aws_lambda_event_source_mapping");
+      expect(esm).toMatchObject({ batch_size: 10, function_response_types: ["ReportBatchItemFailures"] });
+      const queues = s.json.resource.aws_sqs_queue;
+      const [jobsId] = Object.entries<any>(queues).find(([, q]) => q.name === "orders-dev-jobs")!;
+      const [dlqId] = Object.entries<any>(queues).find(([, q]) => q.name === "orders-dev-jobs-dlq")!;
+      expect(esm.event_source_arn).toBe(`\${aws_sqs_queue.${jobsId}.arn}`);
+      expect(JSON.parse(queues[jobsId].redrive_policy)).toEqual({ deadLetterTargetArn: `\${aws_sqs_queue.${dlqId}.arn}`, maxReceiveCount: 5 });
+      expect(
+        plannedValues(s.plan.plan, "aws_sqs_queue")
+          .map((q) => q.name)
+          .sort(),
+      ).toEqual(["orders-dev-jobs", "orders-dev-jobs-dlq"]);
+    },
+    EXAMPLE_TIMEOUT_MS,
+  );
 
-  it("stream-processor: a Kinesis event source that bisects, retries 3 times and sends discarded batches to the failure queue", async () => {
-    const s = await results.get("stream-processor")!;
-    expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
-    const [esm] = plannedValues(s.plan.plan, "aws_lambda_event_source_mapping");
-    expect(esm).toMatchObject({ batch_size: 500, bisect_batch_on_function_error: true, maximum_retry_attempts: 3, starting_position: expect.any(String) });
-    const [synthEsm] = resources(s, "aws_lambda_event_source_mapping");
-    const [failuresId] = Object.entries<any>(s.json.resource.aws_sqs_queue).find(([, q]) => q.name === "clicks-dev-clicks-failures")!;
-    expect(synthEsm.destination_config.on_failure.destination_arn).toBe(`\${aws_sqs_queue.${failuresId}.arn}`);
-    const [stream] = plannedValues(s.plan.plan, "aws_kinesis_stream");
-    expect(stream).toMatchObject({ name: "clicks-dev-clicks", encryption_type: "KMS" });
-  }, EXAMPLE_TIMEOUT_MS);
+  it(
+    "stream-processor: a Kinesis event source that bisects, retries 3 times and sends discarded batches to the failure queue",
+    async () => {
+      const s = await results.get("stream-processor")!;
+      expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
+      const [esm] = plannedValues(s.plan.plan, "aws_lambda_event_source_mapping");
+      expect(esm).toMatchObject({ batch_size: 500, bisect_batch_on_function_error: true, maximum_retry_attempts: 3, starting_position: expect.any(String) });
+      const [synthEsm] = resources(s, "aws_lambda_event_source_mapping");
+      const [failuresId] = Object.entries<any>(s.json.resource.aws_sqs_queue).find(([, q]) => q.name === "clicks-dev-clicks-failures")!;
+      expect(synthEsm.destination_config.on_failure.destination_arn).toBe(`\${aws_sqs_queue.${failuresId}.arn}`);
+      const [stream] = plannedValues(s.plan.plan, "aws_kinesis_stream");
+      expect(stream).toMatchObject({ name: "clicks-dev-clicks", encryption_type: "KMS" });
+    },
+    EXAMPLE_TIMEOUT_MS,
+  );
 
-  it("data-api-consumer (barrel import): a pausing Aurora cluster with the Data API and a managed secret, and a bundle without the SDK", async () => {
-    const s = await results.get("data-api-consumer")!;
-    expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
-    const [cluster] = plannedValues(s.plan.plan, "aws_rds_cluster");
-    expect(cluster).toMatchObject({ engine: "aurora-postgresql", enable_http_endpoint: true, manage_master_user_password: true });
-    expect(cluster.serverlessv2_scaling_configuration[0]).toMatchObject({ min_capacity: 0, max_capacity: 2 });
-    expect(cluster).not.toHaveProperty("master_password", expect.any(String));
-    const [fn] = resources(s, "aws_lambda_function");
-    expect(Object.keys(fn.environment.variables)).toEqual(expect.arrayContaining(["REPORTS_CLUSTER_ARN", "REPORTS_SECRET_ARN", "REPORTS_DATABASE"]));
-    // the SDK is external (the runtime provides it): the bundle requires it instead of carrying it
-    const bundles = readdirSync(join(work, "bundles"), { withFileTypes: true }).filter((e) => e.isDirectory());
-    const code = bundles.map((b) => { try { return readFileSync(join(work, "bundles", b.name, "index.js"), "utf8"); } catch { return ""; } }).find((c) => c.includes("client-rds-data"));
-    expect(code).toMatch(/require\("@aws-sdk\/client-rds-data"\)/);
-    expect(code!.length).toBeLessThan(10_000);
-  }, EXAMPLE_TIMEOUT_MS);
+  it(
+    "data-api-consumer (barrel import): a pausing Aurora cluster with the Data API and a managed secret, and a bundle without the SDK",
+    async () => {
+      const s = await results.get("data-api-consumer")!;
+      expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
+      const [cluster] = plannedValues(s.plan.plan, "aws_rds_cluster");
+      expect(cluster).toMatchObject({ engine: "aurora-postgresql", enable_http_endpoint: true, manage_master_user_password: true });
+      expect(cluster.serverlessv2_scaling_configuration[0]).toMatchObject({ min_capacity: 0, max_capacity: 2 });
+      expect(cluster).not.toHaveProperty("master_password", expect.any(String));
+      const [fn] = resources(s, "aws_lambda_function");
+      expect(Object.keys(fn.environment.variables)).toEqual(expect.arrayContaining(["REPORTS_CLUSTER_ARN", "REPORTS_SECRET_ARN", "REPORTS_DATABASE"]));
+      // the SDK is external (the runtime provides it): the bundle requires it instead of carrying it
+      const bundles = readdirSync(join(work, "bundles"), { withFileTypes: true }).filter((e) => e.isDirectory());
+      const code = bundles
+        .map((b) => {
+          try {
+            return readFileSync(join(work, "bundles", b.name, "index.js"), "utf8");
+          } catch {
+            return "";
+          }
+        })
+        .find((c) => c.includes("client-rds-data"));
+      expect(code).toMatch(/require\("@aws-sdk\/client-rds-data"\)/);
+      expect(code!.length).toBeLessThan(10_000);
+    },
+    EXAMPLE_TIMEOUT_MS,
+  );
 
-  it("static-site: a private bucket (all public access blocked) served by CloudFront through Origin Access Control", async () => {
-    const s = await results.get("static-site")!;
-    expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
-    const [block] = plannedValues(s.plan.plan, "aws_s3_bucket_public_access_block");
-    expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(plannedValues(s.plan.plan, "aws_cloudfront_origin_access_control")[0]).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always" });
-    const index = plannedValues(s.plan.plan, "aws_s3_object").find((o) => o.key === "index.html");
-    expect(index).toMatchObject({ content_type: "text/html; charset=utf-8", cache_control: "no-cache" });
-    expect(plannedValues(s.plan.plan, "aws_s3_bucket_acl")).toEqual([]);
-  }, EXAMPLE_TIMEOUT_MS);
+  it(
+    "static-site: a private bucket (all public access blocked) served by CloudFront through Origin Access Control",
+    async () => {
+      const s = await results.get("static-site")!;
+      expect(s.plan.validate).toMatchObject({ valid: true, error_count: 0 });
+      const [block] = plannedValues(s.plan.plan, "aws_s3_bucket_public_access_block");
+      expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(plannedValues(s.plan.plan, "aws_cloudfront_origin_access_control")[0]).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always" });
+      const index = plannedValues(s.plan.plan, "aws_s3_object").find((o) => o.key === "index.html");
+      expect(index).toMatchObject({ content_type: "text/html; charset=utf-8", cache_control: "no-cache" });
+      expect(plannedValues(s.plan.plan, "aws_s3_bucket_acl")).toEqual([]);
+    },
+    EXAMPLE_TIMEOUT_MS,
+  );
 
-  it("every example synthesizes without a warning of the module library's making", async () => {
-    for (const example of Object.keys(EXAMPLES) as Example[]) {
-      const s = await results.get(example)!;
-      const warnings = s.annotations.filter((a) => !/info/i.test(a.level));
-      expect({ example, annotations: warnings, stderr: s.stderr.split("\n").filter((l) => /warn/i.test(l)) }).toEqual({ example, annotations: [], stderr: [] });
-    }
-  }, EXAMPLE_TIMEOUT_MS);
+  it(
+    "every example synthesizes without a warning of the module library's making",
+    async () => {
+      for (const example of Object.keys(EXAMPLES) as Example[]) {
+        const s = await results.get(example)!;
+        const warnings = s.annotations.filter((a) => !/info/i.test(a.level));
+        expect({ example, annotations: warnings, stderr: s.stderr.split("\n").filter((l) => /warn/i.test(l)) }).toEqual({ example, annotations: [], stderr: [] });
+      }
+    },
+    EXAMPLE_TIMEOUT_MS,
+  );
 });

@@ -204,7 +204,10 @@ function consumerManifest(tarball: string): object {
 }
 
 async function install(tarball: string, tarballSha256: string): Promise<{ dir: string; seconds: number }> {
-  const key = createHash("sha256").update(`${tarballSha256}\n${JSON.stringify(CONSUMER_VERSIONS)}`).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(`${tarballSha256}\n${JSON.stringify(CONSUMER_VERSIONS)}`)
+    .digest("hex")
+    .slice(0, 16);
   const dir = join(CACHE, `consumer-${key}`);
   if (existsSync(join(dir, ".installed"))) return { dir, seconds: 0 };
   const started = Date.now();

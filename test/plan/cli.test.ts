@@ -7,7 +7,22 @@ describe("parseArgs", () => {
   });
 
   it("reads every option, with values as separate words or after =", () => {
-    expect(parseArgs(["--env", "dev", "--env=staging,prod", "--base", "origin/main", "--format=json", "--out", "plan.json", "--fail-on-stateful-destroy", "--offline", "--concurrency", "1"])).toEqual({
+    expect(
+      parseArgs([
+        "--env",
+        "dev",
+        "--env=staging,prod",
+        "--base",
+        "origin/main",
+        "--format=json",
+        "--out",
+        "plan.json",
+        "--fail-on-stateful-destroy",
+        "--offline",
+        "--concurrency",
+        "1",
+      ]),
+    ).toEqual({
       envs: ["dev", "staging", "prod"],
       base: "origin/main",
       format: "json",

@@ -72,7 +72,14 @@ describe("diffPlan", () => {
 describe("attributeDiffs", () => {
   it("shows a configured attribute that becomes unknown as known after apply", () => {
     const out = attributeDiffs(
-      { actions: ["update"], before: { role: "arn:old", last_modified: "x" }, after: {}, after_unknown: { role: true, last_modified: true }, before_sensitive: {}, after_sensitive: {} },
+      {
+        actions: ["update"],
+        before: { role: "arn:old", last_modified: "x" },
+        after: {},
+        after_unknown: { role: true, last_modified: true },
+        before_sensitive: {},
+        after_sensitive: {},
+      },
       { role: { references: ["aws_iam_role.r.arn", "aws_iam_role.r"] } },
     );
     expect(out).toEqual([
@@ -83,12 +90,26 @@ describe("attributeDiffs", () => {
 
   it("compares a shifted list as a set: which elements were removed and which added, not index by index", () => {
     const attr = (name: string) => ({ name, type: "S" });
-    const out = attributeDiffs({ actions: ["update"], before: { attribute: [attr("pk"), attr("sk")] }, after: { attribute: [attr("sk"), attr("userId")] }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} });
+    const out = attributeDiffs({
+      actions: ["update"],
+      before: { attribute: [attr("pk"), attr("sk")] },
+      after: { attribute: [attr("sk"), attr("userId")] },
+      after_unknown: {},
+      before_sensitive: {},
+      after_sensitive: {},
+    });
     expect(out).toEqual([{ path: "attribute", before: [attr("pk")], after: [attr("userId")], sensitive: false, unknown: false, forcesReplacement: false, set: true }]);
   });
 
   it("reports a whole list when its length changes, masked if any element is sensitive", () => {
-    const out = attributeDiffs({ actions: ["update"], before: { l: ["a"] }, after: { l: ["a", "b"] }, after_unknown: {}, before_sensitive: { l: [false] }, after_sensitive: { l: [false, true] } });
+    const out = attributeDiffs({
+      actions: ["update"],
+      before: { l: ["a"] },
+      after: { l: ["a", "b"] },
+      after_unknown: {},
+      before_sensitive: { l: [false] },
+      after_sensitive: { l: [false, true] },
+    });
     expect(out).toEqual([{ path: "l", before: SENSITIVE, after: SENSITIVE, sensitive: true, unknown: false, forcesReplacement: false }]);
   });
 });
@@ -128,10 +149,25 @@ describe("structuralPlan", () => {
   it("compares two plans from empty state: new, removed and changed resources (changed ones as update)", () => {
     const mk = (rcs: Array<[string, any]>): PlanJson => ({
       format_version: "1.2",
-      resource_changes: rcs.map(([address, after]) => ({ address, mode: "managed", type: address.split(".")[0], name: address.split(".")[1], provider_name: "aws", change: { actions: ["create"], before: null, after, after_unknown: { id: true } } })),
+      resource_changes: rcs.map(([address, after]) => ({
+        address,
+        mode: "managed",
+        type: address.split(".")[0],
+        name: address.split(".")[1],
+        provider_name: "aws",
+        change: { actions: ["create"], before: null, after, after_unknown: { id: true } },
+      })),
     });
-    const base = mk([["aws_sqs_queue.a", { name: "a" }], ["aws_sqs_queue.b", { name: "b" }], ["aws_sqs_queue.c", { name: "c" }]]);
-    const head = mk([["aws_sqs_queue.a", { name: "a" }], ["aws_sqs_queue.b", { name: "b2" }], ["aws_sqs_queue.d", { name: "d" }]]);
+    const base = mk([
+      ["aws_sqs_queue.a", { name: "a" }],
+      ["aws_sqs_queue.b", { name: "b" }],
+      ["aws_sqs_queue.c", { name: "c" }],
+    ]);
+    const head = mk([
+      ["aws_sqs_queue.a", { name: "a" }],
+      ["aws_sqs_queue.b", { name: "b2" }],
+      ["aws_sqs_queue.d", { name: "d" }],
+    ]);
     const d = diffPlan(structuralPlan(base, head), { uncertain: "update or replace not determined" });
     expect(d.counts).toEqual({ add: 1, change: 1, replace: 0, destroy: 1 });
     expect(d.resources.find((r) => r.address === "aws_sqs_queue.b")).toMatchObject({ kind: "update", uncertain: "update or replace not determined" });

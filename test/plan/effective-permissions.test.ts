@@ -17,9 +17,21 @@ const CATALOGUE: ActionCatalogue = {
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: "2012-10-17", Statement });
 const TABLE = "arn:aws:dynamodb:eu-west-1:123456789012:table/platform-dev-orders";
-const role = (identity: string[], boundary?: string): RolePolicies => ({ identity: identity.map((document, i) => ({ source: `p${i}`, document })), ...(boundary ? { boundary: { source: "b", document: boundary } } : {}) });
-const grantsOf = (r: RolePolicies, catalogue: ActionCatalogue | null = CATALOGUE): Grant[] => [...effectiveGrants(r, actionSpace([...r.identity, ...(r.boundary ? [r.boundary] : [])].map((p) => p.document), catalogue ?? undefined)).grants];
-const pairs = (grants: readonly Grant[]): string[] => grants.map((g) => `${g.action} on ${g.resource}${g.limits.length ? " (limited)" : ""}${g.inexact ? " (inexact)" : ""}`).sort();
+const role = (identity: string[], boundary?: string): RolePolicies => ({
+  identity: identity.map((document, i) => ({ source: `p${i}`, document })),
+  ...(boundary ? { boundary: { source: "b", document: boundary } } : {}),
+});
+const grantsOf = (r: RolePolicies, catalogue: ActionCatalogue | null = CATALOGUE): Grant[] => [
+  ...effectiveGrants(
+    r,
+    actionSpace(
+      [...r.identity, ...(r.boundary ? [r.boundary] : [])].map((p) => p.document),
+      catalogue ?? undefined,
+    ),
+  ).grants,
+];
+const pairs = (grants: readonly Grant[]): string[] =>
+  grants.map((g) => `${g.action} on ${g.resource}${g.limits.length ? " (limited)" : ""}${g.inexact ? " (inexact)" : ""}`).sort();
 
 describe("wildcard expansion", () => {
   it("expands s3:Get* against the catalogue to exact actions only", () => {
@@ -85,7 +97,13 @@ describe("NotAction and NotResource", () => {
   });
 
   it("Deny NotAction keeps only the excepted actions; a NotResource Allow is kept as an inexact grant", () => {
-    const r = role([doc({ Effect: "Allow", Action: "s3:*", Resource: "*" }, { Effect: "Deny", NotAction: "s3:GetObject", Resource: "*" }, { Effect: "Allow", Action: "dynamodb:GetItem", NotResource: TABLE })]);
+    const r = role([
+      doc(
+        { Effect: "Allow", Action: "s3:*", Resource: "*" },
+        { Effect: "Deny", NotAction: "s3:GetObject", Resource: "*" },
+        { Effect: "Allow", Action: "dynamodb:GetItem", NotResource: TABLE },
+      ),
+    ]);
     expect(pairs(grantsOf(r))).toEqual(["s3:GetObject on *"]);
     const only = role([doc({ Effect: "Allow", Action: "dynamodb:GetItem", NotResource: TABLE })]);
     expect(pairs(grantsOf(only))).toEqual([`dynamodb:GetItem on NOT ${TABLE} (inexact)`]);
@@ -100,13 +118,31 @@ describe("boundary intersection", () => {
   );
 
   it("keeps only what both allow: the narrower action and resource of each pair", () => {
-    const r = role([doc({ Effect: "Allow", Action: "dynamodb:*", Resource: [TABLE, "arn:aws:dynamodb:eu-west-1:123456789012:table/platform-prod-orders"] }, { Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" })], boundary);
+    const r = role(
+      [
+        doc(
+          { Effect: "Allow", Action: "dynamodb:*", Resource: [TABLE, "arn:aws:dynamodb:eu-west-1:123456789012:table/platform-prod-orders"] },
+          { Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+        ),
+      ],
+      boundary,
+    );
     expect(pairs(grantsOf(r))).toEqual([`dynamodb:GetItem on ${TABLE}`, `dynamodb:Query on ${TABLE}`, "s3:GetObject on arn:aws:s3:::platform-dev-*/*"]);
   });
 
   it("a boundary outside the plan is reported as unknown, and the identity grants stand uncut", () => {
-    const r: RolePolicies = { identity: [{ source: "p", document: doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) }], boundary: { source: "permissions_boundary", opaque: "boundary X is not in this plan (external)" } };
-    const e = effectiveGrants(r, actionSpace(r.identity.map((p) => p.document), CATALOGUE));
+    const r: RolePolicies = {
+      identity: [{ source: "p", document: doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) }],
+      boundary: { source: "permissions_boundary", opaque: "boundary X is not in this plan (external)" },
+    };
+    const e = effectiveGrants(
+      r,
+      actionSpace(
+        r.identity.map((p) => p.document),
+        CATALOGUE,
+      ),
+    );
     expect(e.boundaryUnknown).toContain("external");
     expect(pairs(e.grants)).toEqual(["iam:PassRole on *"]);
   });
@@ -140,7 +176,12 @@ const rolePlan = (before: string, after: string, extra: ResourceChangeJson[] = [
   format_version: "1.2",
   resource_changes: [
     rc("aws_iam_role.worker", ["no-op"], workerRole, workerRole),
-    rc("aws_iam_role_policy.worker", before === after ? ["no-op"] : ["update"], { role: "platform-dev-worker", name: "p", policy: before }, { role: "platform-dev-worker", name: "p", policy: after }),
+    rc(
+      "aws_iam_role_policy.worker",
+      before === after ? ["no-op"] : ["update"],
+      { role: "platform-dev-worker", name: "p", policy: before },
+      { role: "platform-dev-worker", name: "p", policy: after },
+    ),
     ...extra,
   ],
 });
@@ -148,8 +189,14 @@ const changesOf = (plan: PlanJson) => effectivePermissionChanges(plan, { catalog
 
 describe("effectivePermissionChanges of a plan", () => {
   it("the case of issue 13: a statement that adds two actions the role already had is no effective change", () => {
-    const before = doc({ Sid: "Table", Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE }, { Sid: "Rw", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE });
-    const after = doc({ Sid: "Table", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE }, { Sid: "Rw", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE });
+    const before = doc(
+      { Sid: "Table", Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE },
+      { Sid: "Rw", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE },
+    );
+    const after = doc(
+      { Sid: "Table", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE },
+      { Sid: "Rw", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE },
+    );
     const plan = rolePlan(before, after);
     // the statement diff lists the two actions as added ...
     expect(iamDiffs(plan)[0].changes[0].added.actions).toEqual(["dynamodb:PutItem", "dynamodb:Query"]);
@@ -159,7 +206,10 @@ describe("effectivePermissionChanges of a plan", () => {
   });
 
   it("a real widening is listed as gained grants, grouped by resource", () => {
-    const plan = rolePlan(doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE }), doc({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"], Resource: TABLE }));
+    const plan = rolePlan(
+      doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE }),
+      doc({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"], Resource: TABLE }),
+    );
     const [r] = changesOf(plan).roles;
     expect(r.counts).toEqual({ gained: 2, lost: 0 });
     expect(r.gained).toEqual([expect.objectContaining({ actions: ["dynamodb:DeleteItem", "dynamodb:PutItem"], resource: TABLE, from: ["aws_iam_role_policy.worker"] })]);
@@ -189,7 +239,9 @@ describe("effectivePermissionChanges of a plan", () => {
     };
     const [r] = changesOf(plan).roles;
     expect(r.boundary).toEqual({ before: BOUNDARY_ARN });
-    expect(r.gained).toEqual([expect.objectContaining({ actions: ["(managed policy arn:aws:iam::aws:policy/AdministratorAccess, not in this plan)"], inexact: expect.any(String) })]);
+    expect(r.gained).toEqual([
+      expect.objectContaining({ actions: ["(managed policy arn:aws:iam::aws:policy/AdministratorAccess, not in this plan)"], inexact: expect.any(String) }),
+    ]);
   });
 
   it("a grant that a new conditional Deny narrows is lost as it was and shown with what remains", () => {
@@ -198,7 +250,9 @@ describe("effectivePermissionChanges of a plan", () => {
     const [r] = changesOf(rolePlan(doc(allow), doc(allow, deny))).roles;
     expect(r.counts).toEqual({ gained: 0, lost: 1 });
     expect(r.lost).toEqual([]);
-    expect(r.narrowed).toEqual([expect.objectContaining({ actions: ["iam:CreateRole"], limits: [`Deny iam:CreateRole on * when StringNotEquals iam:PermissionsBoundary=${BOUNDARY_ARN}`] })]);
+    expect(r.narrowed).toEqual([
+      expect.objectContaining({ actions: ["iam:CreateRole"], limits: [`Deny iam:CreateRole on * when StringNotEquals iam:PermissionsBoundary=${BOUNDARY_ARN}`] }),
+    ]);
   });
 
   it("names what wildcards expanded against; no catalogue is said so", () => {
@@ -208,7 +262,13 @@ describe("effectivePermissionChanges of a plan", () => {
 
   it("reads a document known only after apply from the resolved attributes, like the statement diff", () => {
     const plan = rolePlan(doc({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:q" }), "");
-    const unknown: PlanJson = { ...plan, resource_changes: [plan.resource_changes![0], { ...plan.resource_changes![1], change: { ...plan.resource_changes![1].change, after: { role: "platform-dev-worker", name: "p" }, after_unknown: { policy: true } } }] };
+    const unknown: PlanJson = {
+      ...plan,
+      resource_changes: [
+        plan.resource_changes![0],
+        { ...plan.resource_changes![1], change: { ...plan.resource_changes![1].change, after: { role: "platform-dev-worker", name: "p" }, after_unknown: { policy: true } } },
+      ],
+    };
     const [opaque] = changesOf(unknown).roles;
     expect(opaque.gained[0].actions[0]).toMatch(/known only after apply/);
     const resolved = new Map([["aws_iam_role_policy.worker", { policy: doc({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:q" }) }]]);

@@ -8,7 +8,14 @@ describe("statementsOf / normalize", () => {
   it("normalizes strings and lists, principals by kind and conditions one value per entry", () => {
     const [st] = statementsOf(
       JSON.stringify({
-        Statement: { Sid: "X", Effect: "Allow", Action: "sqs:SendMessage", Resource: ["b", "a"], Principal: { Service: ["sns.amazonaws.com"], AWS: "*" }, Condition: { ArnEquals: { "aws:SourceArn": ["t1", "t2"] } } },
+        Statement: {
+          Sid: "X",
+          Effect: "Allow",
+          Action: "sqs:SendMessage",
+          Resource: ["b", "a"],
+          Principal: { Service: ["sns.amazonaws.com"], AWS: "*" },
+          Condition: { ArnEquals: { "aws:SourceArn": ["t1", "t2"] } },
+        },
       }),
     );
     expect(st).toEqual({
@@ -32,7 +39,10 @@ describe("statementsOf / normalize", () => {
 
 describe("diffStatements", () => {
   it("pairs statements by Sid and reports only the new actions and resources of a widened statement", () => {
-    const [c] = diffStatements([s({ Sid: "T", Action: ["dynamodb:GetItem"], Resource: "t" })], [s({ Sid: "T", Action: ["dynamodb:GetItem", "dynamodb:DeleteItem"], Resource: ["t", "t/index/*"] })]);
+    const [c] = diffStatements(
+      [s({ Sid: "T", Action: ["dynamodb:GetItem"], Resource: "t" })],
+      [s({ Sid: "T", Action: ["dynamodb:GetItem", "dynamodb:DeleteItem"], Resource: ["t", "t/index/*"] })],
+    );
     expect(c).toMatchObject({ kind: "widened", sid: "T", effect: "Allow" });
     expect(c.added.actions).toEqual(["dynamodb:DeleteItem"]);
     expect(c.added.resources).toEqual(["t/index/*"]);
@@ -115,7 +125,9 @@ describe("iamDiffs of a plan", () => {
       ],
     };
     expect(iamDiffs(plan)).toEqual([expect.objectContaining({ address: "aws_iam_role_policy.p", changes: [], note: expect.stringContaining("known only after apply") })]);
-    const resolved = new Map([["aws_iam_role_policy.p", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:q" }] }) }]]);
+    const resolved = new Map([
+      ["aws_iam_role_policy.p", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:q" }] }) }],
+    ]);
     const [d] = iamDiffs(plan, { resolved });
     expect(d).toMatchObject({ placeholders: true, changes: [expect.objectContaining({ kind: "added" })] });
   });

@@ -73,7 +73,15 @@ describe("offline replacement detection against a state built from the base plan
   });
 
   it("the report: counts, the stateful section for both replacements, the IAM widening, exit 2 (3 with --fail-on-stateful-destroy)", () => {
-    const s = buildStackReport({ stack: "fixture", env: "test", baseline: "base-ref", classification: changed.classification, plan: changed.plan, resolved: changed.resolved, policy: { available: false, reason: "policy report not available" } });
+    const s = buildStackReport({
+      stack: "fixture",
+      env: "test",
+      baseline: "base-ref",
+      classification: changed.classification,
+      plan: changed.plan,
+      resolved: changed.resolved,
+      policy: { available: false, reason: "policy report not available" },
+    });
     expect(s.counts).toEqual({ add: 0, change: 2, replace: 2, destroy: 0 });
     expect(s.stateful.map((r) => [r.address, r.kind, r.replacePaths])).toEqual([
       ["aws_dynamodb_table.orders", "replace", ["hash_key"]],
@@ -99,7 +107,14 @@ describe("offline replacement detection against a state built from the base plan
     expect(unchanged.configIdentical).toBe(true);
     const actions = new Set(unchanged.plan!.resource_changes!.flatMap((rc) => rc.change.actions));
     expect([...actions]).toEqual(["no-op"]);
-    const s = buildStackReport({ stack: "fixture", env: "test", baseline: "base-ref", classification: unchanged.classification, plan: unchanged.plan, policy: { available: false, reason: "n/a" } });
+    const s = buildStackReport({
+      stack: "fixture",
+      env: "test",
+      baseline: "base-ref",
+      classification: unchanged.classification,
+      plan: unchanged.plan,
+      policy: { available: false, reason: "n/a" },
+    });
     expect(s.counts).toEqual({ add: 0, change: 0, replace: 0, destroy: 0 });
     expect(s.outputs).toEqual([]);
     expect(s.exitCode).toBe(EXIT.noChanges);
@@ -111,7 +126,16 @@ describe("offline replacement detection against a state built from the base plan
     const table = guarded.plan!.resource_changes!.find((rc) => rc.address === "aws_dynamodb_table.orders")!;
     expect(table.change.actions).toEqual(["delete", "create"]);
     expect(table.change.replace_paths).toEqual([["hash_key"]]);
-    const s = buildStackReport({ stack: "fixture", env: "test", baseline: "base-ref", classification: guarded.classification, plan: guarded.plan, error: guarded.error, notes: guarded.notes, policy: { available: false, reason: "n/a" } });
+    const s = buildStackReport({
+      stack: "fixture",
+      env: "test",
+      baseline: "base-ref",
+      classification: guarded.classification,
+      plan: guarded.plan,
+      error: guarded.error,
+      notes: guarded.notes,
+      policy: { available: false, reason: "n/a" },
+    });
     expect(s.exitCode).toBe(EXIT.error);
     expect(s.stateful.map((r) => [r.address, r.kind])).toEqual([["aws_dynamodb_table.orders", "replace"]]);
   });

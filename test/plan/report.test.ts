@@ -1,6 +1,18 @@
 import { SENSITIVE } from "../../plan/diff";
 import { readPolicyReport } from "../../plan/policy-report";
-import { assembleReport, buildStackReport, envMarker, EXIT, MAX_MARKDOWN, PlanReport, renderJson, renderMarkdown, REPORT_MARKER, runExitCode, StackReport } from "../../plan/report";
+import {
+  assembleReport,
+  buildStackReport,
+  envMarker,
+  EXIT,
+  MAX_MARKDOWN,
+  PlanReport,
+  renderJson,
+  renderMarkdown,
+  REPORT_MARKER,
+  runExitCode,
+  StackReport,
+} from "../../plan/report";
 import type { PolicyReport } from "../../plan/policy-report";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +22,15 @@ import { API_KEY, MIXED_PLAN, NEW_SECRET, NOOP_PLAN, SECRET, TABLE_ARN } from ".
 const POLICY: PolicyReport = {
   available: true,
   enforcement: "warn",
-  findings: [{ ruleId: "S3_TLS_ONLY", severity: "error", address: "aws_s3_bucket.uploads", message: "bucket policy does not deny plain HTTP", fix: "add a Deny on aws:SecureTransport=false" }],
+  findings: [
+    {
+      ruleId: "S3_TLS_ONLY",
+      severity: "error",
+      address: "aws_s3_bucket.uploads",
+      message: "bucket policy does not deny plain HTTP",
+      fix: "add a Deny on aws:SecureTransport=false",
+    },
+  ],
   suppressions: [{ ruleId: "LAMBDA_IN_VPC", address: "aws_lambda_function.api", reason: "Data API, no VPC needed" }],
 };
 
@@ -77,7 +97,7 @@ describe("markdown", () => {
   });
 
   it("lists changed attributes and marks the one that forces replacement", () => {
-    expect(md).toContain("`hash_key`: `\"pk\"` → `\"id\"` **(forces replacement)**");
+    expect(md).toContain('`hash_key`: `"pk"` → `"id"` **(forces replacement)**');
     expect(md).toContain("`visibility_timeout_seconds`: `30` → `60`");
   });
 
@@ -112,10 +132,19 @@ describe("markdown", () => {
 
   it("says 'no change in effective permissions' when statements change but grant nothing new", () => {
     const doc = (...Statement: object[]): string => JSON.stringify({ Version: "2012-10-17", Statement });
-    const before = doc({ Sid: "Read", Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE_ARN }, { Sid: "Write", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN });
-    const after = doc({ Sid: "Read", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN }, { Sid: "Write", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN });
+    const before = doc(
+      { Sid: "Read", Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE_ARN },
+      { Sid: "Write", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN },
+    );
+    const after = doc(
+      { Sid: "Read", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN },
+      { Sid: "Write", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:Query"], Resource: TABLE_ARN },
+    );
     const policy = MIXED_PLAN.resource_changes!.find((r) => r.address === "aws_iam_role_policy.worker")!;
-    const plan = { ...NOOP_PLAN, resource_changes: [{ ...policy, change: { ...policy.change, before: { ...policy.change.before, policy: before }, after: { ...policy.change.after, policy: after } } }] };
+    const plan = {
+      ...NOOP_PLAN,
+      resource_changes: [{ ...policy, change: { ...policy.change, before: { ...policy.change.before, policy: before }, after: { ...policy.change.after, policy: after } } }],
+    };
     const text = renderMarkdown(report([stack({ plan })]));
     expect(text).toContain("##### IAM effective permissions: no change in effective permissions");
     expect(text).toContain("No change in effective permissions: `worker` (1 statement change below)");
@@ -132,12 +161,18 @@ describe("markdown", () => {
   });
 
   it("stays under GitHub's comment limit: compact, then minimal, then truncated, marker and stateful alert first", () => {
-    const many = { ...MIXED_PLAN, resource_changes: [...MIXED_PLAN.resource_changes!, ...Array.from({ length: 3000 }, (_, i) => ({ ...MIXED_PLAN.resource_changes![1], address: `aws_sqs_queue.q${i}`, name: `q${i}` }))] };
+    const many = {
+      ...MIXED_PLAN,
+      resource_changes: [
+        ...MIXED_PLAN.resource_changes!,
+        ...Array.from({ length: 3000 }, (_, i) => ({ ...MIXED_PLAN.resource_changes![1], address: `aws_sqs_queue.q${i}`, name: `q${i}` })),
+      ],
+    };
     const big = renderMarkdown(report([stack({ plan: many })]));
     expect(big.length).toBeLessThanOrEqual(MAX_MARKDOWN);
     expect(big.split("\n")[0]).toBe(REPORT_MARKER);
     expect(big).toContain("> [!CAUTION]");
-    expect(renderMarkdown(report([stack()]), { detail: "compact" })).toContain("`hash_key`: `\"pk\"` → `\"id\"` **(forces replacement)**");
+    expect(renderMarkdown(report([stack()]), { detail: "compact" })).toContain('`hash_key`: `"pk"` → `"id"` **(forces replacement)**');
     expect(renderMarkdown(report([stack()]), { detail: "compact" })).not.toContain("visibility_timeout_seconds");
     expect(renderMarkdown(report([stack()]), { detail: "minimal" })).not.toContain("```diff");
     const small = renderMarkdown(report([stack({ plan: many })]), { maxChars: 5000 });
@@ -149,7 +184,14 @@ describe("markdown", () => {
 describe("json", () => {
   it("carries the same data: mode, base, totals, per-stack changes, stateful list and exit code", () => {
     const data = JSON.parse(renderJson(report([stack()])));
-    expect(data).toMatchObject({ schema: "platform-plan-report/v1", mode: "offline", base: { ref: "origin/main" }, totals: { add: 2, change: 4, replace: 1, destroy: 1 }, statefulDestroys: 2, exitCode: 2 });
+    expect(data).toMatchObject({
+      schema: "platform-plan-report/v1",
+      mode: "offline",
+      base: { ref: "origin/main" },
+      totals: { add: 2, change: 4, replace: 1, destroy: 1 },
+      statefulDestroys: 2,
+      exitCode: 2,
+    });
     expect(data.envs[0].stacks[0].resources.find((r: any) => r.address === "aws_dynamodb_table.orders").replacePaths).toEqual(["hash_key"]);
     expect(data.envs[0].stacks[0].policy.findings).toHaveLength(1);
   });
@@ -159,8 +201,16 @@ describe("readPolicyReport", () => {
   it("reads <stack dir>/policy-report.json and says 'policy report not available' without it", () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-report-"));
     expect(readPolicyReport(dir)).toEqual({ available: false, reason: "policy report not available" });
-    writeFileSync(join(dir, "policy-report.json"), JSON.stringify({ stack: "s", enforcement: "error", findings: [{ ruleId: "R", severity: "warning", address: "a", message: "m", fix: "f" }], suppressions: [] }));
-    expect(readPolicyReport(dir)).toEqual({ available: true, enforcement: "error", findings: [{ ruleId: "R", severity: "warning", address: "a", message: "m", fix: "f" }], suppressions: [] });
+    writeFileSync(
+      join(dir, "policy-report.json"),
+      JSON.stringify({ stack: "s", enforcement: "error", findings: [{ ruleId: "R", severity: "warning", address: "a", message: "m", fix: "f" }], suppressions: [] }),
+    );
+    expect(readPolicyReport(dir)).toEqual({
+      available: true,
+      enforcement: "error",
+      findings: [{ ruleId: "R", severity: "warning", address: "a", message: "m", fix: "f" }],
+      suppressions: [],
+    });
     writeFileSync(join(dir, "policy-report.json"), "{not json");
     expect(readPolicyReport(dir)).toMatchObject({ available: false, reason: expect.stringContaining("policy report not available") });
   });

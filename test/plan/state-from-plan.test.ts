@@ -22,11 +22,19 @@ const SCHEMAS: ResourceSchemas = {
         },
         block_types: {
           attribute: { nesting_mode: "set", block: { attributes: { name: str({ required: true }), type: str({ required: true }) } } },
-          point_in_time_recovery: { nesting_mode: "list", block: { attributes: { enabled: { type: "bool", required: true }, recovery_period_in_days: { type: "number", computed: true } } } },
+          point_in_time_recovery: {
+            nesting_mode: "list",
+            block: { attributes: { enabled: { type: "bool", required: true }, recovery_period_in_days: { type: "number", computed: true } } },
+          },
         },
       },
     },
-    aws_sqs_queue: { version: 0, block: { attributes: { id: str({ computed: true }), arn: str({ computed: true }), url: str({ computed: true }), name: str(), policy: str({ optional: true, computed: true }) } } },
+    aws_sqs_queue: {
+      version: 0,
+      block: {
+        attributes: { id: str({ computed: true }), arn: str({ computed: true }), url: str({ computed: true }), name: str(), policy: str({ optional: true, computed: true }) },
+      },
+    },
     aws_iam_role: { version: 0, block: { attributes: { id: str({ computed: true }), arn: str({ computed: true }), name: str(), create_date: str({ computed: true }) } } },
     aws_iam_role_policy: { version: 0, block: { attributes: { id: str({ computed: true }), name: str(), role: str(), policy: str() } } },
     aws_rds_cluster: {
@@ -58,7 +66,12 @@ const PLAN: PlanJson = {
   format_version: "1.2",
   terraform_version: "1.11.4",
   resource_changes: [
-    rc("aws_dynamodb_table", "t", { name: "orders", hash_key: "pk", attribute: [{ name: "pk", type: "S" }], point_in_time_recovery: [{ enabled: true }] }, { arn: true, id: true, stream_arn: true, read_capacity: true, tags_all: true, attribute: [{}], point_in_time_recovery: [{ recovery_period_in_days: true }] }),
+    rc(
+      "aws_dynamodb_table",
+      "t",
+      { name: "orders", hash_key: "pk", attribute: [{ name: "pk", type: "S" }], point_in_time_recovery: [{ enabled: true }] },
+      { arn: true, id: true, stream_arn: true, read_capacity: true, tags_all: true, attribute: [{}], point_in_time_recovery: [{ recovery_period_in_days: true }] },
+    ),
     rc("aws_sqs_queue", "q", { name: "jobs" }, { id: true, arn: true, url: true, policy: true }),
     rc("aws_iam_role", "r", { name: "worker" }, { id: true, arn: true, create_date: true }),
     rc("aws_iam_role_policy", "p", { name: "least-privilege" }, { id: true, role: true, policy: true }),
@@ -106,15 +119,32 @@ describe("stateFromPlan", () => {
 
   it("writes a version 4 state: resources sorted, provider address, schema version from the provider schema", () => {
     expect(state).toMatchObject({ version: 4, terraform_version: "1.11.4", serial: 1, check_results: null });
-    expect(state.resources.map((r) => r.type)).toEqual(["aws_cognito_user_pool_client", "aws_dynamodb_table", "aws_iam_role", "aws_iam_role_policy", "aws_rds_cluster", "aws_sqs_queue"]);
+    expect(state.resources.map((r) => r.type)).toEqual([
+      "aws_cognito_user_pool_client",
+      "aws_dynamodb_table",
+      "aws_iam_role",
+      "aws_iam_role_policy",
+      "aws_rds_cluster",
+      "aws_sqs_queue",
+    ]);
     const table = state.resources.find((r) => r.type === "aws_dynamodb_table")!;
     expect(table).toMatchObject({ mode: "managed", name: "t", provider: `provider["${AWS}"]` });
     expect(table.instances[0].schema_version).toBe(1);
   });
 
   it("fills AWS-assigned values with fakes shaped like the real ones, in the provider's region and a documentation account", () => {
-    expect(attrs("aws_dynamodb_table")).toMatchObject({ arn: TABLE_ARN, id: "orders", stream_arn: expect.stringMatching(/^arn:aws:dynamodb:eu-west-1:123456789012:table\/orders\/stream\//), read_capacity: null, tags_all: {} });
-    expect(attrs("aws_sqs_queue")).toMatchObject({ id: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", url: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", arn: "arn:aws:sqs:eu-west-1:123456789012:jobs" });
+    expect(attrs("aws_dynamodb_table")).toMatchObject({
+      arn: TABLE_ARN,
+      id: "orders",
+      stream_arn: expect.stringMatching(/^arn:aws:dynamodb:eu-west-1:123456789012:table\/orders\/stream\//),
+      read_capacity: null,
+      tags_all: {},
+    });
+    expect(attrs("aws_sqs_queue")).toMatchObject({
+      id: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs",
+      url: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs",
+      arn: "arn:aws:sqs:eu-west-1:123456789012:jobs",
+    });
     expect(attrs("aws_iam_role")).toMatchObject({ arn: "arn:aws:iam::123456789012:role/worker", id: "worker" });
   });
 
@@ -126,7 +156,13 @@ describe("stateFromPlan", () => {
 
   it("gives a computed-only list of objects one element of fakes (configurations index master_user_secret[0])", () => {
     const db = attrs("aws_rds_cluster");
-    expect(db.master_user_secret).toEqual([{ kms_key_id: expect.stringMatching(/^[0-9a-f-]{36}$/), secret_arn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:analytics-/), secret_status: null }]);
+    expect(db.master_user_secret).toEqual([
+      {
+        kms_key_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        secret_arn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:analytics-/),
+        secret_status: null,
+      },
+    ]);
     expect(db.availability_zones).toEqual([]);
     expect(db.arn).toBe("arn:aws:rds:eu-west-1:123456789012:cluster:analytics");
   });

@@ -76,7 +76,11 @@ describe("the local environment", () => {
 
   it("leaves out exactly the listed emulator gaps (count 0), and nothing else", () => {
     const s = synth.stack("platform-local");
-    const counted = Object.entries<any>(s.resource).flatMap(([type, byId]) => Object.values<any>(byId).filter((r) => r.count === 0).map(() => type));
+    const counted = Object.entries<any>(s.resource).flatMap(([type, byId]) =>
+      Object.values<any>(byId)
+        .filter((r) => r.count === 0)
+        .map(() => type),
+    );
     expect(counted.length).toBeGreaterThan(0);
     for (const type of counted) expect(EMULATOR_GAPS.map((g) => g.resourceType)).toContain(type);
     // every resource type of the stack calls a service that has a local endpoint

@@ -119,7 +119,12 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(profiles).toMatchObject({ stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
     expect(tables.find((t) => t.name.endsWith("-files"))?.ttl).toEqual({ attribute_name: "expiresAt", enabled: true });
     const buckets = resourcesOf(s, "aws_s3_bucket");
-    expect(buckets.map((b) => b.bucket).sort()).toEqual([`platform-${env}-activity-athena-results`, `platform-${env}-activity-lake`, `platform-${env}-files`, `platform-${env}-site`]);
+    expect(buckets.map((b) => b.bucket).sort()).toEqual([
+      `platform-${env}-activity-athena-results`,
+      `platform-${env}-activity-lake`,
+      `platform-${env}-files`,
+      `platform-${env}-site`,
+    ]);
     for (const e of resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")) {
       expect(e.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
     }
@@ -144,7 +149,7 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     }
   });
 
-  it("grants no wildcard action and no data-plane action on \"*\" in any policy", () => {
+  it('grants no wildcard action and no data-plane action on "*" in any policy', () => {
     const docs = policyDocuments(platform(env));
     expect(docs.length).toBeGreaterThan(5);
     for (const { address, document } of docs) {
@@ -185,7 +190,9 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(JSON.parse(stage.access_log_settings.format)).toHaveProperty("requestId");
     for (const i of resourcesOf(s, "aws_apigatewayv2_integration")) expect(i.payload_format_version).toBe("2.0");
     for (const p of resourcesOf(s, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com")) {
-      expect(p.source_arn).toMatch(/\/\*\/((GET|PUT|DELETE)\/profiles\/me|GET\/profiles\/me\/deletion|GET\/analytics\/reports\/(executions\/)?\*|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users|(GET|POST)\/files|(GET|DELETE)\/files\/\*)$/);
+      expect(p.source_arn).toMatch(
+        /\/\*\/((GET|PUT|DELETE)\/profiles\/me|GET\/profiles\/me\/deletion|GET\/analytics\/reports\/(executions\/)?\*|POST\/events|GET\/analytics\/me\/summary|GET\/analytics\/daily-active-users|(GET|POST)\/files|(GET|DELETE)\/files\/\*)$/,
+      );
     }
   });
 
@@ -215,7 +222,11 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     const metric = (name: string): any[] => alarms.filter((a) => a.metric_name === name);
     const fnIds = FUNCTIONS.map((n) => fnByName(s, n)[0]);
     for (const name of ["Errors", "Throttles"]) {
-      expect(metric(name).map((a) => /aws_lambda_function\.([^.]+)\./.exec(a.dimensions.FunctionName)?.[1]).sort()).toEqual([...fnIds].sort());
+      expect(
+        metric(name)
+          .map((a) => /aws_lambda_function\.([^.]+)\./.exec(a.dimensions.FunctionName)?.[1])
+          .sort(),
+      ).toEqual([...fnIds].sort());
     }
     expect(metric("5xx")).toHaveLength(1);
     // the activity lake's delivery stream: failed S3 deliveries and stale data
@@ -226,9 +237,11 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     // the profiles stream consumer and the activity stream consumer
     const [eventsId] = fnByName(s, "profile-events");
     const [processorId] = fnByName(s, "activity-processor");
-    expect(metric("IteratorAge").map((a) => a.dimensions.FunctionName).sort()).toEqual(
-      [`\${aws_lambda_function.${eventsId}.function_name}`, `\${aws_lambda_function.${processorId}.function_name}`].sort(),
-    );
+    expect(
+      metric("IteratorAge")
+        .map((a) => a.dimensions.FunctionName)
+        .sort(),
+    ).toEqual([`\${aws_lambda_function.${eventsId}.function_name}`, `\${aws_lambda_function.${processorId}.function_name}`].sort());
     // failed work waits in: the profile-events failure queue, analytics-ingest's DLQ, the activity-processor failure
     // queue, and the DLQ of the files service's S3 event queue
     const [dlqId] = byPath(s, "aws_sqs_queue", "AnalyticsIngest/DeadLetterQueue/Resource");
@@ -237,9 +250,11 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     const [fileEventsDlqId] = byPath(s, "aws_sqs_queue", "Files/Events/DeadLetterQueue/Resource");
     // and the IoT rule's error queue (device messages the rule could not put on the stream)
     const [deviceErrorsId] = byPath(s, "aws_sqs_queue", "DeviceIngest/Devices/Errors/Resource");
-    expect(metric("ApproximateNumberOfMessagesVisible").map((a) => a.dimensions.QueueName).sort()).toEqual(
-      [dlqId, activityFailuresId, eventsFailuresId, fileEventsDlqId, deviceErrorsId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort(),
-    );
+    expect(
+      metric("ApproximateNumberOfMessagesVisible")
+        .map((a) => a.dimensions.QueueName)
+        .sort(),
+    ).toEqual([dlqId, activityFailuresId, eventsFailuresId, fileEventsDlqId, deviceErrorsId].map((id) => `\${aws_sqs_queue.${id}.name}`).sort());
     const dashboard = resourcesOf(s, "aws_cloudwatch_dashboard")[0].dashboard_body as string;
     for (const id of [...fnIds, dlqId, activityFailuresId, fileEventsDlqId]) expect(dashboard).toContain(id);
     expect(dashboard.match(/"IteratorAge"/g)).toHaveLength(2);
@@ -291,7 +306,11 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     const [analyticsIngestId, analyticsIngest] = fnByName(s, "analytics-ingest");
     expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(6 * analyticsIngest.timeout);
     const sqsMapping = resourcesOf(s, "aws_lambda_event_source_mapping").find((m) => m.event_source_arn === `\${aws_sqs_queue.${queueId}.arn}`);
-    expect(sqsMapping).toMatchObject({ function_name: `\${aws_lambda_function.${analyticsIngestId}.function_name}`, batch_size: 10, function_response_types: ["ReportBatchItemFailures"] });
+    expect(sqsMapping).toMatchObject({
+      function_name: `\${aws_lambda_function.${analyticsIngestId}.function_name}`,
+      batch_size: 10,
+      function_response_types: ["ReportBatchItemFailures"],
+    });
 
     // Kinesis activity → activity-processor: batching window, bisect, bounded retries and age, failure queue
     const [processorId, processor] = fnByName(s, "activity-processor");
@@ -409,7 +428,20 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(machine.logging_configuration).toMatchObject({ level: config.workflows.logLevel, include_execution_data: config.workflows.includeExecutionData });
     if (config.production) expect(machine.logging_configuration.include_execution_data).toBe(false);
     const asl = JSON.parse(machine.definition);
-    expect(Object.keys(asl.States)).toEqual(["MarkProfile", "InitFiles", "DeleteFiles", "FilesDone", "AnonymiseAnalytics", "DeleteProfile", "DeleteCognitoUser", "WaitForInFlightEvents", "SweepAnalytics", "WriteAudit", "Done", "Failed"]);
+    expect(Object.keys(asl.States)).toEqual([
+      "MarkProfile",
+      "InitFiles",
+      "DeleteFiles",
+      "FilesDone",
+      "AnonymiseAnalytics",
+      "DeleteProfile",
+      "DeleteCognitoUser",
+      "WaitForInFlightEvents",
+      "SweepAnalytics",
+      "WriteAudit",
+      "Done",
+      "Failed",
+    ]);
     expect(asl.States.WaitForInFlightEvents.Seconds).toBe(config.workflows.inFlightWaitSeconds);
     const [, api] = fnByName(s, "profile-api");
     expect(api.environment.variables.DELETE_USER_STATE_MACHINE_ARN).toBe(`\${aws_sfn_state_machine.${machineId}.arn}`);
@@ -435,7 +467,10 @@ describe.each(ENVS)("platform-%s secure defaults", (env) => {
     expect(queue.name).toBe(`platform-${env}-devices-rule-errors`);
     expect(rule.error_action.sqs.queue_url).toBe(`\${aws_sqs_queue.${queueId}.url}`);
     const alarmsOf = resourcesOf(s, "aws_cloudwatch_metric_alarm");
-    const iot = alarmsOf.filter((a) => a.namespace === "AWS/IoT").map((a) => a.metric_name).sort();
+    const iot = alarmsOf
+      .filter((a) => a.namespace === "AWS/IoT")
+      .map((a) => a.metric_name)
+      .sort();
     expect(iot).toEqual(["Failure", "ParseError", "RuleMessageThrottled"]);
     expect(alarmsOf.some((a) => a.namespace === "AWS/SQS" && a.dimensions.QueueName === `\${aws_sqs_queue.${queueId}.name}`)).toBe(true);
     expect(s.output.iot_topic_rule_name.value).toBe(`platform_${env}_devices`);
@@ -606,7 +641,8 @@ describe("stateful guards", () => {
 
   it("dev: no prevent_destroy, so the environment can be torn down", () => {
     const s = platform("dev");
-    for (const [type, id, config] of allResources(s)) expect({ r: `${type}.${id}`, lifecycle: config.lifecycle?.prevent_destroy ?? false }).toEqual({ r: `${type}.${id}`, lifecycle: false });
+    for (const [type, id, config] of allResources(s))
+      expect({ r: `${type}.${id}`, lifecycle: config.lifecycle?.prevent_destroy ?? false }).toEqual({ r: `${type}.${id}`, lifecycle: false });
     expect(resourcesOf(s, "aws_dynamodb_table")[0].deletion_protection_enabled).toBe(false);
     expect(resourcesOf(s, "aws_rds_cluster")[0]).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
   });
@@ -648,7 +684,10 @@ describe("bootstrap stack", () => {
     if (!st) throw new Error(`no statement ${sid}`);
     return st;
   };
-  const allowedActions = (doc: any): string[] => asArray<any>(doc.Statement).filter((st) => st.Effect === "Allow").flatMap((st) => asArray<string>(st.Action));
+  const allowedActions = (doc: any): string[] =>
+    asArray<any>(doc.Statement)
+      .filter((st) => st.Effect === "Allow")
+      .flatMap((st) => asArray<string>(st.Action));
 
   it.each(ENVS)("creates the %s state bucket: versioned, encrypted, public access blocked, TLS-only, prevent_destroy, local state", (env) => {
     const s = synth.stack(`platform-bootstrap-${env}`);
@@ -658,7 +697,12 @@ describe("bootstrap stack", () => {
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
     expect(resourcesOf(s, "aws_s3_bucket_versioning")[0].versioning_configuration.status).toBe("Enabled");
     expect(resourcesOf(s, "aws_s3_bucket_server_side_encryption_configuration")[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/aws:kms|AES256/);
-    expect(resourcesOf(s, "aws_s3_bucket_public_access_block")[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(resourcesOf(s, "aws_s3_bucket_public_access_block")[0]).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     const policy = JSON.parse(resourcesOf(s, "aws_s3_bucket_policy")[0].policy);
     expect(asArray<any>(policy.Statement).some((st) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false")).toBe(true);
     expect(s.terraform.backend).toHaveProperty("local");
@@ -713,7 +757,7 @@ describe("bootstrap stack", () => {
     expect(JSON.stringify(st.Condition)).not.toMatch(/\*/);
   });
 
-  it.each(ENVS)("%s: no wildcard action in any policy and no scoped action allowed on \"*\"", (env) => {
+  it.each(ENVS)('%s: no wildcard action in any policy and no scoped action allowed on "*"', (env) => {
     const docs = policyDocuments(bootstrap(env)).filter((d) => d.address.startsWith("aws_iam_"));
     expect(docs.length).toBe(5); // 2 trust policies + 2 inline policies + the environment's permissions boundary
     for (const { address, document } of docs) {
@@ -750,7 +794,18 @@ describe("bootstrap stack", () => {
     const denied = statement(doc, "NoDataPlaneReads");
     expect(denied.Effect).toBe("Deny");
     expect(asArray<string>(denied.Action)).toEqual(
-      expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "secretsmanager:GetSecretValue", "ssm:GetParameter", "kms:Decrypt", "sqs:ReceiveMessage", "kinesis:GetRecords", "logs:GetLogEvents", "cognito-idp:ListUsers"]),
+      expect.arrayContaining([
+        "dynamodb:GetItem",
+        "dynamodb:Scan",
+        "dynamodb:Query",
+        "secretsmanager:GetSecretValue",
+        "ssm:GetParameter",
+        "kms:Decrypt",
+        "sqs:ReceiveMessage",
+        "kinesis:GetRecords",
+        "logs:GetLogEvents",
+        "cognito-idp:ListUsers",
+      ]),
     );
   });
 
@@ -789,7 +844,9 @@ describe("bootstrap stack", () => {
     expect(statement(doc, "NoRoleWithoutBoundary")).toMatchObject({ Effect: "Deny", Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } } });
     expect(statement(doc, "NoBoundaryRemoval")).toMatchObject({ Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary" });
     expect(statement(doc, "ProtectBoundaryPolicy")).toMatchObject({ Effect: "Deny", Resource: boundary });
-    expect(statement(doc, "ProtectBoundaryPolicy").Action).toEqual(expect.arrayContaining(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]));
+    expect(statement(doc, "ProtectBoundaryPolicy").Action).toEqual(
+      expect.arrayContaining(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]),
+    );
     expect(statement(doc, "PassEnvironmentRoles")).toMatchObject({
       Action: "iam:PassRole",
       Resource: roles,
@@ -815,16 +872,28 @@ describe("bootstrap stack", () => {
   });
 
   it("a state bucket shared by two environments gets one OIDC provider and plan/deploy roles for each", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ENVIRONMENT_INPUTS } = require("../../environments");
-    const shared = { ...ENVIRONMENT_INPUTS, staging: { ...ENVIRONMENT_INPUTS.staging, allowedAccountIds: ENVIRONMENT_INPUTS.dev.allowedAccountIds, backend: { ...ENVIRONMENT_INPUTS.staging.backend, bucket: ENVIRONMENT_INPUTS.dev.backend.bucket } } };
+    const shared = {
+      ...ENVIRONMENT_INPUTS,
+      staging: {
+        ...ENVIRONMENT_INPUTS.staging,
+        allowedAccountIds: ENVIRONMENT_INPUTS.dev.allowedAccountIds,
+        backend: { ...ENVIRONMENT_INPUTS.staging.backend, bucket: ENVIRONMENT_INPUTS.dev.backend.bucket },
+      },
+    };
     const app = synthApp({ offline: true, environments: shared });
     expect(app.built.bootstrapStacks.map((b) => b.node.id).sort()).toEqual(["platform-bootstrap-dev", "platform-bootstrap-prod"]);
     const s = app.stack("platform-bootstrap-dev");
     expect(resourcesOf(s, "aws_iam_openid_connect_provider")).toHaveLength(1);
-    expect(resourcesOf(s, "aws_iam_role").map((r) => r.name).sort()).toEqual(["platform-dev-deploy", "platform-dev-plan", "platform-staging-deploy", "platform-staging-plan"]);
+    expect(
+      resourcesOf(s, "aws_iam_role")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["platform-dev-deploy", "platform-dev-plan", "platform-staging-deploy", "platform-staging-plan"]);
     const [stagingPlan] = roleNamed(s, "platform-staging-plan");
-    expect(statement(inlinePolicyOf(s, stagingPlan), "ReadOwnState").Resource).toBe(`arn:aws:s3:::${ENVIRONMENT_INPUTS.dev.backend.bucket}/${ENVIRONMENT_INPUTS.staging.backend.key}`);
+    expect(statement(inlinePolicyOf(s, stagingPlan), "ReadOwnState").Resource).toBe(
+      `arn:aws:s3:::${ENVIRONMENT_INPUTS.dev.backend.bucket}/${ENVIRONMENT_INPUTS.staging.backend.key}`,
+    );
     expect(Object.keys(s.output)).toEqual(expect.arrayContaining(["dev_plan_role_arn", "staging_plan_role_arn", "staging_deploy_role_arn"]));
   });
 
@@ -840,9 +909,13 @@ describe("bootstrap stack", () => {
 
 describe("bad environment config", () => {
   it("fails synth naming the environment, the field and the allowed values", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ENVIRONMENT_INPUTS } = require("../../environments");
-    const broken = { ...ENVIRONMENT_INPUTS, staging: { ...ENVIRONMENT_INPUTS.staging, region: "mars-1", functionDefaults: { ...ENVIRONMENT_INPUTS.staging.functionDefaults, memorySize: 64 } } };
-    expect(() => synthApp({ offline: true, environments: broken })).toThrow(/Environment "staging" is invalid[\s\S]*region[\s\S]*eu-west-1[\s\S]*functionDefaults\.memorySize[\s\S]*128/);
+    const broken = {
+      ...ENVIRONMENT_INPUTS,
+      staging: { ...ENVIRONMENT_INPUTS.staging, region: "mars-1", functionDefaults: { ...ENVIRONMENT_INPUTS.staging.functionDefaults, memorySize: 64 } },
+    };
+    expect(() => synthApp({ offline: true, environments: broken })).toThrow(
+      /Environment "staging" is invalid[\s\S]*region[\s\S]*eu-west-1[\s\S]*functionDefaults\.memorySize[\s\S]*128/,
+    );
   });
 });

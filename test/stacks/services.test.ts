@@ -27,9 +27,11 @@ describe("services another team can instantiate", () => {
       });
       expect(analytics.ingestQueue.visibilityTimeoutSeconds).toBe(6 * analytics.ingest.timeoutSeconds);
     });
-    expect(Object.values(out.resources("aws_lambda_function")).map((f) => f.function_name).sort()).toEqual(
-      ["activity-ingest", "activity-processor", "analytics-ingest", "analytics-migrate", "analytics-query"].map((n) => `test-dev-${n}`),
-    );
+    expect(
+      Object.values(out.resources("aws_lambda_function"))
+        .map((f) => f.function_name)
+        .sort(),
+    ).toEqual(["activity-ingest", "activity-processor", "analytics-ingest", "analytics-migrate", "analytics-query"].map((n) => `test-dev-${n}`));
     const mappings = Object.values(out.resources("aws_lambda_event_source_mapping"));
     expect(mappings.map((m) => m.event_source_arn)).toContain(STREAM_ARN);
     expect(mappings).toHaveLength(2); // the stream, and the ingest queue subscribed to the topic
@@ -44,7 +46,11 @@ describe("services another team can instantiate", () => {
         guards: { deletionProtection: false, pointInTimeRecovery: false, preventDestroy: false },
       });
     });
-    expect(Object.values(out.resources("aws_lambda_function")).map((f) => f.function_name).sort()).toEqual(["test-dev-profile-api", "test-dev-profile-bootstrap", "test-dev-profile-events"]);
+    expect(
+      Object.values(out.resources("aws_lambda_function"))
+        .map((f) => f.function_name)
+        .sort(),
+    ).toEqual(["test-dev-profile-api", "test-dev-profile-bootstrap", "test-dev-profile-events"]);
     expect(Object.values(out.resources("aws_lambda_event_source_mapping"))).toHaveLength(1); // the table's stream
     expect(out.only("aws_dynamodb_table").name).toBe("test-dev-profiles");
     expect(out.only("aws_sns_topic").name).toBe("test-dev-user-data-change");

@@ -30,9 +30,7 @@ export async function readAllStreamRecords(client: DynamoDBStreamsClient, stream
 
   const records: StreamsRecord[] = [];
   for (const shardId of shardIds) {
-    const start = await client.send(
-      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }),
-    );
+    const start = await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }));
     let iterator = start.ShardIterator;
     while (iterator !== undefined) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
@@ -106,9 +104,7 @@ export function toLambdaRecord(record: StreamsRecord, streamArn: string): Dynamo
     awsRegion: record.awsRegion ?? LOCAL_REGION,
     eventSourceARN: streamArn,
     dynamodb: {
-      ...(stream.ApproximateCreationDateTime !== undefined
-        ? { ApproximateCreationDateTime: Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000) }
-        : {}),
+      ...(stream.ApproximateCreationDateTime !== undefined ? { ApproximateCreationDateTime: Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000) } : {}),
       ...(stream.Keys !== undefined ? { Keys: toLambdaImage(stream.Keys) } : {}),
       ...(stream.NewImage !== undefined ? { NewImage: toLambdaImage(stream.NewImage) } : {}),
       ...(stream.OldImage !== undefined ? { OldImage: toLambdaImage(stream.OldImage) } : {}),

@@ -69,9 +69,7 @@ export function httpApiEvent(request: HttpRequest): APIGatewayProxyEventV2WithJW
     stage,
     time: now.toUTCString(),
     timeEpoch: now.getTime(),
-    ...(request.claims === null
-      ? {}
-      : { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: { ...(request.claims ?? {}) }, scopes: null } } }),
+    ...(request.claims === null ? {} : { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: { ...(request.claims ?? {}) }, scopes: null } } }),
   };
   return {
     version: "2.0",

@@ -12,9 +12,7 @@ import { DYNAMODB_ENDPOINT_ENV, LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamo
 export function dynamoDbEndpoint(): string {
   const endpoint = process.env[DYNAMODB_ENDPOINT_ENV];
   if (endpoint === undefined || endpoint === "") {
-    throw new Error(
-      `${DYNAMODB_ENDPOINT_ENV} is not set. Run the integration tests through jest (its global setup, test/global-setup.ts, starts DynamoDB Local).`,
-    );
+    throw new Error(`${DYNAMODB_ENDPOINT_ENV} is not set. Run the integration tests through jest (its global setup, test/global-setup.ts, starts DynamoDB Local).`);
   }
   return endpoint;
 }

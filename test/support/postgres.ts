@@ -24,6 +24,7 @@ export async function setUpPostgres(): Promise<void> {
       throw new Error(
         `${DATABASE_URL_ENV}=${redact(existing)} is set but does not answer: ${err instanceof Error ? err.message : String(err)}. ` +
           `Fix: start that PostgreSQL server, or unset ${DATABASE_URL_ENV} to let the tests start their own.`,
+        { cause: err },
       );
     }
     return;

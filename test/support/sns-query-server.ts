@@ -41,8 +41,7 @@ export interface SnsBehaviour {
   rejectRequest?(request: ReceivedRequest): boolean;
 }
 
-const xmlEscape = (value: string): string =>
-  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xmlEscape = (value: string): string => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 /** Decodes `PublishBatchRequestEntries.member.N.*` form fields (1-based indexes) into entries, in order. */
 export function decodePublishBatch(form: URLSearchParams): ReceivedRequest {

@@ -24,7 +24,11 @@ export interface LocalStepFunctions {
   close(): Promise<void>;
 }
 
-export async function startLocalStepFunctions(options: { readonly invoke: InvokeFunction; readonly retryIntervalMs?: number; readonly waitMs?: number }): Promise<LocalStepFunctions> {
+export async function startLocalStepFunctions(options: {
+  readonly invoke: InvokeFunction;
+  readonly retryIntervalMs?: number;
+  readonly waitMs?: number;
+}): Promise<LocalStepFunctions> {
   const moto = motoEndpoint();
   const dynamodb = dynamoDbEndpoint();
   const executions = new ExecutionStore({
@@ -43,9 +47,7 @@ export async function startLocalStepFunctions(options: { readonly invoke: Invoke
     endpoint: gateway.endpoint,
     executions,
     async createStateMachine(name, definition) {
-      const out = await sfn.send(
-        new CreateStateMachineCommand({ name, definition, roleArn: "arn:aws:iam::123456789012:role/platform-test-state-machine", type: "STANDARD" }),
-      );
+      const out = await sfn.send(new CreateStateMachineCommand({ name, definition, roleArn: "arn:aws:iam::123456789012:role/platform-test-state-machine", type: "STANDARD" }));
       if (out.stateMachineArn === undefined) throw new Error("CreateStateMachine returned no ARN");
       return out.stateMachineArn;
     },
@@ -64,10 +66,7 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
  * error's `name` (Lambda's `errorType`), as the Node.js runtime reports it. `before` may answer an invocation itself
  * (an injected failure), by returning an outcome.
  */
-export function invokeHandlers(
-  handlers: Readonly<Record<string, Handler>>,
-  before?: (functionName: string, event: unknown) => InvokeOutcome | undefined,
-): InvokeFunction {
+export function invokeHandlers(handlers: Readonly<Record<string, Handler>>, before?: (functionName: string, event: unknown) => InvokeOutcome | undefined): InvokeFunction {
   return async (nameOrArn, event) => {
     const name = nameOrArn.split(":function:").pop()?.split(":")[0] ?? nameOrArn;
     const injected = before?.(name, event);

@@ -126,7 +126,10 @@ describe.each(STACKS)("%s synthesized as HCL", (id) => {
     expect(r.hclValidate.diagnostics.filter((d: any) => d.severity !== "warning")).toEqual([]);
     // Known difference 3: cdktf writes depends_on = ["aws_x.y"] (quoted), which Terraform accepts with a deprecation warning.
     for (const d of r.hclValidate.diagnostics) {
-      expect({ summary: d.summary, code: d.snippet.code.trim() }).toEqual({ summary: "Quoted references are deprecated", code: expect.stringMatching(/^"aws_[a-z0-9_]+\.[A-Za-z0-9_-]+",?$/) });
+      expect({ summary: d.summary, code: d.snippet.code.trim() }).toEqual({
+        summary: "Quoted references are deprecated",
+        code: expect.stringMatching(/^"aws_[a-z0-9_]+\.[A-Za-z0-9_-]+",?$/),
+      });
     }
   });
 

@@ -180,10 +180,23 @@ describe("prod guards in the plan", () => {
     // prevent_destroy is a meta-argument: terraform's JSON plan does not carry it, the configuration does.
     const config = synth.stack("platform-prod");
     const prevented = Object.entries<any>(config.resource)
-      .flatMap(([type, byId]) => Object.values<any>(byId).filter((r) => r.lifecycle?.prevent_destroy === true).map(() => type))
+      .flatMap(([type, byId]) =>
+        Object.values<any>(byId)
+          .filter((r) => r.lifecycle?.prevent_destroy === true)
+          .map(() => type),
+      )
       .sort();
     expect(new Set(prevented)).toEqual(
-      new Set(["aws_dynamodb_table", "aws_cognito_user_pool", "aws_cloudwatch_log_group", "aws_rds_cluster", "aws_kinesis_stream", "aws_s3_bucket", "aws_glue_catalog_database", "aws_glue_catalog_table"]),
+      new Set([
+        "aws_dynamodb_table",
+        "aws_cognito_user_pool",
+        "aws_cloudwatch_log_group",
+        "aws_rds_cluster",
+        "aws_kinesis_stream",
+        "aws_s3_bucket",
+        "aws_glue_catalog_database",
+        "aws_glue_catalog_table",
+      ]),
     );
     const [cluster] = plannedValues(plan, "aws_rds_cluster");
     expect(cluster).toMatchObject({
@@ -239,13 +252,24 @@ describe.each(PLATFORM)("%s plan: web front end", (id) => {
     expect(dist.custom_error_response ?? []).toEqual([]);
     expect(dist.default_cache_behavior[0].viewer_protocol_policy).toBe("redirect-to-https");
     const [api] = dist.ordered_cache_behavior;
-    expect(api).toMatchObject({ path_pattern: "/api/*", viewer_protocol_policy: "redirect-to-https", cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac" });
-    expect(plannedValues(plan, "aws_cloudfront_origin_access_control")[0]).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
+    expect(api).toMatchObject({
+      path_pattern: "/api/*",
+      viewer_protocol_policy: "redirect-to-https",
+      cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+      origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    });
+    expect(plannedValues(plan, "aws_cloudfront_origin_access_control")[0]).toMatchObject({
+      origin_access_control_origin_type: "s3",
+      signing_behavior: "always",
+      signing_protocol: "sigv4",
+    });
     const [headers] = plannedValues(plan, "aws_cloudfront_response_headers_policy");
     expect(headers.security_headers_config[0].strict_transport_security[0]).toMatchObject({ access_control_max_age_sec: 63072000, include_subdomains: true, preload: true });
     expect(headers.security_headers_config[0].frame_options[0].frame_option).toBe("DENY");
     for (const f of plannedValues(plan, "aws_cloudfront_function")) expect(f).toMatchObject({ runtime: "cloudfront-js-2.0", publish: true });
-    expect(plannedValues(plan, "aws_s3_bucket_public_access_block").every((b) => b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets)).toBe(true);
+    expect(
+      plannedValues(plan, "aws_s3_bucket_public_access_block").every((b) => b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets),
+    ).toBe(true);
   });
 
   it("plans the site's objects with their content types and cache headers, and config.json no-cache", () => {

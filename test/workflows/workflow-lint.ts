@@ -153,7 +153,10 @@ export function lintWorkflow(file: string, text: string, options: LintOptions = 
       const where = `step ${step.name ?? step.id ?? index + 1}`;
       const script: string = step.run;
       const shell = step.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell;
-      const firstLine = script.split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+      const firstLine = script
+        .split("\n")
+        .map((l) => l.trim())
+        .find((l) => l !== "" && !l.startsWith("#"));
       if (!(typeof shell === "string" && /^bash\b/.test(shell) && STRICT.test(shell)) && firstLine !== "set -euo pipefail") {
         add("strict-shell", `${where}: run with bash -euo pipefail (defaults.run.shell) or start the script with "set -euo pipefail"`, jobId);
       }

@@ -12,7 +12,9 @@ const rulesOf = (findings: Finding[]): Rule[] => findings.map((f) => f.rule);
 
 describe("the repository's workflows", () => {
   it("pass every check (pinned actions, timeouts, least-privilege tokens, protected deploys, strict shells, no secret in scripts)", () => {
-    const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const files = readdirSync(WORKFLOWS)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
     expect(files).toEqual(["deploy.yml", "pull-request.yml"]);
     expect(lintWorkflowDir(WORKFLOWS)).toEqual([]);
   });
@@ -86,7 +88,7 @@ describe("the checks read the real workflows", () => {
 
   it("deploy.yml without its GitHub environment or with a cancellable concurrency group fails deploy-protection", () => {
     const original = text("deploy.yml");
-    const noEnvironment = original.replace(/\n    environment:\n      name: [^\n]+/, "");
+    const noEnvironment = original.replace(/\n {4}environment:\n {6}name: [^\n]+/, "");
     expect(noEnvironment).not.toBe(original);
     expect(rulesOf(lintWorkflow("deploy.yml", noEnvironment))).toEqual(["deploy-protection"]);
     const cancellable = original.replace("cancel-in-progress: false", "cancel-in-progress: true");

@@ -45,7 +45,9 @@ const hostedUi = z.strictObject({
 const password = z.strictObject({ mode: z.literal("password"), cognitoEndpoint: path });
 
 export const webConfigSchema = z.strictObject({
-  apiBaseUrl: z.string().check(z.refine((s: string) => /^(\/[^\s]*|https?:\/\/\S+)$/.test(s) && !s.endsWith("/"), { error: "must be a path like /api or an absolute URL, without a trailing slash" })),
+  apiBaseUrl: z
+    .string()
+    .check(z.refine((s: string) => /^(\/[^\s]*|https?:\/\/\S+)$/.test(s) && !s.endsWith("/"), { error: "must be a path like /api or an absolute URL, without a trailing slash" })),
   region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region like eu-west-1" })),
   userPoolId: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/, { error: "must be a user pool id like eu-west-1_AbC123" })),
   userPoolClientId: nonEmpty,

@@ -6,9 +6,7 @@
  */
 
 /** The verdict on one response: which records failed, or why the response counts as a whole-batch failure. */
-export type BatchItemFailures =
-  | { readonly valid: true; readonly failedIds: readonly string[] }
-  | { readonly valid: false; readonly reason: string };
+export type BatchItemFailures = { readonly valid: true; readonly failedIds: readonly string[] } | { readonly valid: false; readonly reason: string };
 
 function asObject(payload: unknown): Record<string, unknown> | null | "invalid" {
   if (payload === undefined || payload === null || payload === "") return null;

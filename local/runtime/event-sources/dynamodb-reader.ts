@@ -1,11 +1,5 @@
 /** DynamoDB Streams behind the stream poller, and its records in Lambda's `DynamoDBStreamEvent` shape. */
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type _Record,
-} from "@aws-sdk/client-dynamodb-streams";
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from "@aws-sdk/client-dynamodb-streams";
 import { toLambdaImage } from "./dynamodb-attributes";
 import type { ShardDescription, StreamReader } from "./stream-reader";
 

@@ -57,8 +57,7 @@ export function startEventSource(config: EventSourceMappingConfig, deps: EventSo
   if (kind === "sqs") return startSqsSource(ctx);
 
   const clients = sourceClients(ctx);
-  const destination =
-    config.onFailureDestinationArn === undefined ? undefined : failureDestination(config.onFailureDestinationArn, clients, ctx.log);
+  const destination = config.onFailureDestinationArn === undefined ? undefined : failureDestination(config.onFailureDestinationArn, clients, ctx.log);
   const reader =
     kind === "kinesis"
       ? kinesisReader(clients.kinesis(), {

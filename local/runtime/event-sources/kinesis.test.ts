@@ -130,12 +130,12 @@ test("records arrive in Lambda's Kinesis event shape, in sequence order, at most
 test("with bisection a bad record among 8 is isolated: the others succeed once, it is retried maximumRetryAttempts times, its failure record reaches the destination and later records continue", async () => {
   const streamArn = await createStream();
   const destination = await createQueue(sqs, uniqueName("on-failure"));
-  const sequenceNumbers = await put(streamArn, Array.from({ length: 8 }, (_, i) => `r${i}`));
-  const { invoke, seen } = scriptedInvoke((records) => (records.some((r) => dataOf(r) === "r5") ? failed("Error", "cannot handle r5") : ok()));
-  const source = start(
-    mapping(streamArn, { bisectBatchOnFunctionError: true, maximumRetryAttempts: 2, onFailureDestinationArn: destination.arn }),
-    invoke,
+  const sequenceNumbers = await put(
+    streamArn,
+    Array.from({ length: 8 }, (_, i) => `r${i}`),
   );
+  const { invoke, seen } = scriptedInvoke((records) => (records.some((r) => dataOf(r) === "r5") ? failed("Error", "cannot handle r5") : ok()));
+  const source = start(mapping(streamArn, { bisectBatchOnFunctionError: true, maximumRetryAttempts: 2, onFailureDestinationArn: destination.arn }), invoke);
 
   const [document] = await failureDocuments(destination.url, 1);
   await put(streamArn, ["r8", "r9"]);
@@ -175,7 +175,10 @@ test("a partial batch response retries from the lowest failed sequence number on
   await waitFor("the retry", () => seen.length >= 2);
   await source.idle();
 
-  expect(seen.map((s) => s.records.map(dataOf))).toEqual([["a", "b", "c", "d", "e"], ["c", "d", "e"]]);
+  expect(seen.map((s) => s.records.map(dataOf))).toEqual([
+    ["a", "b", "c", "d", "e"],
+    ["c", "d", "e"],
+  ]);
   expect(seqOf(seen[1].records[0])).toBe(sequenceNumbers[2]);
 });
 

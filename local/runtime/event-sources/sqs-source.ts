@@ -6,13 +6,7 @@
  * succeeded. Failed messages stay in the queue and come back after its visibility timeout (or after
  * `sqsRetryDelaySeconds`); moving them to a dead-letter queue is the queue's own redrive policy.
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  type Message,
-} from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import type { InvokeOutcome } from "../types";
 import { sqsQueueOf } from "./arn";
 import { parseBatchItemFailures, reportsBatchItemFailures } from "./batch-item-failures";
@@ -123,11 +117,7 @@ export function startSqsSource(ctx: SourceContext): RunningEventSource {
       for (;;) {
         polls += 1;
         const waitSeconds =
-          batch.length > 0
-            ? clamp(Math.floor((deadline - Date.now()) / 1000), 0, MAX_WAIT_SECONDS)
-            : polls === 1
-              ? 0
-              : clamp(Math.ceil(windowMs / 1000), 1, MAX_WAIT_SECONDS);
+          batch.length > 0 ? clamp(Math.floor((deadline - Date.now()) / 1000), 0, MAX_WAIT_SECONDS) : polls === 1 ? 0 : clamp(Math.ceil(windowMs / 1000), 1, MAX_WAIT_SECONDS);
         const got = await receive(queueUrl, Math.min(MAX_MESSAGES_PER_RECEIVE, config.batchSize - batch.length), waitSeconds);
         if (batch.length === 0 && got.length > 0) deadline = Date.now() + windowMs;
         batch.push(...got);
@@ -164,9 +154,7 @@ export function startSqsSource(ctx: SourceContext): RunningEventSource {
   const deleteMessages = async (queueUrl: string, records: readonly LambdaSqsRecord[]): Promise<void> => {
     for (const chunk of chunks(records, MAX_ENTRIES_PER_BATCH_CALL)) {
       try {
-        const out = await sqs.send(
-          new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
-        );
+        const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
         for (const failure of out.Failed ?? []) log.warn(`DeleteMessage refused an entry: ${failure.Code ?? ""} ${failure.Message ?? ""}`);
       } catch (err) {
         log.warn(`DeleteMessageBatch failed (${describeError(err)}); those messages will be delivered again`);

@@ -176,7 +176,10 @@ test("a poison message moves to the dead-letter queue after maxReceiveCount rece
 
 test("batches hold at most batchSize messages, and a short batch waits out the batching window", async () => {
   const queue = await createQueue(sqs, uniqueName("batching"));
-  await sendBodies(queue.url, Array.from({ length: 10 }, (_, i) => `m${i}`));
+  await sendBodies(
+    queue.url,
+    Array.from({ length: 10 }, (_, i) => `m${i}`),
+  );
   const { invoke, seen } = scriptedInvoke(() => ok());
   const source = start(mapping(queue.arn, { batchSize: 4, maximumBatchingWindowInSeconds: 1 }), invoke);
 
@@ -193,9 +196,15 @@ test("a batch above 10 messages is gathered over several ReceiveMessage calls wi
   const queue = await createQueue(sqs, uniqueName("big"));
   const { invoke, seen } = scriptedInvoke(() => ok());
   const source = start(mapping(queue.arn, { batchSize: 25, maximumBatchingWindowInSeconds: 2 }), invoke);
-  await sendBodies(queue.url, Array.from({ length: 15 }, (_, i) => `early${i}`));
+  await sendBodies(
+    queue.url,
+    Array.from({ length: 15 }, (_, i) => `early${i}`),
+  );
   await delay(400);
-  await sendBodies(queue.url, Array.from({ length: 10 }, (_, i) => `late${i}`));
+  await sendBodies(
+    queue.url,
+    Array.from({ length: 10 }, (_, i) => `late${i}`),
+  );
 
   await waitFor("the batch", () => seen.length >= 1);
   await source.idle();
@@ -204,10 +213,12 @@ test("a batch above 10 messages is gathered over several ReceiveMessage calls wi
 });
 
 test("a batch size above 10 without a batching window is refused, as Lambda does", () => {
-  expect(() => startEventSource(mapping("arn:aws:sqs:us-east-1:123456789012:q", { batchSize: 11 }), {
-    invoke: jest.fn(),
-    endpoints: { sqs: moto.endpoint, sns: moto.endpoint, kinesis: moto.endpoint, dynamodbStreams: moto.endpoint },
-  })).toThrow(/batchSize 11 > 10 needs maximumBatchingWindowInSeconds/);
+  expect(() =>
+    startEventSource(mapping("arn:aws:sqs:us-east-1:123456789012:q", { batchSize: 11 }), {
+      invoke: jest.fn(),
+      endpoints: { sqs: moto.endpoint, sns: moto.endpoint, kinesis: moto.endpoint, dynamodbStreams: moto.endpoint },
+    }),
+  ).toThrow(/batchSize 11 > 10 needs maximumBatchingWindowInSeconds/);
 });
 
 test("a disabled mapping polls nothing", async () => {

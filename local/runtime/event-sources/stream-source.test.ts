@@ -69,8 +69,7 @@ function startOn(stream: MemoryStream, overrides: Partial<EventSourceMappingConf
   return startStreamSource(ctx, { reader: stream, destination: undefined, close: () => undefined });
 }
 
-const delivered = (seen: ReturnType<typeof scriptedInvoke>["seen"]): string[] =>
-  seen.flatMap((s) => s.records.map((r) => `${r.shardId as string}/${r.sequenceNumber as string}`));
+const delivered = (seen: ReturnType<typeof scriptedInvoke>["seen"]): string[] => seen.flatMap((s) => s.records.map((r) => `${r.shardId as string}/${r.sequenceNumber as string}`));
 
 test("a closed parent shard is read to its end before its child shards start, each shard in order", async () => {
   const stream = new MemoryStream();

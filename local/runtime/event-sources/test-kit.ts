@@ -85,9 +85,7 @@ export async function receiveAll(sqs: SQSClient, queueUrl: string, visibilitySec
 
 /** ApproximateNumberOfMessages + NotVisible of a queue. */
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number }> {
-  const out = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
-  );
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
   return {
     visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? "0"),
     inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? "0"),

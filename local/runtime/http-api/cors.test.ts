@@ -55,9 +55,7 @@ describe("CORS configured", () => {
   });
 
   it("sets the configured CORS headers on a function's response, replacing the function's own", async () => {
-    t.invoke.mockResolvedValueOnce(
-      okOutcome({ statusCode: 200, headers: { "access-control-allow-origin": "*", "access-control-max-age": "1" }, body: "ok" }),
-    );
+    t.invoke.mockResolvedValueOnce(okOutcome({ statusCode: 200, headers: { "access-control-allow-origin": "*", "access-control-max-age": "1" }, body: "ok" }));
     const res = await fetch(`${t.api.url}/open`, { headers: { origin: "https://app.example.com" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
@@ -78,7 +76,7 @@ describe("CORS configured", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("answers allowOrigins [\"*\"] with access-control-allow-origin: *", async () => {
+  it('answers allowOrigins ["*"] with access-control-allow-origin: *', async () => {
     const star = await startTestApi({ cors: { ...cors, allowOrigins: ["*"], allowCredentials: undefined }, routes: [route("GET /x")] });
     try {
       const res = await preflight(`${star.api.url}/x`, "https://anywhere.example");

@@ -10,11 +10,7 @@ import { headerValue, type IncomingRequest } from "./incoming-request";
 
 /** A preflight: OPTIONS with both Origin and Access-Control-Request-Method. */
 export function isPreflight(request: IncomingRequest): boolean {
-  return (
-    request.method === "OPTIONS" &&
-    headerValue(request, "origin") !== undefined &&
-    headerValue(request, "access-control-request-method") !== undefined
-  );
+  return request.method === "OPTIONS" && headerValue(request, "origin") !== undefined && headerValue(request, "access-control-request-method") !== undefined;
 }
 
 /** The Access-Control-Allow-Origin value for a request's origin, or undefined when it is not allowed. */

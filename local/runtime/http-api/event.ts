@@ -53,12 +53,7 @@ export interface EventContext {
 function isTextual(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const mediaType = contentType.split(";")[0].trim().toLowerCase();
-  return (
-    mediaType.startsWith("text/") ||
-    mediaType === "application/json" ||
-    mediaType === "application/xml" ||
-    mediaType === "application/javascript"
-  );
+  return mediaType.startsWith("text/") || mediaType === "application/json" || mediaType === "application/xml" || mediaType === "application/javascript";
 }
 
 /** Headers that end at the gateway: Cookie travels in `cookies`, the hop-by-hop ones concern one connection only. */
@@ -89,7 +84,10 @@ function traceId(epochMs: number): string {
 
 function eventCookies(request: IncomingRequest): string[] | undefined {
   const cookies = (request.headers.get("cookie") ?? []).flatMap((header) =>
-    header.split(";").map((cookie) => cookie.trim()).filter((cookie) => cookie !== ""),
+    header
+      .split(";")
+      .map((cookie) => cookie.trim())
+      .filter((cookie) => cookie !== ""),
   );
   return cookies.length > 0 ? cookies : undefined;
 }

@@ -10,11 +10,7 @@ export interface GatewayResponse {
  * A response API Gateway itself produces: a JSON `{"message": ...}` body, as in
  * `{"message":"Not Found"}` or `{"message":"Unauthorized"}`.
  */
-export function gatewayError(
-  statusCode: number,
-  message: string,
-  headers: Record<string, string> = {},
-): GatewayResponse {
+export function gatewayError(statusCode: number, message: string, headers: Record<string, string> = {}): GatewayResponse {
   return {
     statusCode,
     headers: { "content-type": "application/json", ...headers },

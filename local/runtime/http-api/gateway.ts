@@ -31,12 +31,7 @@ export interface HandledRequest {
  * One request through the gateway, in API Gateway's order: payload limit, stage, CORS preflight,
  * route selection, authorizer, integration; then the CORS and request id headers every answer carries.
  */
-export async function handleRequest(
-  deployment: Deployment,
-  services: GatewayServices,
-  request: IncomingRequest,
-  requestId: string,
-): Promise<HandledRequest> {
+export async function handleRequest(deployment: Deployment, services: GatewayServices, request: IncomingRequest, requestId: string): Promise<HandledRequest> {
   const { cors } = deployment.config;
   const handled = await dispatch(deployment, services, request, requestId);
   const response = cors === undefined || handled.preflight === true ? handled.response : applyCors(cors, request, handled.response);
@@ -87,10 +82,6 @@ async function dispatch(deployment: Deployment, services: GatewayServices, reque
     timeEpoch: services.now(),
     port: services.port(),
   });
-  const response = await runLambdaIntegration(
-    services.invoke,
-    { functionArn: route.functionArn, event, timeoutMs: route.timeoutMs, routeKey },
-    services.log,
-  );
+  const response = await runLambdaIntegration(services.invoke, { functionArn: route.functionArn, event, timeoutMs: route.timeoutMs, routeKey }, services.log);
   return { response, routeKey };
 }

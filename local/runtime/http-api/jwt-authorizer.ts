@@ -11,9 +11,7 @@ export interface JwtAuthorizerContext {
 }
 
 /** What a JWT authorizer decided: let the request through with its context, or answer it. */
-export type AuthorizationResult =
-  | { readonly allowed: true; readonly context: JwtAuthorizerContext }
-  | { readonly allowed: false; readonly response: GatewayResponse };
+export type AuthorizationResult = { readonly allowed: true; readonly context: JwtAuthorizerContext } | { readonly allowed: false; readonly response: GatewayResponse };
 
 /** API Gateway accepts only RSA-signed tokens. */
 const RSA_ALGORITHMS = ["RS256", "RS384", "RS512"];
@@ -95,16 +93,20 @@ export class JwtAuthorizer {
   async authorize(authorizer: JwtAuthorizerConfig, route: HttpRouteConfig, request: IncomingRequest): Promise<AuthorizationResult> {
     const source = IDENTITY_SOURCE_HEADER.exec(authorizer.identitySource.trim());
     if (source === null) {
-      this.log.error(`http-api: authorizer ${authorizer.name}: unsupported identity source "${authorizer.identitySource}" (JWT authorizers read one header, "$request.header.<Name>")`);
+      this.log.error(
+        `http-api: authorizer ${authorizer.name}: unsupported identity source "${authorizer.identitySource}" (JWT authorizers read one header, "$request.header.<Name>")`,
+      );
       return { allowed: false, response: GATEWAY_ERRORS.internalServerError() };
     }
     const raw = request.headers.get(source[1].toLowerCase())?.join(",") ?? "";
-    const token = raw.trim().replace(/^bearer(\s+|$)/i, "").trim();
+    const token = raw
+      .trim()
+      .replace(/^bearer(\s+|$)/i, "")
+      .trim();
     if (token === "") return unauthorized("Bearer");
 
     const routeScopes = route.authorizationScopes ?? [];
-    const challenge = (description: string): string =>
-      `Bearer scope="${routeScopes.join(" ")}" error="invalid_token" error_description="${description}"`;
+    const challenge = (description: string): string => `Bearer scope="${routeScopes.join(" ")}" error="invalid_token" error_description="${description}"`;
     try {
       const claims = await this.verify(authorizer, token);
       const scopes = tokenScopes(claims);

@@ -7,8 +7,5 @@ function pad(value: number): string {
 /** `requestContext.time` as API Gateway writes it, in UTC: "12/Mar/2020:19:03:58 +0000". */
 export function formatRequestTime(epochMs: number): string {
   const d = new Date(epochMs);
-  return (
-    `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
-  );
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` + `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }

@@ -67,7 +67,7 @@ describe("response mapping", () => {
     expect(res.headers.get("apigw-requestid")).toBe(t.event().requestContext.requestId);
   });
 
-  it("answers 500 {\"message\":\"Internal Server Error\"} when the function fails, and logs the error", async () => {
+  it('answers 500 {"message":"Internal Server Error"} when the function fails, and logs the error', async () => {
     t.invoke.mockResolvedValue(errorOutcome("TypeError", "x is undefined"));
     const res = await fetch(`${t.api.url}/fn`);
     expect(res.status).toBe(500);
@@ -86,7 +86,7 @@ describe("response mapping", () => {
     expect(t.log.lines.error.at(-1)).toMatch(/function not found/);
   });
 
-  it("answers 503 {\"message\":\"Service Unavailable\"} when the integration timeout passes first", async () => {
+  it('answers 503 {"message":"Service Unavailable"} when the integration timeout passes first', async () => {
     t.invoke.mockReturnValue(new Promise((resolve) => setTimeout(() => resolve(okOutcome({ statusCode: 200 })), 1000).unref()));
     const started = Date.now();
     const res = await fetch(`${t.api.url}/slow`);
@@ -117,8 +117,6 @@ describe("response mapping", () => {
     answer({ statusCode: 202, body: "" });
     const res = await fetch(`${t.api.url}/fn?x=1`, { method: "POST" });
     const requestId = res.headers.get("apigw-requestid");
-    expect(t.log.lines.info.at(-1)).toMatch(
-      new RegExp(`^http-api test-api: POST /fn\\?x=1 202 \\d+ms requestId=${requestId} routeKey=ANY /fn$`),
-    );
+    expect(t.log.lines.info.at(-1)).toMatch(new RegExp(`^http-api test-api: POST /fn\\?x=1 202 \\d+ms requestId=${requestId} routeKey=ANY /fn$`));
   });
 });

@@ -7,10 +7,7 @@ import { decodePercent } from "./url-decoding";
  * method beats `ANY`; `$default` catches what nothing else matched.
  */
 
-type Segment =
-  | { readonly kind: "literal"; readonly text: string }
-  | { readonly kind: "param"; readonly name: string }
-  | { readonly kind: "greedy"; readonly name: string };
+type Segment = { readonly kind: "literal"; readonly text: string } | { readonly kind: "param"; readonly name: string } | { readonly kind: "greedy"; readonly name: string };
 
 /** Ranks of segment kinds, higher is more specific. */
 const SPECIFICITY = { literal: 2, param: 1, greedy: 0 } as const;

@@ -71,7 +71,7 @@ describe("route selection", () => {
 });
 
 describe("without a $default route", () => {
-  it("answers 404 {\"message\":\"Not Found\"} and invokes nothing", async () => {
+  it('answers 404 {"message":"Not Found"} and invokes nothing', async () => {
     const t = await startTestApi({ routes: [route("GET /only")] });
     try {
       const res = await fetch(`${t.api.url}/other`);

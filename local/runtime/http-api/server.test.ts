@@ -3,7 +3,7 @@ import { MAX_REQUEST_BODY_BYTES } from "./incoming-request";
 import { route, startTestApi } from "./test-harness";
 
 describe("request body limit", () => {
-  it("accepts a body of exactly 10 MB and answers 413 {\"message\":\"Request Entity Too Large\"} beyond it", async () => {
+  it('accepts a body of exactly 10 MB and answers 413 {"message":"Request Entity Too Large"} beyond it', async () => {
     const t = await startTestApi({ routes: [route("POST /upload")] });
     try {
       const atLimit = await fetch(`${t.api.url}/upload`, {

@@ -48,7 +48,8 @@ export function stepFunctionsApi(store: ExecutionStore): GatewayHandler {
   return async (req, forward) => {
     if (req.service !== "states" || req.target === undefined || !req.target.startsWith(TARGET_PREFIX)) return undefined;
     const operation = req.target.slice(TARGET_PREFIX.length);
-    if (!["StartExecution", "DescribeExecution", "ListExecutions", "StopExecution", "ValidateStateMachineDefinition", "ListStateMachineVersions"].includes(operation)) return undefined;
+    if (!["StartExecution", "DescribeExecution", "ListExecutions", "StopExecution", "ValidateStateMachineDefinition", "ListStateMachineVersions"].includes(operation))
+      return undefined;
     let body: Record<string, unknown>;
     try {
       body = req.body.length === 0 ? {} : (JSON.parse(req.body.toString("utf8")) as Record<string, unknown>);

@@ -117,22 +117,24 @@ export class ExecutionStore {
       startDate,
       status: "RUNNING",
       stateFailures: [],
-      done: run.result.then(
-        (output) => {
-          execution.status = "SUCCEEDED";
-          execution.output = JSON.stringify(output ?? null);
-        },
-        (err: unknown) => {
-          const e = err as { name?: string; message?: string; cause?: { name?: string; message?: string } };
-          execution.status = e.name === "ExecutionAbortedError" ? "ABORTED" : e.name === "ExecutionTimeoutError" ? "TIMED_OUT" : "FAILED";
-          // ExecutionError wraps the error that ended the run (a Fail state's Error/Cause, or an uncaught task error).
-          execution.error = e.cause?.name ?? e.name;
-          execution.cause = e.cause?.message ?? e.message;
-          this.options.log?.warn(`execution ${name} ${execution.status}: ${execution.error}: ${execution.cause}`);
-        },
-      ).finally(() => {
-        execution.stopDate = new Date();
-      }),
+      done: run.result
+        .then(
+          (output) => {
+            execution.status = "SUCCEEDED";
+            execution.output = JSON.stringify(output ?? null);
+          },
+          (err: unknown) => {
+            const e = err as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+            execution.status = e.name === "ExecutionAbortedError" ? "ABORTED" : e.name === "ExecutionTimeoutError" ? "TIMED_OUT" : "FAILED";
+            // ExecutionError wraps the error that ended the run (a Fail state's Error/Cause, or an uncaught task error).
+            execution.error = e.cause?.name ?? e.name;
+            execution.cause = e.cause?.message ?? e.message;
+            this.options.log?.warn(`execution ${name} ${execution.status}: ${execution.error}: ${execution.cause}`);
+          },
+        )
+        .finally(() => {
+          execution.stopDate = new Date();
+        }),
       abort: () => run.abort(),
     };
     this.executions.set(arn, execution);

@@ -60,7 +60,11 @@ const clientConfig = (env: TaskEnvironment, service: string) => ({
 
 /** The `aws-sdk:<service>` names the local runtime can call (Step Functions' lower-case service names). */
 export const SDK_SERVICES: Readonly<Record<string, SdkService>> = {
-  cognitoidentityprovider: { errorPrefix: "CognitoIdentityProvider", client: (e) => new CognitoIdentityProviderClient(clientConfig(e, "cognitoidentityprovider")), commands: cognito },
+  cognitoidentityprovider: {
+    errorPrefix: "CognitoIdentityProvider",
+    client: (e) => new CognitoIdentityProviderClient(clientConfig(e, "cognitoidentityprovider")),
+    commands: cognito,
+  },
   dynamodb: { errorPrefix: "DynamoDb", client: (e) => new DynamoDBClient(clientConfig(e, "dynamodb")), commands: dynamodb },
   s3: { errorPrefix: "S3", client: (e) => new S3Client(clientConfig(e, "s3")), commands: s3 },
   sqs: { errorPrefix: "Sqs", client: (e) => new SQSClient(clientConfig(e, "sqs")), commands: sqs },

@@ -48,9 +48,22 @@ describe("a real deployment package", () => {
   });
 
   it("maps stack traces through a bundle's linked source map (--enable-source-maps)", async () => {
-    const src = fixtures.code({ "greeting.ts": GREETING_TS, "handler.ts": `import { greet } from "./greeting";\nexport const handler = async (event: { name: string }) => greet(event.name);\n` });
+    const src = fixtures.code({
+      "greeting.ts": GREETING_TS,
+      "handler.ts": `import { greet } from "./greeting";\nexport const handler = async (event: { name: string }) => greet(event.name);\n`,
+    });
     const codeDir = join(fixtures.root, "mapped");
-    buildSync({ entryPoints: { index: join(src, "handler.ts") }, bundle: true, platform: "node", target: "node22", format: "cjs", minify: true, sourcemap: "linked", outdir: codeDir, logLevel: "silent" });
+    buildSync({
+      entryPoints: { index: join(src, "handler.ts") },
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "cjs",
+      minify: true,
+      sourcemap: "linked",
+      outdir: codeDir,
+      logLevel: "silent",
+    });
     const { pool } = fixtures.pool(fixtures.spec(codeDir));
     const failed = await pool.invoke({ name: "" });
     if (failed.ok) throw new Error("expected the empty name to fail");

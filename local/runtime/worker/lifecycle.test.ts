@@ -122,7 +122,7 @@ describe("FunctionPool: loading the handler", () => {
     expect(failure(await throwing.invoke({}))).toMatchObject({ errorType: "RangeError", errorMessage: "bad configuration" });
   });
 
-  it("loads nested handler paths (src/app.main), nested exports (index.api.handler) and ES modules (.mjs, or .js under \"type\": \"module\")", async () => {
+  it('loads nested handler paths (src/app.main), nested exports (index.api.handler) and ES modules (.mjs, or .js under "type": "module")', async () => {
     const code = fixtures.code({
       "src/app.js": `exports.main = async () => "nested file";`,
       "index.js": `exports.api = { handler: async () => "nested export" };`,

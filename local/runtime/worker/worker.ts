@@ -304,7 +304,8 @@ export class Worker {
     const now = performance.now();
     let initDurationMs = inv.initDurationMs;
     let durationMs = measuredMs ?? 0;
-    if (inv.startedAt === undefined) initDurationMs = now - this.spawnedAt; // init never finished: all of it was init
+    if (inv.startedAt === undefined)
+      initDurationMs = now - this.spawnedAt; // init never finished: all of it was init
     else if (measuredMs === undefined) durationMs = now - inv.startedAt;
     const { spec } = this.options;
     this.platformLine(endLine(inv.requestId));

@@ -74,12 +74,7 @@ export function loadViewerRequestFunction(name: ViewerRequestFunctionName): (eve
  * Builds a viewer-request event from a method, a path with an optional query string (`/api/files?limit=5`) and
  * node-style headers, as CloudFront would present it (lower-case header names, decoded query values).
  */
-export function viewerRequestEvent(
-  method: string,
-  pathWithQuery: string,
-  headers: Record<string, string | string[] | undefined> = {},
-  ip = "127.0.0.1",
-): CloudFrontFunctionEvent {
+export function viewerRequestEvent(method: string, pathWithQuery: string, headers: Record<string, string | string[] | undefined> = {}, ip = "127.0.0.1"): CloudFrontFunctionEvent {
   const q = pathWithQuery.indexOf("?");
   const uri = q === -1 ? pathWithQuery : pathWithQuery.slice(0, q);
   const querystring: Record<string, CloudFrontFunctionValue> = {};

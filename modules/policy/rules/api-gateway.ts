@@ -8,7 +8,7 @@ export const API_GATEWAY_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "API Gateway routes require authorization unless explicitly public",
     why: "A route without an authorizer is open to the internet; a public route is a decision that must be written down.",
-    fix: "Attach an authorizer (HttpApi.addRoute with an authorizer or the API's defaultAuthorizer; authorization_type JWT/CUSTOM with authorizer_id, or AWS_IAM). A route that must be public keeps authorization \"NONE\" and gets suppressPolicy(route, \"PLT-APIGW-001\", \"<why it is public>\").",
+    fix: 'Attach an authorizer (HttpApi.addRoute with an authorizer or the API\'s defaultAuthorizer; authorization_type JWT/CUSTOM with authorizer_id, or AWS_IAM). A route that must be public keeps authorization "NONE" and gets suppressPolicy(route, "PLT-APIGW-001", "<why it is public>").',
     resourceTypes: ["aws_apigatewayv2_route"],
     check(r, ctx) {
       const api = ctx.resources("aws_apigatewayv2_api").find((a) => refersTo(r.config.api_id, a, "id"));

@@ -8,7 +8,7 @@ export const CLOUDFRONT_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "CloudFront serves viewers over HTTPS only",
     why: "Tokens and personal data must never cross the internet in clear text.",
-    fix: "Set viewer_protocol_policy to \"redirect-to-https\" or \"https-only\" on the default and every ordered cache behavior.",
+    fix: 'Set viewer_protocol_policy to "redirect-to-https" or "https-only" on the default and every ordered cache behavior.',
     resourceTypes: ["aws_cloudfront_distribution"],
     check(r) {
       const behaviors = cacheBehaviors(r.config);
@@ -44,7 +44,11 @@ export const CLOUDFRONT_RULES: readonly PolicyRule[] = [
       return blocks(r.config.origin)
         .filter((o) => isS3OriginDomain(o.domain_name))
         .filter((o) => !isSet(o.origin_access_control_id) || isSet(block(o.s3_origin_config)?.origin_access_identity))
-        .map((o) => violation(`Distribution ${r.address}: S3 origin "${o.origin_id}" is read without Origin Access Control${isSet(block(o.s3_origin_config)?.origin_access_identity) ? " (legacy origin access identity)" : ""}.`));
+        .map((o) =>
+          violation(
+            `Distribution ${r.address}: S3 origin "${o.origin_id}" is read without Origin Access Control${isSet(block(o.s3_origin_config)?.origin_access_identity) ? " (legacy origin access identity)" : ""}.`,
+          ),
+        );
     },
   },
   {
@@ -66,7 +70,7 @@ export const CLOUDFRONT_RULES: readonly PolicyRule[] = [
     severity: "warning",
     title: "Production CloudFront distributions keep access logs or real-time metrics (production only)",
     why: "CloudFront's free metrics are totals; error rates by status code, origin latency and cache hit rate (additional metrics), or per-request logs, are what an incident on the web front end is diagnosed with.",
-    fix: "Set the environment's web.logging to \"metrics\" (Cdn logging), or add an aws_cloudfront_monitoring_subscription for the distribution, logging_config, or a realtime_log_config_arn on its behaviors.",
+    fix: 'Set the environment\'s web.logging to "metrics" (Cdn logging), or add an aws_cloudfront_monitoring_subscription for the distribution, logging_config, or a realtime_log_config_arn on its behaviors.',
     resourceTypes: ["aws_cloudfront_distribution"],
     productionOnly: true,
     check(r, ctx) {
@@ -74,7 +78,11 @@ export const CLOUDFRONT_RULES: readonly PolicyRule[] = [
       if (isSet(block(r.config.default_cache_behavior)?.realtime_log_config_arn)) return [];
       const subscribed = ctx
         .resources("aws_cloudfront_monitoring_subscription")
-        .some((m) => refersTo(m.config.distribution_id, r, "id") && block(block(m.config.monitoring_subscription)?.realtime_metrics_subscription_config)?.realtime_metrics_subscription_status === "Enabled");
+        .some(
+          (m) =>
+            refersTo(m.config.distribution_id, r, "id") &&
+            block(block(m.config.monitoring_subscription)?.realtime_metrics_subscription_config)?.realtime_metrics_subscription_status === "Enabled",
+        );
       return subscribed ? [] : [violation(`Distribution ${r.address} has neither access logs nor additional real-time metrics in production.`)];
     },
   },

@@ -8,7 +8,7 @@ export const COGNITO_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "Production user pools have deletion protection and prevent_destroy",
     why: "Deleting a user pool deletes every account and password; it cannot be undone.",
-    fix: "Turn the environment's guards on (UserPool deletionProtection, preventDestroy), or set deletion_protection = \"ACTIVE\" and lifecycle { prevent_destroy = true }.",
+    fix: 'Turn the environment\'s guards on (UserPool deletionProtection, preventDestroy), or set deletion_protection = "ACTIVE" and lifecycle { prevent_destroy = true }.',
     resourceTypes: ["aws_cognito_user_pool"],
     productionOnly: true,
     check(r) {

@@ -26,7 +26,11 @@ export const FIREHOSE_RULES: readonly PolicyRule[] = [
             return isExpression(a) || SSE_ALGORITHMS.has(a);
           });
       if (encrypted) return [];
-      return [violation(`Delivery stream ${display(r, "name")} sets no kms_key_arn and its destination bucket ${bucket ? display(bucket, "bucket") : "(not in this stack)"} declares no default encryption here.`)];
+      return [
+        violation(
+          `Delivery stream ${display(r, "name")} sets no kms_key_arn and its destination bucket ${bucket ? display(bucket, "bucket") : "(not in this stack)"} declares no default encryption here.`,
+        ),
+      ];
     },
   },
 ];

@@ -6,6 +6,7 @@ import type { ResourceView, RuleContext, Violation } from "./types";
 // ---------------------------------------------------------------------------------------------------------------
 // helpers over synthesized configs
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a synthesized block is arbitrary JSON; each rule narrows the attributes it reads
 export type Block = Readonly<Record<string, any>>;
 
 export function isRecord(v: unknown): v is Block {

@@ -16,7 +16,12 @@ export const IAM_RULES: readonly PolicyRule[] = [
       const docs = [...identityDocuments(r, ctx), ...resourceDocuments(r, ctx)];
       for (const { source, result } of docs) {
         if (!result.ok) {
-          out.push(violation(`${source}: the policy cannot be verified: ${result.reason}.`, "Render the policy as JSON (JSON.stringify, or an aws_iam_policy_document data source of the same stack)."));
+          out.push(
+            violation(
+              `${source}: the policy cannot be verified: ${result.reason}.`,
+              "Render the policy as JSON (JSON.stringify, or an aws_iam_policy_document data source of the same stack).",
+            ),
+          );
           continue;
         }
         result.statements.forEach((s, i) => {
@@ -37,8 +42,8 @@ export const IAM_RULES: readonly PolicyRule[] = [
   {
     id: "PLT-IAM-002",
     severity: "error",
-    title: "IAM policies grant no data-plane action on Resource \"*\"",
-    why: "An action on \"*\" reaches every table, queue and bucket of the account. Only actions without resource-level permissions (ACTIONS_WITHOUT_RESOURCE_SCOPE in modules/core/iam.ts, e.g. xray:PutTraceSegments) may use \"*\".",
+    title: 'IAM policies grant no data-plane action on Resource "*"',
+    why: 'An action on "*" reaches every table, queue and bucket of the account. Only actions without resource-level permissions (ACTIONS_WITHOUT_RESOURCE_SCOPE in modules/core/iam.ts, e.g. xray:PutTraceSegments) may use "*".',
     fix: "Grant the action on the resource's ARN (the resource module's grant method does it).",
     resourceTypes: ["aws_iam_role", ...Object.keys(IDENTITY_POLICY_TYPES)],
     check(r, ctx) {

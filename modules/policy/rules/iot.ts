@@ -25,7 +25,11 @@ export const IOT_RULES: readonly PolicyRule[] = [
         // a resource that is one Terraform reference (another resource's ARN) is known only at apply: not judged
         const open = s.resources.filter((res) => !/^\$\{[^}]*\}$/.test(res) && !iotResourceScoped(res));
         if (open.length > 0) {
-          out.push(violation(`${what} ${name}: wildcard resource ${open.map((res) => `"${res.replace(/\$\$\{/g, "${")}"`).join(", ")} is not scoped by \${iot:Connection.Thing.ThingName}.`));
+          out.push(
+            violation(
+              `${what} ${name}: wildcard resource ${open.map((res) => `"${res.replace(/\$\$\{/g, "${")}"`).join(", ")} is not scoped by \${iot:Connection.Thing.ThingName}.`,
+            ),
+          );
         }
       });
       return out;

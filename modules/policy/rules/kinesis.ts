@@ -8,7 +8,7 @@ export const KINESIS_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "Kinesis streams are encrypted with KMS",
     why: "Activity records carry user ids; server-side encryption keeps them encrypted in the stream's storage.",
-    fix: "Set encryption_type = \"KMS\" and kms_key_id (alias/aws/kinesis or a customer-managed key).",
+    fix: 'Set encryption_type = "KMS" and kms_key_id (alias/aws/kinesis or a customer-managed key).',
     resourceTypes: ["aws_kinesis_stream"],
     check(r) {
       const type = r.config.encryption_type;

@@ -8,7 +8,7 @@ export const LAMBDA_RULES: readonly PolicyRule[] = [
     severity: "warning",
     title: "Lambda functions trace with X-Ray (Active)",
     why: "Traces show where a slow or failing request spent its time across API Gateway, Lambda, DynamoDB and SNS.",
-    fix: "Use the LambdaFunction module with tracing on (the default), or set tracing_config { mode = \"Active\" }.",
+    fix: 'Use the LambdaFunction module with tracing on (the default), or set tracing_config { mode = "Active" }.',
     resourceTypes: ["aws_lambda_function"],
     check(r) {
       const mode = block(r.config.tracing_config)?.mode;

@@ -35,7 +35,9 @@ export const S3_RULES: readonly PolicyRule[] = [
           .flatMap((c) => blocks(c.config.rule)),
       ].map((rule) => block(rule.apply_server_side_encryption_by_default)?.sse_algorithm);
       if (algorithms.some((a) => isExpression(a) || SSE_ALGORITHMS.has(a))) return [];
-      return [violation(`Bucket ${display(r, "bucket")} has no server-side encryption configuration${algorithms.length ? ` with a known algorithm (${algorithms.join(", ")})` : ""}.`)];
+      return [
+        violation(`Bucket ${display(r, "bucket")} has no server-side encryption configuration${algorithms.length ? ` with a known algorithm (${algorithms.join(", ")})` : ""}.`),
+      ];
     },
   },
   {
@@ -43,7 +45,7 @@ export const S3_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "S3 bucket policies deny requests without TLS",
     why: "Objects must never travel in clear text; a Deny on aws:SecureTransport false refuses plain HTTP for every principal.",
-    fix: "Use the Bucket module, or add to the bucket policy a Deny for principal \"*\" on s3:* (bucket and objects) with Condition Bool aws:SecureTransport \"false\".",
+    fix: 'Use the Bucket module, or add to the bucket policy a Deny for principal "*" on s3:* (bucket and objects) with Condition Bool aws:SecureTransport "false".',
     resourceTypes: ["aws_s3_bucket"],
     check(r, ctx) {
       return tlsOnly(r, ctx, `Bucket ${display(r, "bucket")}`, "s3:*", "policy", "aws_s3_bucket_policy", bucketPointer(r));
@@ -53,11 +55,17 @@ export const S3_RULES: readonly PolicyRule[] = [
     id: "PLT-S3-004",
     severity: "error",
     title: "S3 CORS rules name the web origins they serve",
-    why: "Direct uploads and downloads (presigned POST/GET) are meant for the platform's own web app; a CORS rule for every origin (\"*\") or a plain-HTTP origin lets any site script requests against the bucket.",
+    why: 'Direct uploads and downloads (presigned POST/GET) are meant for the platform\'s own web app; a CORS rule for every origin ("*") or a plain-HTTP origin lets any site script requests against the bucket.',
     fix: "List the web app's https:// origins (http:// only for localhost) in the Bucket module's cors.allowedOrigins, or in aws_s3_bucket_cors_configuration's allowed_origins.",
     resourceTypes: ["aws_s3_bucket"],
     check(r, ctx) {
-      const rules = [...blocks(r.config.cors_rule), ...ctx.resources("aws_s3_bucket_cors_configuration").filter(bucketPointer(r)).flatMap((c) => blocks(c.config.cors_rule))];
+      const rules = [
+        ...blocks(r.config.cors_rule),
+        ...ctx
+          .resources("aws_s3_bucket_cors_configuration")
+          .filter(bucketPointer(r))
+          .flatMap((c) => blocks(c.config.cors_rule)),
+      ];
       const origins = rules.flatMap((rule) => (Array.isArray(rule.allowed_origins) ? (rule.allowed_origins as unknown[]) : []));
       const bad = origins.filter((o) => typeof o === "string" && !isExpression(o) && (o.includes("*") || !/^(https:\/\/[^\s/]+|http:\/\/localhost(:\d+)?)$/.test(o)));
       return bad.length > 0 ? [violation(`Bucket ${display(r, "bucket")}: CORS allows ${bad.map((o) => JSON.stringify(o)).join(", ")}.`)] : [];

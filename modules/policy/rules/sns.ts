@@ -19,7 +19,7 @@ export const SNS_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "SNS topic policies deny publishing without TLS",
     why: "Messages must never travel in clear text; a Deny of sns:Publish on aws:SecureTransport false refuses plain HTTP for every principal.",
-    fix: "Use the Topic module, or add an aws_sns_topic_policy for the topic with a Deny for principal \"*\" on sns:Publish with Condition Bool aws:SecureTransport \"false\".",
+    fix: 'Use the Topic module, or add an aws_sns_topic_policy for the topic with a Deny for principal "*" on sns:Publish with Condition Bool aws:SecureTransport "false".',
     resourceTypes: ["aws_sns_topic"],
     check(r, ctx) {
       return tlsOnly(r, ctx, `Topic ${display(r, "name")}`, "sns:Publish", "policy", "aws_sns_topic_policy", (p) => refersTo(p.config.arn, r, "arn", "id"));

@@ -12,7 +12,11 @@ export const SQS_RULES: readonly PolicyRule[] = [
     resourceTypes: ["aws_sqs_queue"],
     check(r) {
       if (isSet(r.config.kms_master_key_id) || isOn(r.config.sqs_managed_sse_enabled)) return [];
-      return [violation(`Queue ${display(r, "name")} declares no encryption at rest (sqs_managed_sse_enabled ${r.config.sqs_managed_sse_enabled === false ? "is false" : "is unset"}, no kms_master_key_id).`)];
+      return [
+        violation(
+          `Queue ${display(r, "name")} declares no encryption at rest (sqs_managed_sse_enabled ${r.config.sqs_managed_sse_enabled === false ? "is false" : "is unset"}, no kms_master_key_id).`,
+        ),
+      ];
     },
   },
   {
@@ -20,7 +24,7 @@ export const SQS_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "SQS queue policies deny requests without TLS",
     why: "Messages must never travel in clear text; a Deny on aws:SecureTransport false refuses plain HTTP for every principal.",
-    fix: "Use the Queue module, or add an aws_sqs_queue_policy for the queue with a Deny for principal \"*\" on sqs:* with Condition Bool aws:SecureTransport \"false\".",
+    fix: 'Use the Queue module, or add an aws_sqs_queue_policy for the queue with a Deny for principal "*" on sqs:* with Condition Bool aws:SecureTransport "false".',
     resourceTypes: ["aws_sqs_queue"],
     check(r, ctx) {
       return tlsOnly(r, ctx, `Queue ${display(r, "name")}`, "sqs:*", "policy", "aws_sqs_queue_policy", (p) => refersTo(p.config.queue_url, r, "id", "url"));

@@ -8,7 +8,7 @@ export const STEP_FUNCTIONS_RULES: readonly PolicyRule[] = [
     severity: "error",
     title: "Step Functions state machines log executions to CloudWatch Logs",
     why: "Without execution logs a failed workflow (a user deletion half done) leaves no record outside the 90-day execution history, and Express workflows keep none at all.",
-    fix: "Use the StateMachine module (level ERROR to its own log group by default), or set logging_configuration { level = \"ERROR\" (or ALL/FATAL), log_destination = \"<log group arn>:*\" }.",
+    fix: 'Use the StateMachine module (level ERROR to its own log group by default), or set logging_configuration { level = "ERROR" (or ALL/FATAL), log_destination = "<log group arn>:*" }.',
     resourceTypes: ["aws_sfn_state_machine"],
     check(r) {
       const logging = block(r.config.logging_configuration);

@@ -15,6 +15,7 @@ export interface ResourceView {
   /** Construct path. */
   readonly path: string;
   /** Resolved config: snake_case attributes, references as `${...}` strings, no `//` metadata. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary resolved JSON; each rule narrows the attributes it reads
   readonly config: Readonly<Record<string, any>>;
 }
 

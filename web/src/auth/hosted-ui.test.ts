@@ -3,7 +3,13 @@ import { HostedUiContext, PKCE_STORAGE_KEY, beginSignIn, completeSignIn, logoutU
 import { codeChallenge } from "./pkce";
 import { fakeJwt } from "./jwt.test-support";
 
-const auth: HostedUiAuth = { mode: "hosted-ui", domain: "https://p.auth.eu-west-1.amazoncognito.com", scopes: ["openid", "email"], redirectPath: "/auth/callback", logoutPath: "/" };
+const auth: HostedUiAuth = {
+  mode: "hosted-ui",
+  domain: "https://p.auth.eu-west-1.amazoncognito.com",
+  scopes: ["openid", "email"],
+  redirectPath: "/auth/callback",
+  logoutPath: "/",
+};
 
 function context(fetcher?: typeof fetch): HostedUiContext & { store: Map<string, string> } {
   const store = new Map<string, string>();
@@ -23,7 +29,13 @@ describe("hosted UI: authorization code flow with PKCE", () => {
     const url = new URL(await beginSignIn(ctx, "/files"));
     expect(`${url.origin}${url.pathname}`).toBe("https://p.auth.eu-west-1.amazoncognito.com/oauth2/authorize");
     const p = url.searchParams;
-    expect(Object.fromEntries(p)).toMatchObject({ response_type: "code", client_id: "client1", redirect_uri: "https://app.example.com/auth/callback", scope: "openid email", code_challenge_method: "S256" });
+    expect(Object.fromEntries(p)).toMatchObject({
+      response_type: "code",
+      client_id: "client1",
+      redirect_uri: "https://app.example.com/auth/callback",
+      scope: "openid email",
+      code_challenge_method: "S256",
+    });
     const pending = JSON.parse(ctx.store.get(PKCE_STORAGE_KEY) ?? "{}");
     expect(pending.state).toBe(p.get("state"));
     expect(p.get("code_challenge")).toBe(await codeChallenge(pending.verifier));

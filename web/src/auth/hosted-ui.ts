@@ -70,7 +70,8 @@ async function tokenRequest(ctx: HostedUiContext, form: Record<string, string>):
     throw new SignInError(`The sign-in service could not be reached (${err instanceof Error ? err.message : String(err)}).`);
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new SignInError(`The sign-in service refused the request: ${String(body.error ?? res.status)}${body.error_description ? ` (${String(body.error_description)})` : ""}.`);
+  if (!res.ok)
+    throw new SignInError(`The sign-in service refused the request: ${String(body.error ?? res.status)}${body.error_description ? ` (${String(body.error_description)})` : ""}.`);
   return body;
 }
 

@@ -2,7 +2,6 @@ import { fakeJwt } from "./jwt.test-support";
 import { Clock, Session } from "./session";
 import { MIN_REFRESH_DELAY_MS, REFRESH_LEEWAY_SECONDS, Tokens, decodeJwtPayload, emailOf, expiryOf, isUsable, refreshDelay } from "./tokens";
 
-
 class FakeClock implements Clock {
   t = 1_000_000;
   timers: Array<{ at: number; fn: () => void; id: number }> = [];

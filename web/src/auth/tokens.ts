@@ -21,7 +21,10 @@ export const MIN_REFRESH_DELAY_MS = 1000;
 export function decodeJwtPayload(token: string): Record<string, unknown> {
   const part = token.split(".")[1];
   if (part === undefined) throw new Error("not a JWT (no payload segment)");
-  const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
+  const b64 = part
+    .replace(/-/g, "+")
+    .replace(/_/g, "/")
+    .padEnd(Math.ceil(part.length / 4) * 4, "=");
   const binary = atob(b64);
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));

@@ -125,7 +125,13 @@ export function ProfileScreen({ api, notify }: ScreenProps) {
       <Heading>My profile</Heading>
       <div class="profile">
         <figure class="avatar">
-          {avatarUrl ? <img src={avatarUrl} alt="Your avatar" width={96} height={96} /> : <div class="avatar-empty" aria-hidden="true">?</div>}
+          {avatarUrl ? (
+            <img src={avatarUrl} alt="Your avatar" width={96} height={96} />
+          ) : (
+            <div class="avatar-empty" aria-hidden="true">
+              ?
+            </div>
+          )}
           <figcaption>{avatarUrl ? "Your avatar" : "No avatar yet"}</figcaption>
         </figure>
         <div>

@@ -58,11 +58,7 @@ export function SignIn({ config, onSignedIn, onHostedSignIn, notify }: SignInPro
   return (
     <section aria-labelledby="main-heading">
       <Heading key={mode}>{signup ? "Create an account" : "Sign in"}</Heading>
-      <p>
-        {signup
-          ? "Local platform: the account is created and confirmed at once."
-          : "You are signed out. Sign in with your e-mail and password (local platform)."}
-      </p>
+      <p>{signup ? "Local platform: the account is created and confirmed at once." : "You are signed out. Sign in with your e-mail and password (local platform)."}</p>
       <form onSubmit={submit} class="stack">
         <label for="email">E-mail</label>
         <input id="email" name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />

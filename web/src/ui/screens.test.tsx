@@ -18,7 +18,9 @@ describe("screens", () => {
   });
 
   it("renders an error in the role=alert region with its action", () => {
-    const html = renderToString(<Notices notice={{ kind: "error", message: "Conflict!", action: { label: "Reload profile", run: () => undefined } }} onDismiss={() => undefined} />);
+    const html = renderToString(
+      <Notices notice={{ kind: "error", message: "Conflict!", action: { label: "Reload profile", run: () => undefined } }} onDismiss={() => undefined} />,
+    );
     expect(html).toMatch(/<div role="alert" class="notice notice-error"><p>Conflict!<\/p>.*Reload profile/);
     expect(html).toMatch(/<div role="status" class="notice-empty"><\/div>/);
   });
