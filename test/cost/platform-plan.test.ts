@@ -1,11 +1,11 @@
 // The estimate on the platform's real plans: the whole app synthesized offline, platform-dev and platform-prod
 // planned with the real AWS provider (test/support/terraform.ts), each estimated with its own environment file.
-import { synthApp } from "../test/support/app-synth";
-import { validateAndPlan } from "../test/support/terraform";
-import { dev } from "../environments/dev";
-import { prod } from "../environments/prod";
-import { EnvironmentInput, loadEnvironment } from "../environments/schema";
-import { CostEstimate, estimateMonthlyCost, formatCostMarkdown } from "./estimate";
+import { synthApp } from "../support/app-synth";
+import { validateAndPlan } from "../support/terraform";
+import { dev } from "../../environments/dev";
+import { prod } from "../../environments/prod";
+import { EnvironmentInput, loadEnvironment } from "../../environments/schema";
+import { CostEstimate, estimateMonthlyCost, formatCostMarkdown } from "../../cost/estimate";
 
 const ENVIRONMENTS: Record<string, EnvironmentInput> = { dev, prod };
 const estimates = new Map<string, CostEstimate>();
