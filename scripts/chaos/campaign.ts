@@ -34,6 +34,8 @@ export interface CampaignOptions {
   readonly rates?: Partial<FaultRates>;
   /** Give up draining after this long. @default 300000 */
   readonly drainTimeoutMs?: number;
+  /** After the workload, keep the faults on at most this long until every flow has run under them. @default 30000 */
+  readonly settleTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -107,6 +109,8 @@ export async function runConservationCampaign(platform: LocalPlatform, options: 
       { apiUrl: platform.apiUrl, seed: options.seed, ops: options.ops ?? [3, 8], deleteChance: options.deleteChance ?? 0.04, concurrency: options.concurrency ?? 16 },
       tally,
     );
+    const settled = await faults.settle(options.settleTimeoutMs ?? 30_000);
+    log(`faults stay on until the flows ran under them: ${JSON.stringify(settled.seen)}${settled.covered ? "" : " (not all, timed out)"}`);
     await faults.stop();
     lap("workload", tw);
 

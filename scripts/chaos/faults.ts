@@ -74,6 +74,10 @@ export class FaultInjector {
   private active = false;
   /** Pids killed and not yet seen ending an invocation. */
   private readonly killedPids = new Set<number>();
+  /** Invocations that started while the faults were on, per flow (see `settle`). */
+  private readonly seen = { ingestPublished: 0, processor: 0, events: 0 };
+  /** Delayed one-shot faults (a late SNS duplicate, a kill) scheduled and not yet fired. */
+  private pendingOneShots = 0;
 
   constructor(
     private readonly platform: LocalPlatform,
@@ -95,6 +99,7 @@ export class FaultInjector {
     this.stops.push(
       processor.onInvocationStart(({ pid }) => {
         if (!this.active) return;
+        this.seen.processor += 1;
         if (this.rng.chance(this.rates.kinesisBatchFailure)) {
           this.track(
             "kinesisBatchFailure",
@@ -110,6 +115,7 @@ export class FaultInjector {
         if (records.length > 0 && this.rng.chance(this.rates.sqsVisibility)) this.track("sqsVisibilityExpired", this.expireVisibility(records.map((r) => r.receiptHandle)));
         // Only what SNS delivered is duplicated (the campaign's poison messages were sent to the queue directly).
         const published = records.filter((r) => !r.body.startsWith(POISON_PREFIX));
+        if (published.length > 0) this.seen.ingestPublished += 1;
         if (published.length > 0 && this.rng.chance(this.rates.snsDuplicate)) {
           const r = this.rng.pick(published);
           this.later("snsDuplicate", this.rng.chance(0.5) ? 0 : this.rng.int(500, 4000), () => this.duplicate(r.body, r.messageAttributes ?? {}));
@@ -117,7 +123,9 @@ export class FaultInjector {
         this.maybeKill(pid);
       }),
       events.onInvocationStart(({ pid }) => {
-        if (this.active) this.maybeKill(pid);
+        if (!this.active) return;
+        this.seen.events += 1;
+        this.maybeKill(pid);
       }),
       this.platform.registry.observe(({ outcome }) => {
         // A kill counts once its invocation ended with the process gone (not when the batch had already finished).
@@ -126,11 +134,24 @@ export class FaultInjector {
     );
   }
 
+  /**
+   * Keeps the faults on after the workload until every flow has run under them (profile-events, activity-processor and
+   * two analytics-ingest batches of published changes: the workload's API calls can end before its changes reach the
+   * queue consumers) and the delayed faults already scheduled have fired; at most `timeoutMs`. Returns what was seen.
+   */
+  async settle(timeoutMs: number): Promise<{ covered: boolean; seen: Readonly<FaultInjector["seen"]> }> {
+    const deadline = Date.now() + timeoutMs;
+    const covered = (): boolean => this.seen.ingestPublished >= 2 && this.seen.processor >= 1 && this.seen.events >= 1 && this.pendingOneShots === 0;
+    while (!covered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { covered: covered(), seen: { ...this.seen } };
+  }
+
   /** Stops injecting; the Data API's pending faults are cleared. */
   async stop(): Promise<void> {
     this.active = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.pendingOneShots = 0;
     for (const s of this.stops.splice(0)) s();
     await fetch(`${this.platform.dataApi}/_local/clear-faults`, { method: "POST", body: "{}" });
     this.sqs.destroy();
@@ -141,8 +162,12 @@ export class FaultInjector {
   }
 
   private later(kind: FaultKind, ms: number, fn: () => Promise<void> | void): void {
+    // The Data API bursts re-arm themselves for as long as the faults are on; every other delayed fault fires once.
+    const oneShot = kind !== "dataApi5xx";
+    if (oneShot) this.pendingOneShots += 1;
     const t = setTimeout(() => {
       this.timers.delete(t);
+      if (oneShot) this.pendingOneShots -= 1;
       this.track(kind, Promise.resolve().then(fn));
     }, ms);
     this.timers.add(t);
