@@ -8,7 +8,7 @@ describe("rewriteImports", () => {
       'import { App, TerraformStack } from "cdktf";',
       'import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";',
       "export * from 'cdktf/lib/testing';",
-      'const aws = require("@cdktf/provider-aws");',
+      'const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");',
       'const lazy = await import("cdktf");',
       'jest.mock("cdktf");',
     ].join("\n");
@@ -19,7 +19,7 @@ describe("rewriteImports", () => {
         'import { App, TerraformStack } from "cdktn";',
         'import { S3Bucket } from "@cdktn/provider-aws/lib/s3-bucket";',
         "export * from 'cdktn/lib/testing';",
-        'const aws = require("@cdktn/provider-aws");',
+        'const { AwsProvider } = require("@cdktn/provider-aws/lib/provider");',
         'const lazy = await import("cdktn");',
         'jest.mock("cdktn");',
       ].join("\n"),

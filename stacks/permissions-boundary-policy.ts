@@ -3,15 +3,11 @@
 // may create or change roles only with it attached (bootstrap-stack.ts).
 import type { EnvironmentConfig } from "../environments";
 import { LOG_DELIVERY_ACTIONS } from "../modules/core/iam";
+import { partitionOf } from "../modules/core/provider";
 
 type Statement = Record<string, unknown>;
 
-/** AWS partition of a region (`arn:<partition>:...`). */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
+export { partitionOf };
 
 /** Name of an environment's boundary policy. */
 export const boundaryPolicyName = (env: Pick<EnvironmentConfig, "app" | "name">): string => `${env.app}-${env.name}-boundary`;

@@ -3,6 +3,7 @@ import { parseArn } from "../core/arn";
 import { Grant } from "../core/grant";
 import { IEnvironmentConsumer, IGrantable, PolicyStatement } from "../core/iam";
 import { envVarPrefix } from "../core/naming";
+import { dnsSuffixOf } from "../core/provider";
 import { PropsValidator } from "../core/validation";
 import { IKey } from "../kms-key";
 import type { BucketAccess, BucketAttributes, BucketImportOptions, BucketPolicyStatement, IBucket } from "./index";
@@ -144,7 +145,7 @@ class ImportedBucket extends BucketBase {
     super(scope, id);
     new PropsValidator(importer, this.node.path).string("region", options.region, { pattern: REGION, describe: 'an AWS region such as "eu-west-1"' }).throwIfInvalid();
     this.encryptionKey = options.encryptionKey;
-    const suffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    const suffix = dnsSuffixOf(partition);
     this.domainName = options.regionalDomainName ?? (options.region !== undefined ? `${name}.s3.${options.region}.${suffix}` : undefined);
   }
 

@@ -24,3 +24,8 @@ export function partitionOf(region: string): string {
   if (region.startsWith("us-gov-")) return "aws-us-gov";
   return "aws";
 }
+
+/** The DNS suffix of a partition's service endpoints: `amazonaws.com.cn` in `aws-cn`, else `amazonaws.com`. */
+export function dnsSuffixOf(partition: string | undefined): string {
+  return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}

@@ -14,7 +14,7 @@ import { assertLeastPrivilege, IEnvironmentConsumer, IGrantable, PolicyDocument,
 import { IStream } from "../core/interfaces";
 import { envVarPrefix, Naming, physicalName } from "../core/naming";
 import { PropsValidator } from "../core/validation";
-import { providerRegion } from "../core/provider";
+import { partitionOf, providerRegion } from "../core/provider";
 import { IKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import { LakeColumn } from "./columns";
@@ -335,7 +335,7 @@ export class DataLake extends DataLakeBase {
           `or configure the stack's ${region === undefined ? "AWS provider with a literal region" : "naming context with one account (AwsStack allowedAccountIds)"}.`,
       );
     }
-    this.arnParts = { partition: region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws", region, account };
+    this.arnParts = { partition: partitionOf(region), region, account };
     this.prefix = props.prefix ?? `${props.name}/`;
     const forceDestroy = props.forceDestroy ?? false;
     const preventDestroy = props.preventDestroy ?? false;

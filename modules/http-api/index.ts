@@ -10,6 +10,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { uniqueChildId } from "../core/ids";
 import { IFunction, IHttpApi } from "../core/interfaces";
 import { physicalName } from "../core/naming";
+import { dnsSuffixOf } from "../core/provider";
 import { PropsValidator } from "../core/validation";
 import { LogGroup } from "../log-group";
 import { validateHttpApiProps, validateJwtAuthorizer, validateRoute } from "./validate-props";
@@ -159,7 +160,7 @@ class ImportedHttpApi extends Construct implements IHttpApi {
     this.apiId = attrs.apiId;
     this.stageName = attrs.stageName ?? STAGE_NAME;
     this.executionArn = `arn:${partition}:execute-api:${attrs.region}:${attrs.accountId}:${attrs.apiId}`;
-    this.endpointHost = `${attrs.apiId}.execute-api.${attrs.region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
+    this.endpointHost = `${attrs.apiId}.execute-api.${attrs.region}.${dnsSuffixOf(partition)}`;
     this.apiEndpoint = `https://${this.endpointHost}`;
   }
 }

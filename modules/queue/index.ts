@@ -8,6 +8,7 @@ import { Grant } from "../core/grant";
 import { denyInsecureTransport, IEnvironmentConsumer, IGrantable } from "../core/iam";
 import { IKey, IQueue, QueueAccess, ServiceSendOptions } from "../core/interfaces";
 import { envVarPrefix, physicalName } from "../core/naming";
+import { dnsSuffixOf } from "../core/provider";
 import { ResourcePolicy, ResourcePolicyStatementBase } from "../core/resource-policy";
 import { PropsValidator } from "../core/validation";
 import { Key } from "../kms-key";
@@ -215,7 +216,7 @@ function queueUrl(arn: string, name: string, parsed: { region: string; account: 
   const partition = parsed ? arn.split(":")[1] : undefined;
   const region = parsed?.region ?? field(3)!;
   const account = parsed?.account ?? field(4)!;
-  const domain = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  const domain = dnsSuffixOf(partition);
   return `https://sqs.${region}.${domain}/${account}/${name}`;
 }
 
